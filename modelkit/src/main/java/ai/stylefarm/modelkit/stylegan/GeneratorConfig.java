@@ -75,6 +75,28 @@ public record GeneratorConfig(
         return 2 * blockResolutions().length;
     }
 
+    /** Inverse of {@link #toJson()}. */
+    public static GeneratorConfig fromJson(Map<String, ?> m) {
+        Object clamp = m.get("conv_clamp");
+        Object arch = m.get("architecture");
+        if (arch != null && !ARCHITECTURE.equals(arch)) {
+            throw new IllegalArgumentException("architecture '" + arch + "' is not supported, only 'skip'");
+        }
+        return new GeneratorConfig(
+                intOf(m, "z_dim"), intOf(m, "w_dim"), intOf(m, "c_dim"), intOf(m, "mapping_layers"),
+                ((Number) m.get("lr_multiplier")).doubleValue(), intOf(m, "resolution"), intOf(m, "img_channels"),
+                intOf(m, "channel_base"), intOf(m, "channel_max"),
+                clamp == null ? OptionalDouble.empty() : OptionalDouble.of(((Number) clamp).doubleValue()));
+    }
+
+    private static int intOf(Map<String, ?> m, String key) {
+        Object v = m.get(key);
+        if (!(v instanceof Number n)) {
+            throw new IllegalArgumentException("generator config lacks '" + key + "'");
+        }
+        return n.intValue();
+    }
+
     public Map<String, Object> toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("z_dim", zDim);

@@ -1,0 +1,56 @@
+package ai.stylefarm.modelkit.bundle;
+
+import ai.stylefarm.modelkit.importer.ImportedGenerator;
+import ai.stylefarm.modelkit.io.Hashing;
+import ai.stylefarm.modelkit.io.Npz;
+import ai.stylefarm.modelkit.onnx.OnnxWriter;
+import ai.stylefarm.modelkit.stylegan.GeneratorConfig;
+import ai.stylefarm.modelkit.stylegan.StyleGan2;
+import ai.stylefarm.modelkit.stylegan.SynthesisNetwork;
+import ai.stylefarm.modelkit.stylegan.Tensor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Turns an imported generator into a bundle directory, then opens it (which validates it). */
+public final class BundleWriter {
+    private BundleWriter() {}
+
+    public static ModelBundle write(ImportedGenerator generator, String name, Path dir) {
+        GeneratorConfig config = generator.config();
+        StyleGan2 g = new StyleGan2(config, generator.weights());
+        try {
+            Files.createDirectories(dir);
+            Files.write(dir.resolve(ModelBundle.MAPPING), OnnxWriter.toBytes(g.mappingGraph()));
+            Files.write(dir.resolve(ModelBundle.SYNTHESIS), OnnxWriter.toBytes(g.synthesisGraph()));
+            Map<String, Tensor> noise = new LinkedHashMap<>();
+            for (SynthesisNetwork.NoiseInput n : g.noiseInputs()) {
+                noise.put(n.name(), n.constMap());
+            }
+            Npz.write(dir.resolve(ModelBundle.NOISE_CONST), noise);
+
+            Map<String, String> files = new LinkedHashMap<>();
+            for (String f : List.of(ModelBundle.MAPPING, ModelBundle.SYNTHESIS, ModelBundle.NOISE_CONST)) {
+                files.put(f, Hashing.sha256(dir.resolve(f)));
+            }
+            List<ModelManifest.NoiseSpec> specs = g.noiseInputs().stream()
+                    .map(n -> new ModelManifest.NoiseSpec(n.name(), n.resolution())).toList();
+            ModelManifest manifest = new ModelManifest(ModelManifest.FORMAT_VERSION, name, "stylegan2",
+                    config.zDim(), config.wDim(), config.cDim(), config.numWs(), config.resolution(),
+                    config.imgChannels(), config.toJson(), specs, g.wAvg().data(),
+                    ModelManifest.Provenance.of(generator.provenance()), files, null);
+            writeManifest(dir, manifest);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing bundle to " + dir + ": " + e.getMessage(), e);
+        }
+        return ModelBundle.open(dir);
+    }
+
+    static void writeManifest(Path dir, ModelManifest manifest) throws IOException {
+        Json.MAPPER.writeValue(dir.resolve(ModelManifest.FILE_NAME).toFile(), manifest);
+    }
+}
