@@ -38,7 +38,7 @@ public final class RandomInit {
     }
 
     private void synthesis(GeneratorConfig cfg) {
-        Tensor filter = fir();
+        Tensor filter = ResampleFilter.standardTaps();
         for (int res : cfg.blockResolutions()) {
             String b = "synthesis.b" + res;
             int out = cfg.channelsAt(res);
@@ -78,17 +78,5 @@ public final class RandomInit {
             d[i] = (float) rng.nextGaussian();
         }
         return t;
-    }
-
-    /** outer([1, 3, 3, 1]) / 64. */
-    static Tensor fir() {
-        float[] k = {1, 3, 3, 1};
-        float[] f = new float[16];
-        for (int i = 0; i < 4; i++) {
-            for (int j = 0; j < 4; j++) {
-                f[i * 4 + j] = k[i] * k[j] / 64f;
-            }
-        }
-        return new Tensor(new int[] {4, 4}, f);
     }
 }

@@ -18,6 +18,18 @@ public record ResampleFilter(Tensor taps) {
         }
     }
 
+    /** outer([1, 3, 3, 1]) / 64, the filter of every released StyleGAN2. */
+    public static Tensor standardTaps() {
+        float[] k = {1, 3, 3, 1};
+        float[] f = new float[16];
+        for (int i = 0; i < 4; i++) {
+            for (int j = 0; j < 4; j++) {
+                f[i * 4 + j] = k[i] * k[j] / 64f;
+            }
+        }
+        return new Tensor(new int[] {4, 4}, f);
+    }
+
     static ResampleFilter load(StateDict sd, String key) {
         return new ResampleFilter(sd.require(key, 4, 4));
     }

@@ -1,0 +1,33 @@
+package ai.stylefarm.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code ./farm}: the one entry point for StyleFarm users. */
+@Command(name = "farm", mixinStandardHelpOptions = true, version = "StyleFarm 0.1.0",
+        description = "StyleFarm: batch rendering farm for StyleGAN2 generators.",
+        subcommands = {ModelsCommand.class, RenderCommand.class, BenchCommand.class})
+public final class Farm implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Farm());
+        // A user error is one readable line, not a stack trace.
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            cmd.getErr().println("error: " + ex.getMessage());
+            return ex instanceof IllegalArgumentException || ex instanceof RuntimeException ? 2 : 1;
+        });
+        return cl;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}
