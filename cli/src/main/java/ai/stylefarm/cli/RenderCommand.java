@@ -11,12 +11,12 @@ import ai.stylefarm.modelkit.inference.SeedRange;
 import ai.stylefarm.modelkit.inference.SessionSettings;
 import ai.stylefarm.modelkit.io.Npy;
 import ai.stylefarm.modelkit.io.Pixels;
-import ai.stylefarm.modelkit.stylegan.Tensor;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -66,25 +66,41 @@ final class RenderCommand implements Callable<Integer> {
         Files.createDirectories(out);
         try (GeneratorSession session = GeneratorSession.open(bundle,
                 new SessionSettings(ExecutionDevice.parse(device), 0))) {
-            List<Renderer.Rendered> images = new Renderer(session).render(seedList, options);
+            int[] count = {0};
             if (format == Format.npy) {
-                int size = m.imgChannels() * m.resolution() * m.resolution();
-                float[] all = new float[images.size() * size];
-                for (int i = 0; i < images.size(); i++) {
-                    System.arraycopy(images.get(i).img(), 0, all, i * size, size);
-                }
-                try (OutputStream o = Files.newOutputStream(out.resolve("img.npy"))) {
-                    Npy.writeFloat32(o, new Tensor(new int[] {images.size(), m.imgChannels(), m.resolution(), m.resolution()}, all));
+                try (OutputStream o = new BufferedOutputStream(Files.newOutputStream(out.resolve("img.npy")))) {
+                    Npy.writeFloat32Header(o, new int[] {seedList.length, m.imgChannels(), m.resolution(), m.resolution()});
+                    new Renderer(session).render(seedList, options, r -> {
+                        write(o, Npy.littleEndian(r.img()));
+                        count[0]++;
+                    });
                 }
             } else {
-                for (Renderer.Rendered r : images) {
+                new Renderer(session).render(seedList, options, r -> {
                     byte[] hwc = Pixels.toUint8Hwc(r.img(), 0, m.imgChannels(), m.resolution(), m.resolution());
-                    Files.write(out.resolve(String.format("seed%04d.png", r.seed())),
+                    write(out.resolve(String.format("seed%04d.png", r.seed())),
                             Pixels.png(hwc, m.resolution(), m.resolution(), m.imgChannels()));
-                }
+                    count[0]++;
+                });
             }
-            System.out.printf("rendered %d image(s) on %s into %s%n", images.size(), session.device(), out);
+            System.out.printf("rendered %d image(s) on %s into %s%n", count[0], session.device(), out);
         }
         return 0;
+    }
+
+    private static void write(OutputStream o, byte[] bytes) {
+        try {
+            o.write(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void write(Path file, byte[] bytes) {
+        try {
+            Files.write(file, bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing " + file + ": " + e.getMessage(), e);
+        }
     }
 }

@@ -25,8 +25,8 @@ public final class BundleWriter {
         StyleGan2 g = new StyleGan2(config, generator.weights());
         try {
             Files.createDirectories(dir);
-            Files.write(dir.resolve(ModelBundle.MAPPING), OnnxWriter.toBytes(g.mappingGraph()));
-            Files.write(dir.resolve(ModelBundle.SYNTHESIS), OnnxWriter.toBytes(g.synthesisGraph()));
+            OnnxWriter.write(g.mappingGraph(), dir.resolve(ModelBundle.MAPPING));
+            OnnxWriter.write(g.synthesisGraph(), dir.resolve(ModelBundle.SYNTHESIS));
             Map<String, Tensor> noise = new LinkedHashMap<>();
             for (SynthesisNetwork.NoiseInput n : g.noiseInputs()) {
                 noise.put(n.name(), n.constMap());

@@ -43,7 +43,8 @@ final class NvidiaPickleImporter {
         } catch (IOException | PickleException e) {
             throw LegacyTorchFormat.corrupt(what, e);
         }
-        if (!(root instanceof Map<?, ?> snapshot)) {
+        Map<?, ?> snapshot = root instanceof Map<?, ?> m ? m : null;
+        if (snapshot == null) {
             throw new ModelImportException(what + ": expected a network snapshot dict with G_ema, found "
                     + LegacyTorchFormat.describe(root));
         }
@@ -52,6 +53,9 @@ final class NvidiaPickleImporter {
                     + new TreeSet<>(snapshot.keySet().stream().map(String::valueOf).toList())
                     + "; a network pickle for rendering must contain G_ema");
         }
+        // G, D and the augment pipe are most of a snapshot: let them go before G_ema's weights are converted.
+        root = null;
+        snapshot = null;
         return fromGenerator(g, what, sha256);
     }
 

@@ -4,6 +4,7 @@ import ai.stylefarm.modelkit.bundle.ModelManifest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 
 /** Seeds → images through a {@link GeneratorSession}: z from the seed, mapping, truncation, synthesis, in batches. */
 public final class Renderer {
@@ -34,13 +35,18 @@ public final class Renderer {
     }
 
     public List<Rendered> render(long[] seeds, RenderOptions options) {
-        validate(options);
         List<Rendered> out = new ArrayList<>(seeds.length);
+        render(seeds, options, out::add);
+        return out;
+    }
+
+    /** Renders batch by batch and hands each image on in seed order, so memory does not grow with the seed count. */
+    public void render(long[] seeds, RenderOptions options, Consumer<Rendered> sink) {
+        validate(options);
         for (int start = 0; start < seeds.length; start += options.batchSize()) {
             long[] batch = Arrays.copyOfRange(seeds, start, Math.min(seeds.length, start + options.batchSize()));
-            out.addAll(renderBatch(batch, options));
+            renderBatch(batch, options).forEach(sink);
         }
-        return out;
     }
 
     private List<Rendered> renderBatch(long[] seeds, RenderOptions options) {

@@ -90,9 +90,19 @@ public final class Npy {
     }
 
     public static void writeFloat32(OutputStream out, Tensor t) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(t.data().length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        b.asFloatBuffer().put(t.data());
-        write(out, "<f4", t.shape(), b.array());
+        writeHeader(out, "<f4", t.shape());
+        out.write(littleEndian(t.data()));
+    }
+
+    /** The header of a float32 array; the caller then streams its values with {@link #littleEndian}. */
+    public static void writeFloat32Header(OutputStream out, int[] shape) throws IOException {
+        writeHeader(out, "<f4", shape);
+    }
+
+    public static byte[] littleEndian(float[] values) {
+        ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(values);
+        return b.array();
     }
 
     public static void writeUint8(OutputStream out, int[] shape, byte[] data) throws IOException {
@@ -106,6 +116,11 @@ public final class Npy {
     }
 
     private static void write(OutputStream out, String descr, int[] shape, byte[] data) throws IOException {
+        writeHeader(out, descr, shape);
+        out.write(data);
+    }
+
+    private static void writeHeader(OutputStream out, String descr, int[] shape) throws IOException {
         StringBuilder shapeText = new StringBuilder("(");
         for (int d : shape) {
             shapeText.append(d).append(", ");
@@ -123,6 +138,5 @@ public final class Npy {
         out.write(MAGIC);
         out.write(new byte[] {1, 0, (byte) (header.length() & 0xff), (byte) (header.length() >> 8)});
         out.write(header.getBytes(StandardCharsets.ISO_8859_1));
-        out.write(data);
     }
 }

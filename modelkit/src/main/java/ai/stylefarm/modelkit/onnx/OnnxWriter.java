@@ -11,8 +11,14 @@ import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import ai.stylefarm.modelkit.stylegan.Tensor;
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.TreeMap;
 
 /** Serialises a {@link Graph} to an ONNX model (IR 8, default opset 17), which ONNX Runtime 1.16+ loads. */
@@ -22,8 +28,11 @@ public final class OnnxWriter {
 
     private OnnxWriter() {}
 
-    public static byte[] toBytes(Graph graph) {
-        return toModel(graph).toByteArray();
+    /** Streams the model to {@code file}, so a 1024² generator never needs a second full-size byte array. */
+    public static void write(Graph graph, Path file) throws IOException {
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
+            toModel(graph).writeTo(out);
+        }
     }
 
     public static ModelProto toModel(Graph graph) {
@@ -78,7 +87,8 @@ public final class OnnxWriter {
         TensorProto.Builder b = TensorProto.newBuilder()
                 .setName(name)
                 .setDataType(TensorProto.DataType.FLOAT_VALUE)
-                .setRawData(ByteString.copyFrom(buf.array()));
+                // The buffer is never touched again, so the proto may keep it instead of a copy.
+                .setRawData(UnsafeByteOperations.unsafeWrap(buf.array()));
         for (int d : t.shape()) {
             b.addDims(d);
         }
