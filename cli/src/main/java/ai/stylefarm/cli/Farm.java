@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code ./farm}: the one entry point for StyleFarm users. */
 @Command(name = "farm", mixinStandardHelpOptions = true, version = "StyleFarm 0.1.0",
         description = "StyleFarm: batch rendering farm for StyleGAN2 generators.",
-        subcommands = {ModelsCommand.class, RenderCommand.class, BenchCommand.class})
+        subcommands = {DemoCommand.class, ModelsCommand.class, RenderCommand.class, BenchCommand.class})
 public final class Farm implements Runnable {
 
     @CommandLine.Spec
