@@ -1,0 +1,48 @@
+package ai.stylefarm.schemas;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * An accepted job on {@link Topics#JOBS}, published by the gateway's outbox relay after the job is committed.
+ *
+ * @param priority {@value #MIN_PRIORITY} to {@value #MAX_PRIORITY}, higher runs first
+ * @param spec the normalised kind-specific spec, e.g. a serialised {@link GenerateJobSpec}
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonPropertyOrder("schema")
+public record JobMessage(
+        UUID jobId,
+        String tenant,
+        JobKind kind,
+        String modelId,
+        int priority,
+        ObjectNode spec,
+        Instant submittedAt) {
+
+    public static final String SCHEMA = "stylefarm.job.v1";
+    public static final int MIN_PRIORITY = 0;
+    public static final int MAX_PRIORITY = 9;
+    public static final int DEFAULT_PRIORITY = 5;
+
+    public JobMessage {
+        Objects.requireNonNull(jobId, "jobId");
+        Objects.requireNonNull(tenant, "tenant");
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(modelId, "modelId");
+        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(submittedAt, "submittedAt");
+    }
+
+    /** Written on every document and checked by the schema on read, never bound. */
+    @JsonProperty(value = "schema", access = JsonProperty.Access.READ_ONLY)
+    public String schema() {
+        return SCHEMA;
+    }
+}

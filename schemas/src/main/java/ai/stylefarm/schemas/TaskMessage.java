@@ -1,0 +1,51 @@
+package ai.stylefarm.schemas;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * One unit of work on {@link Topics#TASKS}. The worker echoes {@code (taskId, attempt)} in every
+ * {@link TaskEvent}, so the scheduler can drop events of a superseded attempt.
+ *
+ * @param attempt 1 on the first issue, one more on each re-issue
+ * @param modelSha256 checksum of the model bundle, the key of the worker's local cache
+ * @param spec what to render; its {@link TaskSpec#kind()} is written as the message's {@code kind}
+ * @param leaseSeconds how long the scheduler waits for a heartbeat before it re-issues the task
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonPropertyOrder("schema")
+public record TaskMessage(
+        UUID taskId,
+        UUID jobId,
+        int attempt,
+        String modelId,
+        String modelSha256,
+        @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.EXTERNAL_PROPERTY, property = "kind")
+        @JsonSubTypes(@JsonSubTypes.Type(value = GenerateTaskSpec.class, name = "generate"))
+        TaskSpec spec,
+        int leaseSeconds,
+        Instant issuedAt) {
+
+    public static final String SCHEMA = "stylefarm.task.v1";
+
+    public TaskMessage {
+        Objects.requireNonNull(taskId, "taskId");
+        Objects.requireNonNull(jobId, "jobId");
+        Objects.requireNonNull(modelId, "modelId");
+        Objects.requireNonNull(modelSha256, "modelSha256");
+        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(issuedAt, "issuedAt");
+    }
+
+    @JsonProperty(value = "schema", access = JsonProperty.Access.READ_ONLY)
+    public String schema() {
+        return SCHEMA;
+    }
+}
