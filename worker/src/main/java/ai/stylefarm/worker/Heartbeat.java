@@ -1,0 +1,75 @@
+package ai.stylefarm.worker;
+
+import ai.stylefarm.schemas.TaskEvent;
+import ai.stylefarm.schemas.TaskMessage;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps one running task's lease alive: every interval a HEARTBEAT, plus a PROGRESS when items were finished
+ * since the last tick. On its own thread, because a single ONNX Runtime call on a large batch can outlast a
+ * lease, and the rendering thread cannot speak while it waits.
+ */
+public final class Heartbeat implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Heartbeat.class);
+
+    private final EventPublisher events;
+    private final TaskMessage task;
+    private final String workerId;
+    private final int total;
+    private final Clock clock;
+    private final AtomicInteger done = new AtomicInteger();
+    private final ScheduledExecutorService timer;
+    private int reported = 0;
+
+    public Heartbeat(EventPublisher events, TaskMessage task, String workerId, int total, Duration interval,
+                     Clock clock) {
+        this.events = events;
+        this.task = task;
+        this.workerId = workerId;
+        this.total = total;
+        this.clock = clock;
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "heartbeat-" + task.taskId());
+            t.setDaemon(true);
+            return t;
+        });
+        long millis = interval.toMillis();
+        timer.scheduleAtFixedRate(this::tick, millis, millis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Called by the rendering thread after each stored item; the next tick reports it. */
+    public void progressed(int doneSoFar) {
+        done.set(doneSoFar);
+    }
+
+    private void tick() {
+        try {
+            events.send(TaskEvent.heartbeat(task, workerId, clock.instant()));
+            int now = done.get();
+            if (now != reported) {
+                events.send(TaskEvent.progress(task, workerId, now, total, clock.instant()));
+                reported = now;
+            }
+        } catch (RuntimeException e) {
+            // A throwing task would silently end the schedule; one missed beat is better than all later ones.
+            LOG.warn("Heartbeat for task {} failed: {}", task.taskId(), e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        try {
+            timer.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package ai.stylefarm.worker;
+
+import ai.stylefarm.modelkit.bundle.ModelBundle;
+import ai.stylefarm.modelkit.bundle.ModelManifest;
+import ai.stylefarm.modelkit.inference.ExecutionDevice;
+import ai.stylefarm.modelkit.inference.GeneratorSession;
+import ai.stylefarm.modelkit.inference.SessionSettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Model bundles for tasks: on local disk under {@code <cacheDir>/models/<sha256>/}, keyed by the checksum of
+ * {@code model.json} that the task names (so a re-registered model under the same id is never served stale), and
+ * the most recently used few open in ONNX Runtime.
+ *
+ * <p>Confined to the one thread that renders: {@link GeneratorSession} is, and an evicted session is closed on
+ * the spot, which is only safe because nobody else can still be using it.
+ */
+public final class ModelCache implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ModelCache.class);
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+    private static final List<String> FILES = List.of(ModelManifest.FILE_NAME, ModelBundle.MAPPING,
+            ModelBundle.SYNTHESIS, ModelBundle.NOISE_CONST);
+
+    private final ObjectStore store;
+    private final Path modelsDir;
+    private final Path tmpDir;
+    private final SessionSettings settings;
+    private final Map<String, GeneratorSession> open;
+
+    public ModelCache(ObjectStore store, Path cacheDir, ExecutionDevice device, int openSessions) {
+        this.store = store;
+        this.modelsDir = cacheDir.resolve("models");
+        this.tmpDir = cacheDir.resolve("tmp");
+        this.settings = new SessionSettings(device, 0);
+        this.open = new LinkedHashMap<>(4, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, GeneratorSession> eldest) {
+                if (size() > openSessions) {
+                    LOG.info("Closing model {} (least recently used)", eldest.getKey());
+                    eldest.getValue().close();
+                    return true;
+                }
+                return false;
+            }
+        };
+        try {
+            Files.createDirectories(modelsDir);
+            Files.createDirectories(tmpDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create model cache under " + cacheDir, e);
+        }
+    }
+
+    /**
+     * An open session for the bundle at {@code models/<modelId>/} whose model.json has checksum {@code sha256}.
+     * The session belongs to the cache: do not close it.
+     *
+     * @throws ModelUnavailableException with a reason that names the model
+     */
+    public GeneratorSession session(String modelId, String sha256) {
+        GeneratorSession session = open.get(sha256);
+        if (session != null) {
+            return session;
+        }
+        try {
+            ModelBundle bundle = bundle(modelId, sha256);
+            session = GeneratorSession.open(bundle, settings);
+        } catch (ModelUnavailableException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new ModelUnavailableException("model " + modelId + " (" + sha256 + ") cannot be loaded: "
+                    + e.getMessage(), e);
+        }
+        open.put(sha256, session);
+        return session;
+    }
+
+    private ModelBundle bundle(String modelId, String sha256) {
+        if (!SHA256.matcher(sha256).matches()) {
+            // It becomes a directory name; never let a message pick a path.
+            throw new ModelUnavailableException("model " + modelId + ": model_sha256 '" + sha256
+                    + "' is not a lower-case hex sha256", null);
+        }
+        Path cached = modelsDir.resolve(sha256);
+        if (Files.isDirectory(cached)) {
+            try {
+                // Checksums only: the smoke render passed when this directory was made.
+                return ModelBundle.openUnverifiedRender(cached);
+            } catch (RuntimeException e) {
+                LOG.warn("Cached model {} is damaged ({}); downloading it again", cached, e.getMessage());
+                deleteTree(cached);
+            }
+        }
+        return download(modelId, sha256, cached);
+    }
+
+    /** Into a private temp dir first, so a crash or a bad bundle never leaves a half-filled cache entry. */
+    private ModelBundle download(String modelId, String sha256, Path cached) {
+        Path tmp = tmpDir.resolve(sha256 + "-" + UUID.randomUUID());
+        try {
+            Files.createDirectories(tmp);
+            for (String file : FILES) {
+                String key = "models/" + modelId + "/" + file;
+                try {
+                    store.download(key, tmp.resolve(file));
+                } catch (ObjectStore.NotFoundException e) {
+                    throw new ModelUnavailableException("model " + modelId + " not found: " + e.getMessage(), e);
+                }
+            }
+            ModelBundle verified = ModelBundle.open(tmp);
+            String actual = verified.checksum();
+            if (!actual.equals(sha256)) {
+                throw new ModelUnavailableException("model " + modelId + " in storage has model.json sha256 "
+                        + actual + ", but the task expects " + sha256, null);
+            }
+            try {
+                Files.move(tmp, cached, StandardCopyOption.ATOMIC_MOVE);
+            } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
+                // Another worker process sharing this cache dir won the race with identical content.
+                deleteTree(tmp);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new UncheckedIOException("cache dir " + modelsDir + " and " + tmpDir
+                        + " must be on one file system", e);
+            }
+            LOG.info("Cached model {} ({}) under {}", modelId, sha256, cached);
+            return ModelBundle.openUnverifiedRender(cached);
+        } catch (IOException e) {
+            throw new ModelUnavailableException("model " + modelId + " cannot be cached: " + e.getMessage(), e);
+        } finally {
+            deleteTree(tmp);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    LOG.warn("Could not delete {}: {}", p, e.getMessage());
+                }
+            });
+        } catch (IOException e) {
+            LOG.warn("Could not delete {}: {}", dir, e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        open.values().forEach(GeneratorSession::close);
+        open.clear();
+    }
+
+    /** The model named by a task cannot be had; retryable, since storage or the registry may be fixed. */
+    public static final class ModelUnavailableException extends RuntimeException {
+        public ModelUnavailableException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package ai.stylefarm.worker;
+
+import io.minio.DownloadObjectArgs;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import io.minio.errors.ErrorResponseException;
+import java.io.ByteArrayInputStream;
+import java.nio.file.Path;
+
+/**
+ * The worker's view of object storage: one bucket, whole objects in and out. Wraps MinIO's client so that its
+ * nine checked exceptions become one {@link StorageException} with a message a task event can carry.
+ */
+public final class ObjectStore implements AutoCloseable {
+    private final MinioClient client;
+    private final String bucket;
+
+    public ObjectStore(String endpoint, String accessKey, String secretKey, String bucket) {
+        this.client = MinioClient.builder().endpoint(endpoint).credentials(accessKey, secretKey).build();
+        this.bucket = bucket;
+    }
+
+    public static ObjectStore of(WorkerConfig config) {
+        return new ObjectStore(config.s3Endpoint(), config.s3AccessKey(), config.s3SecretKey(), config.s3Bucket());
+    }
+
+    public String bucket() {
+        return bucket;
+    }
+
+    public void put(String key, byte[] bytes, String contentType) {
+        try {
+            client.putObject(PutObjectArgs.builder()
+                    .bucket(bucket)
+                    .object(key)
+                    .stream(new ByteArrayInputStream(bytes), bytes.length, -1)
+                    .contentType(contentType)
+                    .build());
+        } catch (Exception e) {
+            throw new StorageException("cannot store s3://" + bucket + "/" + key + ": " + describe(e), e);
+        }
+    }
+
+    /**
+     * Downloads one object to {@code target}, which must not exist yet.
+     *
+     * @throws NotFoundException when there is no such object, so callers can tell "missing" from "unreachable"
+     */
+    public void download(String key, Path target) {
+        try {
+            client.downloadObject(DownloadObjectArgs.builder().bucket(bucket).object(key)
+                    .filename(target.toString()).build());
+        } catch (ErrorResponseException e) {
+            String code = e.errorResponse() == null ? null : e.errorResponse().code();
+            if ("NoSuchKey".equals(code) || "NoSuchObject".equals(code) || "NoSuchBucket".equals(code)) {
+                throw new NotFoundException("s3://" + bucket + "/" + key + " does not exist", e);
+            }
+            throw new StorageException("cannot read s3://" + bucket + "/" + key + ": " + describe(e), e);
+        } catch (Exception e) {
+            throw new StorageException("cannot read s3://" + bucket + "/" + key + ": " + describe(e), e);
+        }
+    }
+
+    private static String describe(Exception e) {
+        if (e instanceof ErrorResponseException ere && ere.errorResponse() != null) {
+            return ere.errorResponse().code() + " " + ere.errorResponse().message();
+        }
+        String message = e.getMessage();
+        return message == null ? e.getClass().getSimpleName() : message;
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.close();
+        } catch (Exception e) {
+            // Only the HTTP connection pool is released here; nothing is lost if that fails.
+        }
+    }
+
+    /** Object storage could not be reached or refused a request; another attempt may succeed. */
+    public static class StorageException extends RuntimeException {
+        public StorageException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    public static final class NotFoundException extends StorageException {
+        public NotFoundException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

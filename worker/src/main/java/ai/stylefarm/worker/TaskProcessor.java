@@ -1,0 +1,192 @@
+package ai.stylefarm.worker;
+
+import ai.stylefarm.modelkit.inference.GeneratorSession;
+import ai.stylefarm.modelkit.inference.NoiseMode;
+import ai.stylefarm.modelkit.inference.RenderOptions;
+import ai.stylefarm.modelkit.inference.Renderer;
+import ai.stylefarm.modelkit.io.Hashing;
+import ai.stylefarm.modelkit.io.Pixels;
+import ai.stylefarm.modelkit.bundle.ModelManifest;
+import ai.stylefarm.schemas.GenerateTaskSpec;
+import ai.stylefarm.schemas.ImageFormat;
+import ai.stylefarm.schemas.Layout;
+import ai.stylefarm.schemas.TaskEvent;
+import ai.stylefarm.schemas.TaskMessage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one task from start to its terminal event: model, STARTED, batches rendered and stored, SUCCEEDED or
+ * FAILED. It never commits anything; it tells the consumer loop whether it may.
+ */
+public final class TaskProcessor {
+    private static final Logger LOG = LoggerFactory.getLogger(TaskProcessor.class);
+    static final String SHUTTING_DOWN = "worker shutting down";
+
+    /** What the consumer loop does with the task's offset. */
+    public enum Outcome {
+        /** A terminal event was sent: commit, the scheduler takes it from here. */
+        COMMIT,
+        /** Abandoned on shutdown: do not commit, so the group hands the task to another worker. */
+        REDELIVER
+    }
+
+    private final ModelCache models;
+    private final ObjectStore store;
+    private final EventPublisher events;
+    private final WorkerConfig config;
+    private final Clock clock;
+
+    public TaskProcessor(ModelCache models, ObjectStore store, EventPublisher events, WorkerConfig config,
+                         Clock clock) {
+        this.models = models;
+        this.store = store;
+        this.events = events;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /**
+     * @param stopping checked between batches; once true, the task is abandoned with a retryable FAILED
+     * @throws EventPublisher.DeliveryException when a STARTED or terminal event cannot be sent
+     */
+    public Outcome process(TaskMessage task, BooleanSupplier stopping) {
+        if (!(task.spec() instanceof GenerateTaskSpec spec)) {
+            // Unreachable while TaskSpec permits only generate; a new kind must be handled here first.
+            return send(task, Verdict.failed("task kind " + task.spec().kind() + " is not supported", false));
+        }
+        long[] seeds = spec.seeds().stream().toArray();
+        LOG.info("Task {} (job {}, attempt {}): {} seeds of model {}", task.taskId(), task.jobId(), task.attempt(),
+                seeds.length, task.modelId());
+        Verdict verdict;
+        // The heartbeat stops before the terminal event goes out, so no HEARTBEAT ever follows a SUCCEEDED.
+        try (Heartbeat heartbeat = new Heartbeat(events, task, config.workerId(), seeds.length,
+                config.heartbeatInterval(), clock)) {
+            verdict = render(task, spec, seeds, heartbeat, stopping);
+        } catch (EventPublisher.DeliveryException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // Storage, ONNX Runtime or anything unforeseen: report it, keep the worker alive for the next task.
+            LOG.warn("Task {} failed", task.taskId(), e);
+            verdict = Verdict.failed(describe(e), true);
+        }
+        return send(task, verdict);
+    }
+
+    private Verdict render(TaskMessage task, GenerateTaskSpec spec, long[] seeds, Heartbeat heartbeat,
+                           BooleanSupplier stopping) {
+        Instant deadline = clock.instant().plus(config.maxTaskTime());
+        GeneratorSession session;
+        try {
+            session = models.session(task.modelId(), task.modelSha256());
+        } catch (ModelCache.ModelUnavailableException e) {
+            return Verdict.failed(e.getMessage(), true);
+        }
+        events.sendAndWait(TaskEvent.started(task, config.workerId(), device(session), clock.instant()));
+        if (spec.layout() != Layout.FILES || spec.format() != ImageFormat.PNG) {
+            return Verdict.failed("this worker renders only layout files with format png, not layout "
+                    + spec.layout().value() + " with format " + spec.format().value(), false);
+        }
+        Renderer renderer = new Renderer(session);
+        RenderOptions options;
+        try {
+            options = new RenderOptions((float) spec.truncationPsi(), spec.truncationCutoff(), spec.classIdx(),
+                    NoiseMode.parse(spec.noiseMode().value()), config.batchSize());
+            renderer.validate(options);
+        } catch (IllegalArgumentException e) {
+            return Verdict.failed(e.getMessage(), false);
+        }
+        List<TaskEvent.Output> outputs = new ArrayList<>(seeds.length);
+        ModelManifest m = session.manifest();
+        for (int start = 0; start < seeds.length; start += config.batchSize()) {
+            if (stopping.getAsBoolean()) {
+                return Verdict.abandoned(SHUTTING_DOWN);
+            }
+            if (clock.instant().isAfter(deadline)) {
+                return Verdict.failed("task ran longer than the worker's limit of " + config.maxTaskTime().toSeconds()
+                        + " s, after " + outputs.size() + " of " + seeds.length + " images", true);
+            }
+            long[] batch = Arrays.copyOfRange(seeds, start, Math.min(seeds.length, start + config.batchSize()));
+            renderer.render(batch, options, image -> outputs.add(store(spec, m, image)));
+            heartbeat.progressed(outputs.size());
+        }
+        return Verdict.succeeded(outputs);
+    }
+
+    private Outcome send(TaskMessage task, Verdict verdict) {
+        Instant now = clock.instant();
+        if (verdict.outputs() != null) {
+            events.sendAndWait(TaskEvent.succeeded(task, config.workerId(), verdict.outputs(), now));
+            LOG.info("Task {} succeeded: {} images", task.taskId(), verdict.outputs().size());
+            return Outcome.COMMIT;
+        }
+        LOG.warn("Task {} failed ({}): {}", task.taskId(), verdict.retryable() ? "retryable" : "final",
+                verdict.reason());
+        events.sendAndWait(TaskEvent.failed(task, config.workerId(),
+                new TaskEvent.Failure(verdict.reason(), verdict.retryable()), now));
+        return verdict.redeliver() ? Outcome.REDELIVER : Outcome.COMMIT;
+    }
+
+    /** How a task ended, before anyone is told: outputs on success, else a reason. */
+    private record Verdict(List<TaskEvent.Output> outputs, String reason, boolean retryable, boolean redeliver) {
+        static Verdict succeeded(List<TaskEvent.Output> outputs) {
+            return new Verdict(outputs, null, false, false);
+        }
+
+        static Verdict failed(String reason, boolean retryable) {
+            return new Verdict(null, reason, retryable, false);
+        }
+
+        static Verdict abandoned(String reason) {
+            return new Verdict(null, reason, true, true);
+        }
+    }
+
+    private TaskEvent.Output store(GenerateTaskSpec spec, ModelManifest m, Renderer.Rendered image) {
+        byte[] hwc = Pixels.toUint8Hwc(image.img(), 0, m.imgChannels(), m.resolution(), m.resolution());
+        byte[] png = Pixels.png(hwc, m.resolution(), m.resolution(), m.imgChannels());
+        String key = spec.keyFor(image.seed());
+        store.put(key, png, "image/png");
+        return new TaskEvent.Output(image.seed(), key, Hashing.sha256(png), png.length);
+    }
+
+    private static String describe(Throwable e) {
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getName() : message;
+    }
+
+    /** The device as the scheduler's worker table shows it; CUDA device names would need NVML, so an index. */
+    private static TaskEvent.Device device(GeneratorSession session) {
+        if ("cuda".equals(session.device())) {
+            return new TaskEvent.Device(TaskEvent.DeviceKind.CUDA, "cuda:0");
+        }
+        return new TaskEvent.Device(TaskEvent.DeviceKind.CPU, cpuName());
+    }
+
+    private static String cpuName() {
+        Path cpuinfo = Path.of("/proc/cpuinfo");
+        if (Files.isReadable(cpuinfo)) {
+            try (Stream<String> lines = Files.lines(cpuinfo)) {
+                String name = lines.filter(l -> l.startsWith("model name")).map(l -> l.substring(l.indexOf(':') + 1).strip())
+                        .filter(s -> !s.isEmpty()).findFirst().orElse(null);
+                if (name != null) {
+                    return name.length() <= 200 ? name : name.substring(0, 200);
+                }
+            } catch (IOException | RuntimeException e) {
+                // Fall through to the architecture; a name is cosmetic.
+            }
+        }
+        return System.getProperty("os.arch", "cpu");
+    }
+}

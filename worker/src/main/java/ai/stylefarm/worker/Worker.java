@@ -1,0 +1,116 @@
+package ai.stylefarm.worker;
+
+import ai.stylefarm.schemas.Topics;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running worker: wires the clients and parts together and runs the consumer loop on its own thread.
+ * {@link #close()} is the graceful stop (what SIGTERM triggers): no new work, the current batch finishes, then
+ * everything is closed in reverse order of creation.
+ */
+public final class Worker implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
+    /** How long close() waits for the current batch; past it the task is re-delivered anyway (not committed). */
+    private static final Duration STOP_TIMEOUT = Duration.ofMinutes(2);
+
+    private final WorkerConfig config;
+    private final ObjectStore store;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final ModelCache models;
+    private final TaskConsumerLoop loop;
+    private final Thread loopThread;
+    private boolean closed;
+
+    private Worker(WorkerConfig config) {
+        this.config = config;
+        this.store = ObjectStore.of(config);
+        this.producer = new KafkaProducer<>(producerConfig(config));
+        this.models = new ModelCache(store, config.cacheDir(), config.device(), config.openSessions());
+        EventPublisher events = new EventPublisher(producer);
+        TaskProcessor processor = new TaskProcessor(models, store, events, config, Clock.systemUTC());
+        DeadLetters deadLetters = new DeadLetters(producer, Topics.WORKERS_GROUP + "/" + config.workerId());
+        this.loop = new TaskConsumerLoop(new KafkaConsumer<>(consumerConfig(config)), processor, deadLetters);
+        this.loopThread = new Thread(loop, "task-consumer");
+    }
+
+    /** Connects and starts consuming; returns at once. */
+    public static Worker start(WorkerConfig config) {
+        Worker worker = new Worker(config);
+        worker.loopThread.start();
+        LOG.info("Worker {} consuming {} as group {} (device {}, batch {}, cache {})", config.workerId(),
+                Topics.TASKS, Topics.WORKERS_GROUP, config.device().name().toLowerCase(Locale.ROOT), config.batchSize(),
+                config.cacheDir().toAbsolutePath());
+        return worker;
+    }
+
+    public WorkerConfig config() {
+        return config;
+    }
+
+    /** Blocks until the consumer loop has ended, after {@link #close()} or a fatal error. */
+    public void awaitTermination() throws InterruptedException {
+        loopThread.join();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        LOG.info("Worker {} stopping", config.workerId());
+        loop.shutdown();
+        try {
+            loopThread.join(STOP_TIMEOUT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (loopThread.isAlive()) {
+            LOG.warn("Consumer loop still busy after {}; closing anyway", STOP_TIMEOUT);
+        }
+        try (store; producer; models) {
+            producer.flush();
+        }
+        LOG.info("Worker {} stopped", config.workerId());
+    }
+
+    static Map<String, Object> consumerConfig(WorkerConfig config) {
+        Map<String, Object> c = new HashMap<>();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, Topics.WORKERS_GROUP);
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, config.workerId());
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
+        // Tasks published before this group first existed must still be done.
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // A worker joining must not take running tasks away from the others (eager assignors revoke everything).
+        c.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        return c;
+    }
+
+    static Map<String, Object> producerConfig(WorkerConfig config) {
+        Map<String, Object> p = new HashMap<>();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, config.workerId() + "-events");
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        return p;
+    }
+}
