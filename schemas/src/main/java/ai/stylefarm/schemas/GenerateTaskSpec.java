@@ -43,7 +43,8 @@ public record GenerateTaskSpec(
     }
 
     /** The deterministic object key of one image in the {@link Layout#FILES} layout. */
+    /** {@code <prefix>seed%08d.<ext>}: zero-padded, so object listings sort in seed order. */
     public String keyFor(long seed) {
-        return outputPrefix + seed + "." + format.extension();
+        return outputPrefix + String.format("seed%08d.", seed) + format.extension();
     }
 }

@@ -104,6 +104,6 @@ class GenerateJobSpecTest {
 
         assertEquals(Seeds.parse("4-7"), task.seeds());
         assertEquals(TaskKind.GENERATE, task.kind());
-        assertEquals("jobs/j/images/5.jpg", task.keyFor(5));
+        assertEquals("jobs/j/images/seed00000005.jpg", task.keyFor(5));
     }
 }

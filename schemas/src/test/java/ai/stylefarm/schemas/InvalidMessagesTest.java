@@ -120,7 +120,7 @@ class InvalidMessagesTest {
             assertEquals(task.taskId(), back.taskId());
             assertEquals(task.attempt(), back.attempt());
         }
-        assertEquals("jobs/0b9e7a52-3c1f-4d7e-9a0b-6f2d1c3e4a5b/images/7.png", output.key());
+        assertEquals("jobs/0b9e7a52-3c1f-4d7e-9a0b-6f2d1c3e4a5b/images/seed00000007.png", output.key());
     }
 
     private static Arguments broken(String example, String field, Consumer<ObjectNode> breakIt) {

@@ -155,7 +155,7 @@ class WorkerEndToEndTest {
         Map<Long, byte[]> expected = renderDirectly(new long[] {0, 1, 2, 3, 4, 5});
         assertEquals(6, succeeded.outputs().size());
         for (TaskEvent.Output output : succeeded.outputs()) {
-            assertEquals("jobs/" + job + "/images/" + output.seed() + ".png", output.key());
+            assertEquals(String.format("jobs/%s/images/seed%08d.png", job, output.seed()), output.key());
             byte[] stored = read(output.key());
             assertArrayEquals(expected.get(output.seed()), stored, "seed " + output.seed());
             assertEquals(Hashing.sha256(stored), output.sha256());
