@@ -52,7 +52,12 @@ public final class KafkaBroker implements AutoCloseable {
     private final int controllerPort;
     private final Map<String, String> overrides;
     private volatile Process process;
-    private Thread shutdownHook;
+    private final ShutdownHook shutdownHook = new ShutdownHook("kafka-broker-shutdown", () -> {
+        Process p = process;
+        if (p != null) {
+            ChildJvm.stop(p, STOP_GRACE);
+        }
+    });
 
     /** A broker under {@code dir} on the given ports; 0 picks a free port (once, kept for restarts). */
     public KafkaBroker(Path dir, int port, int controllerPort) {
@@ -119,7 +124,7 @@ public final class KafkaBroker implements AutoCloseable {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
             process = builder.start();
             Files.writeString(dir.resolve("kafka.pid"), Long.toString(process.pid()));
-            registerShutdownHook();
+            shutdownHook.install();
             awaitReady();
         } catch (IOException e) {
             stopQuietly();
@@ -140,7 +145,7 @@ public final class KafkaBroker implements AutoCloseable {
         }
         ChildJvm.stop(p, STOP_GRACE);
         process = null;
-        removeShutdownHook();
+        shutdownHook.remove();
         deletePidFile();
     }
 
@@ -152,7 +157,7 @@ public final class KafkaBroker implements AutoCloseable {
         }
         ChildJvm.kill(p);
         process = null;
-        removeShutdownHook();
+        shutdownHook.remove();
         deletePidFile();
     }
 
@@ -378,30 +383,6 @@ public final class KafkaBroker implements AutoCloseable {
             Files.deleteIfExists(dir.resolve("kafka.pid"));
         } catch (IOException e) {
             LOG.debug("Could not delete kafka.pid", e);
-        }
-    }
-
-    private void registerShutdownHook() {
-        if (shutdownHook == null) {
-            // Not synchronized on this broker: a start() still waiting must not block JVM shutdown.
-            shutdownHook = new Thread(() -> {
-                Process p = process;
-                if (p != null) {
-                    ChildJvm.stop(p, STOP_GRACE);
-                }
-            }, "kafka-broker-shutdown");
-            Runtime.getRuntime().addShutdownHook(shutdownHook);
-        }
-    }
-
-    private void removeShutdownHook() {
-        if (shutdownHook != null) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(shutdownHook);
-            } catch (IllegalStateException alreadyShuttingDown) {
-                // The hook is running or about to; it finds the process already stopped.
-            }
-            shutdownHook = null;
         }
     }
 

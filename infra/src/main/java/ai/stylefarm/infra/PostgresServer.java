@@ -46,7 +46,16 @@ public final class PostgresServer implements AutoCloseable {
     private final String password;
     private final String externalJdbcUrl;
     private volatile EmbeddedPostgres postgres;
-    private Thread shutdownHook;
+    private final ShutdownHook shutdownHook = new ShutdownHook("postgres-shutdown", () -> {
+        EmbeddedPostgres running = postgres;
+        if (running != null) {
+            try {
+                shutDown(running);
+            } catch (IOException e) {
+                LOG.warn("Could not stop PostgreSQL at shutdown", e);
+            }
+        }
+    });
 
     /** An embedded server under {@code dir}; port 0 picks a free port (once, kept for restarts). */
     public PostgresServer(Path dir, int port, String database, String user, String password) {
@@ -141,7 +150,7 @@ public final class PostgresServer implements AutoCloseable {
                     .setErrorRedirector(toLog)
                     .setPGStartupWait(Duration.ofSeconds(60))
                     .start();
-            registerShutdownHook();
+            shutdownHook.install();
             createRoleAndDatabase();
         } catch (IOException e) {
             stopQuietly();
@@ -169,7 +178,7 @@ public final class PostgresServer implements AutoCloseable {
             throw new UncheckedIOException(e);
         } finally {
             postgres = null;
-            removeShutdownHook();
+            shutdownHook.remove();
         }
     }
 
@@ -213,7 +222,7 @@ public final class PostgresServer implements AutoCloseable {
             LOG.debug("Closing a killed PostgreSQL", e);
         } finally {
             postgres = null;
-            removeShutdownHook();
+            shutdownHook.remove();
         }
     }
 
@@ -329,34 +338,6 @@ public final class PostgresServer implements AutoCloseable {
             process.onExit().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.warn("Process {} still alive after SIGKILL", process.pid());
-        }
-    }
-
-    private void registerShutdownHook() {
-        if (shutdownHook == null) {
-            // Not synchronized: a start() still waiting must not block JVM shutdown.
-            shutdownHook = new Thread(() -> {
-                EmbeddedPostgres running = postgres;
-                if (running != null) {
-                    try {
-                        shutDown(running);
-                    } catch (IOException e) {
-                        LOG.warn("Could not stop PostgreSQL at shutdown", e);
-                    }
-                }
-            }, "postgres-shutdown");
-            Runtime.getRuntime().addShutdownHook(shutdownHook);
-        }
-    }
-
-    private void removeShutdownHook() {
-        if (shutdownHook != null) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(shutdownHook);
-            } catch (IllegalStateException alreadyShuttingDown) {
-                // The hook is running or about to; zonky's close is idempotent.
-            }
-            shutdownHook = null;
         }
     }
 
