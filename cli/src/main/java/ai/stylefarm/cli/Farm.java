@@ -6,7 +6,9 @@ import picocli.CommandLine.Command;
 /** {@code ./farm}: the one entry point for StyleFarm users. */
 @Command(name = "farm", mixinStandardHelpOptions = true, version = "StyleFarm 0.1.0",
         description = "StyleFarm: batch rendering farm for StyleGAN2 generators.",
-        subcommands = {DemoCommand.class, ModelsCommand.class, RenderCommand.class, BenchCommand.class})
+        subcommands = {DemoCommand.class, UpCommand.class, DownCommand.class, StatusCommand.class,
+                GenerateCommand.class, JobsCommand.class, JobCommand.class, CancelCommand.class, ModelsCommand.class,
+                RenderCommand.class, BenchCommand.class, SuperviseCommand.class})
 public final class Farm implements Runnable {
 
     @CommandLine.Spec

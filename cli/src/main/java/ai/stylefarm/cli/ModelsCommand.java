@@ -1,5 +1,10 @@
 package ai.stylefarm.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import picocli.CommandLine.Mixin;
+
 import ai.stylefarm.modelkit.ModelKit;
 import ai.stylefarm.modelkit.bundle.ModelBundle;
 import ai.stylefarm.modelkit.importer.ImportedGenerator;
@@ -10,9 +15,64 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "models", description = "Make model bundles from generator files or seeded random weights.",
-        subcommands = {ModelsCommand.Import.class, ModelsCommand.Init.class})
+@Command(name = "models", description = "Register models with the farm, or make bundles locally.",
+        subcommands = {ModelsCommand.Add.class, ModelsCommand.ListModels.class, ModelsCommand.Import.class,
+                ModelsCommand.Init.class})
 final class ModelsCommand {
+
+    @Command(name = "add", mixinStandardHelpOptions = true,
+            description = "Register a model with the farm: a network pickle or rosinality checkpoint (imported by the "
+                    + "gateway, never executed), or a bundle directory.")
+    static final class Add implements Callable<Integer> {
+        @Mixin
+        FarmConnection farm;
+
+        @Parameters(paramLabel = "FILE|DIR", description = "model file, or a bundle directory")
+        Path source;
+
+        @Option(names = "--id", description = "model id (default: from the file name)")
+        String id;
+
+        @Override
+        public Integer call() throws IOException {
+            String modelId = id != null ? id : slug(source.getFileName().toString());
+            Path upload = Files.isDirectory(source) ? BundleZip.zip(source) : source;
+            try {
+                JsonNode model = farm.client().uploadModel(modelId, upload);
+                System.out.printf("model %s registered: %dx%d, %s, bundle %s%n", model.path("id").asText(),
+                        model.path("resolution").asInt(), model.path("resolution").asInt(), model.path("source").asText(),
+                        model.path("bundle_sha256").asText());
+            } finally {
+                if (upload != source) {
+                    Files.deleteIfExists(upload);
+                }
+            }
+            return 0;
+        }
+
+        /** {@code network-snapshot-000123.pkl} becomes {@code network-snapshot-000123}. */
+        static String slug(String fileName) {
+            String base = fileName.replaceFirst("\\.[^.]*$", "").toLowerCase(java.util.Locale.ROOT)
+                    .replaceAll("[^a-z0-9_-]+", "-").replaceAll("^[-_]+", "");
+            return base.isEmpty() ? "model" : base.substring(0, Math.min(64, base.length()));
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the models you can use.")
+    static final class ListModels implements Callable<Integer> {
+        @Mixin
+        FarmConnection farm;
+
+        @Override
+        public Integer call() {
+            for (JsonNode m : farm.client().models()) {
+                System.out.printf("%-24s %-6s %4dx%-4d %-14s %s%n", m.path("id").asText(), m.path("state").asText(),
+                        m.path("resolution").asInt(), m.path("resolution").asInt(), m.path("source").asText(),
+                        m.path("tenant").asText("(shared)"));
+            }
+            return 0;
+        }
+    }
 
     @Command(name = "import", mixinStandardHelpOptions = true,
             description = "Import an NVIDIA network pickle (stylegan2-ada-pytorch, stylegan3's StyleGAN2) or a "

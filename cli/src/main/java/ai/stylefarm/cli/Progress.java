@@ -16,6 +16,12 @@ final class Progress {
         draw();
     }
 
+    /** Jumps to {@code value} done, for progress reported from elsewhere (a job on the farm). */
+    void set(long value) {
+        done = value;
+        draw();
+    }
+
     void finish() {
         draw();
         System.err.println();

@@ -11,8 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Starts and stops child JVMs that run a main class from this JVM's own class path. */
-final class ChildJvm {
+/** Starts and stops child JVMs that run a main class, from this JVM's own class path or a given one. */
+public final class ChildJvm {
 
     /** Overrides the child class path, for launchers whose {@code java.class.path} lacks the Kafka jars. */
     static final String CLASSPATH_PROPERTY = "stylefarm.child.classpath";
@@ -26,8 +26,17 @@ final class ChildJvm {
      * <p>The class path goes through an argument file because test and Quarkus class paths run to tens of
      * kilobytes, past what Linux accepts as one command-line argument (128 KiB).
      */
-    static ProcessBuilder builder(Path argFile, List<String> jvmOptions, String mainClass, List<String> args) {
-        String classpath = System.getProperty(CLASSPATH_PROPERTY, System.getProperty("java.class.path"));
+    public static ProcessBuilder builder(Path argFile, List<String> jvmOptions, String mainClass, List<String> args) {
+        return builder(argFile, System.getProperty(CLASSPATH_PROPERTY, System.getProperty("java.class.path")),
+                jvmOptions, mainClass, args);
+    }
+
+    /**
+     * Like {@link #builder(Path, List, String, List)} with an explicit class path, which must also hold
+     * {@link OrphanGuard} (this module's jar or classes).
+     */
+    public static ProcessBuilder builder(Path argFile, String classpath, List<String> jvmOptions, String mainClass,
+                                         List<String> args) {
         try {
             Files.createDirectories(argFile.getParent());
             Files.writeString(argFile, "-cp\n" + quote(classpath) + "\n", StandardCharsets.UTF_8);
@@ -46,7 +55,7 @@ final class ChildJvm {
     }
 
     /** Runs a short-lived child to completion, its output appended to {@code log}; fails on a non-zero exit. */
-    static void run(ProcessBuilder builder, File log, Duration timeout) {
+    public static void run(ProcessBuilder builder, File log, Duration timeout) {
         builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log));
         try {
             Process process = builder.start();
@@ -68,7 +77,7 @@ final class ChildJvm {
     }
 
     /** SIGTERM, so the child's shutdown hooks run; SIGKILL for the whole tree if it outlasts {@code grace}. */
-    static void stop(Process process, Duration grace) {
+    public static void stop(Process process, Duration grace) {
         List<ProcessHandle> descendants = process.descendants().toList();
         process.destroy();
         try {
@@ -83,7 +92,7 @@ final class ChildJvm {
     }
 
     /** SIGKILL for the process and everything it started, waiting until the process is reaped. */
-    static void kill(Process process) {
+    public static void kill(Process process) {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
         try {

@@ -17,6 +17,16 @@ public final class OrphanGuard {
     private OrphanGuard() {
     }
 
+    /** Where this class is loaded from (a jar or a classes directory), for class paths of other programs' JVMs. */
+    public static String classpathEntry() {
+        try {
+            return java.nio.file.Path.of(OrphanGuard.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                    .toString();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static void main(String[] args) throws Throwable {
         if (args.length < 2) {
             System.err.println("usage: OrphanGuard <parentPid> <mainClass> [args...]");

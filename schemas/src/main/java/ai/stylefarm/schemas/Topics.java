@@ -12,6 +12,8 @@ public final class Topics {
     public static final String DLQ = "stylefarm.dlq.v1";
 
     public static final String WORKERS_GROUP = "workers";
+    /** Consumes {@link #JOBS} and {@link #TASK_EVENTS}. */
+    public static final String SCHEDULER_GROUP = "scheduler";
 
     private Topics() {
     }

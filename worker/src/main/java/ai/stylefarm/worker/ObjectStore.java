@@ -3,6 +3,7 @@ package ai.stylefarm.worker;
 import io.minio.DownloadObjectArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
+import io.minio.StatObjectArgs;
 import io.minio.errors.ErrorResponseException;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
@@ -58,6 +59,22 @@ public final class ObjectStore implements AutoCloseable {
             throw new StorageException("cannot read s3://" + bucket + "/" + key + ": " + describe(e), e);
         } catch (Exception e) {
             throw new StorageException("cannot read s3://" + bucket + "/" + key + ": " + describe(e), e);
+        }
+    }
+
+    /** Whether {@code key} exists; a storage failure is thrown, never reported as "missing". */
+    public boolean exists(String key) {
+        try {
+            client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build());
+            return true;
+        } catch (ErrorResponseException e) {
+            String code = e.errorResponse() == null ? null : e.errorResponse().code();
+            if ("NoSuchKey".equals(code) || "NoSuchObject".equals(code)) {
+                return false;
+            }
+            throw new StorageException("cannot check s3://" + bucket + "/" + key + ": " + describe(e), e);
+        } catch (Exception e) {
+            throw new StorageException("cannot check s3://" + bucket + "/" + key + ": " + describe(e), e);
         }
     }
 

@@ -1,5 +1,6 @@
 package ai.stylefarm.worker;
 
+import ai.stylefarm.schemas.DeadLetters;
 import ai.stylefarm.schemas.MessageValidationException;
 import ai.stylefarm.schemas.Messages;
 import ai.stylefarm.schemas.TaskMessage;

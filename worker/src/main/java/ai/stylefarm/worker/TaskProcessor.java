@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
 public final class TaskProcessor {
     private static final Logger LOG = LoggerFactory.getLogger(TaskProcessor.class);
     static final String SHUTTING_DOWN = "worker shutting down";
+    static final String CANCELLED = "job cancelled";
 
     /** What the consumer loop does with the task's offset. */
     public enum Outcome {
@@ -47,6 +48,7 @@ public final class TaskProcessor {
     private final EventPublisher events;
     private final WorkerConfig config;
     private final Clock clock;
+    private final CancelWatch cancels;
 
     public TaskProcessor(ModelCache models, ObjectStore store, EventPublisher events, WorkerConfig config,
                          Clock clock) {
@@ -55,6 +57,7 @@ public final class TaskProcessor {
         this.events = events;
         this.config = config;
         this.clock = clock;
+        this.cancels = new CancelWatch(store, clock);
     }
 
     /**
@@ -65,6 +68,10 @@ public final class TaskProcessor {
         if (!(task.spec() instanceof GenerateTaskSpec spec)) {
             // Unreachable while TaskSpec permits only generate; a new kind must be handled here first.
             return send(task, Verdict.failed("task kind " + task.spec().kind() + " is not supported", false));
+        }
+        if (cancels.isCancelled(task.jobId())) {
+            LOG.info("Task {} skipped: its job {} was cancelled", task.taskId(), task.jobId());
+            return send(task, Verdict.failed(CANCELLED, false));
         }
         long[] seeds = spec.seeds().stream().toArray();
         LOG.info("Task {} (job {}, attempt {}): {} seeds of model {}", task.taskId(), task.jobId(), task.attempt(),
@@ -112,6 +119,9 @@ public final class TaskProcessor {
         for (int start = 0; start < seeds.length; start += config.batchSize()) {
             if (stopping.getAsBoolean()) {
                 return Verdict.abandoned(SHUTTING_DOWN);
+            }
+            if (cancels.isCancelled(task.jobId())) {
+                return Verdict.failed(CANCELLED, false);
             }
             if (clock.instant().isAfter(deadline)) {
                 return Verdict.failed("task ran longer than the worker's limit of " + config.maxTaskTime().toSeconds()

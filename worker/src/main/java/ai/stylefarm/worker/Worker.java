@@ -1,5 +1,6 @@
 package ai.stylefarm.worker;
 
+import ai.stylefarm.schemas.DeadLetters;
 import ai.stylefarm.schemas.Topics;
 import java.time.Clock;
 import java.time.Duration;

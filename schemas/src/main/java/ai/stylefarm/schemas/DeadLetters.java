@@ -1,7 +1,5 @@
-package ai.stylefarm.worker;
+package ai.stylefarm.schemas;
 
-import ai.stylefarm.schemas.DlqHeaders;
-import ai.stylefarm.schemas.Topics;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;

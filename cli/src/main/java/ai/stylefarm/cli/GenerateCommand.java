@@ -1,0 +1,86 @@
+package ai.stylefarm.cli;
+
+import ai.stylefarm.cli.client.GatewayClient;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code ./farm generate}: submits a generate job, optionally waits for it and downloads the images. */
+@Command(name = "generate", mixinStandardHelpOptions = true,
+        description = "Submit a generate job (as NVIDIA's generate.py: one image per seed).")
+final class GenerateCommand implements Callable<Integer> {
+    @Mixin
+    FarmConnection farm;
+
+    @Option(names = "--model", required = true, description = "model id (./farm models list)")
+    String model;
+
+    @Option(names = "--seeds", required = true, description = "e.g. 0-999 or 1,5,9-12")
+    String seeds;
+
+    @Option(names = "--trunc", description = "truncation psi (default 1)")
+    Double psi;
+
+    @Option(names = "--trunc-cutoff", description = "truncate only the first K ws")
+    Integer cutoff;
+
+    @Option(names = "--class", description = "class index, for conditional models")
+    Integer classIdx;
+
+    @Option(names = "--noise-mode", description = "const, random or none (default const)")
+    String noiseMode;
+
+    @Option(names = "--priority", description = "0 to 9, higher first (default 5)")
+    Integer priority;
+
+    @Option(names = "--wait", description = "wait for the job to end, with a progress bar")
+    boolean await;
+
+    @Option(names = "--download", description = "download the outputs into this directory (implies --wait)")
+    Path download;
+
+    @Override
+    public Integer call() throws Exception {
+        GatewayClient client = farm.client();
+        ObjectNode spec = JsonNodeFactory.instance.objectNode().put("seeds", seeds);
+        if (psi != null) {
+            spec.put("truncation_psi", psi);
+        }
+        if (cutoff != null) {
+            spec.put("truncation_cutoff", cutoff);
+        }
+        if (classIdx != null) {
+            spec.put("class_idx", classIdx);
+        }
+        if (noiseMode != null) {
+            spec.put("noise_mode", noiseMode);
+        }
+        JsonNode job = client.generate(model, spec, priority);
+        UUID id = UUID.fromString(job.path("id").asText());
+        System.out.println("job " + id + " accepted (" + job.path("items").path("total").asLong() + " images)");
+        if (!await && download == null) {
+            return 0;
+        }
+        return finish(client, id, download);
+    }
+
+    /** Waits, reports, and downloads if asked; the exit code says whether the job succeeded. */
+    static int finish(GatewayClient client, UUID id, Path download) throws InterruptedException {
+        JsonNode done = JobFollower.await(client, id, true);
+        System.out.println(JobFollower.describe(done));
+        if (!"SUCCEEDED".equals(done.path("state").asText())) {
+            return 1;
+        }
+        if (download != null) {
+            int files = JobFollower.download(client, id, download);
+            System.out.println(files + " files in " + download.toAbsolutePath());
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,59 @@
+package ai.stylefarm.cli;
+
+import ai.stylefarm.cli.client.GatewayClient;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/** Follows a job to its end with a progress bar, and downloads its outputs. */
+final class JobFollower {
+    private static final Set<String> TERMINAL = Set.of("SUCCEEDED", "FAILED", "CANCELLED");
+
+    private JobFollower() {
+    }
+
+    /** Polls until the job ends; returns its final view. */
+    static JsonNode await(GatewayClient client, UUID id, boolean showProgress) throws InterruptedException {
+        JsonNode job = client.job(id);
+        Progress progress = showProgress ? new Progress(job.path("items").path("total").asLong()) : null;
+        while (!TERMINAL.contains(job.path("state").asText())) {
+            if (progress != null) {
+                progress.set(job.path("items").path("done").asLong());
+            }
+            Thread.sleep(100);
+            job = client.job(id);
+        }
+        if (progress != null) {
+            progress.set(job.path("items").path("done").asLong());
+            progress.finish();
+        }
+        return job;
+    }
+
+    /** Downloads every artifact into {@code dir}, keeping the part of its key after {@code jobs/<id>/}. */
+    static int download(GatewayClient client, UUID id, Path dir) {
+        List<JsonNode> artifacts = client.artifacts(id);
+        String prefix = "jobs/" + id + "/";
+        for (JsonNode a : artifacts) {
+            String key = a.path("key").asText();
+            String relative = key.startsWith(prefix) ? key.substring(prefix.length()) : key;
+            client.download(a.path("url").asText(), dir.resolve(relative));
+        }
+        return artifacts.size();
+    }
+
+    static String describe(JsonNode job) {
+        StringBuilder s = new StringBuilder();
+        s.append(String.format("%s  %-9s %-8s model %s  priority %d  %d/%d items  tasks %d/%d done, %d failed",
+                job.path("id").asText(), job.path("state").asText(), job.path("kind").asText(),
+                job.path("model").asText(), job.path("priority").asInt(), job.path("items").path("done").asLong(),
+                job.path("items").path("total").asLong(), job.path("tasks").path("done").asInt(),
+                job.path("tasks").path("total").asInt(), job.path("tasks").path("failed").asInt()));
+        if (job.hasNonNull("error")) {
+            s.append(System.lineSeparator()).append("  error: ").append(job.path("error").asText());
+        }
+        return s.toString();
+    }
+}

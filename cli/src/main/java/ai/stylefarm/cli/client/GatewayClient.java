@@ -1,0 +1,217 @@
+package ai.stylefarm.cli.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/** The REST API as the CLI and the tests use it. Problems come back as {@link ApiError}s with the server's text. */
+public final class GatewayClient {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String baseUrl;
+    private final String apiKey;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    public GatewayClient(String baseUrl, String apiKey) {
+        this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        this.apiKey = apiKey;
+    }
+
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    public GatewayClient withKey(String key) {
+        return new GatewayClient(baseUrl, key);
+    }
+
+    /** POST /v1/jobs; the accepted job. */
+    public JsonNode submit(JsonNode job) {
+        return send(request("/v1/jobs").POST(json(job)).header("Content-Type", "application/json"));
+    }
+
+    /** A generate job: {@code {"kind": "generate", "model": ..., "spec": {...}}}. */
+    public JsonNode generate(String model, ObjectNode spec, Integer priority) {
+        ObjectNode job = JSON.createObjectNode().put("kind", "generate").put("model", model);
+        if (priority != null) {
+            job.put("priority", priority);
+        }
+        job.set("spec", spec);
+        return submit(job);
+    }
+
+    public JsonNode job(UUID id) {
+        return send(request("/v1/jobs/" + id).GET());
+    }
+
+    public JsonNode jobs(String state, int limit) {
+        return send(request("/v1/jobs?limit=" + limit + (state == null ? "" : "&state=" + encode(state))).GET());
+    }
+
+    public JsonNode cancel(UUID id) {
+        return send(request("/v1/jobs/" + id + "/cancel").POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    /** Every artifact of a job, following the pages. */
+    public List<JsonNode> artifacts(UUID id) {
+        List<JsonNode> all = new ArrayList<>();
+        String cursor = null;
+        do {
+            JsonNode page = send(request("/v1/jobs/" + id + "/artifacts?limit=10000"
+                    + (cursor == null ? "" : "&cursor=" + encode(cursor))).GET());
+            page.path("items").forEach(all::add);
+            cursor = page.path("next_cursor").isTextual() ? page.path("next_cursor").asText() : null;
+        } while (cursor != null);
+        return all;
+    }
+
+    public JsonNode models() {
+        return send(request("/v1/models").GET());
+    }
+
+    /** Registers a seeded random-init model (the kit's init). */
+    public JsonNode registerRandomModel(String id, String config, long seed) {
+        ObjectNode body = JSON.createObjectNode().put("id", id);
+        body.putObject("random_init").put("config", config).put("seed", seed);
+        return send(request("/v1/models").POST(json(body)).header("Content-Type", "application/json"));
+    }
+
+    /** Uploads a pickle, checkpoint or zipped bundle for import. */
+    public JsonNode uploadModel(String id, Path file) {
+        try {
+            return send(request("/v1/models?id=" + encode(id)).header("Content-Type", "application/octet-stream")
+                    .POST(HttpRequest.BodyPublishers.ofFile(file)).timeout(Duration.ofMinutes(30)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Downloads a presigned URL to {@code target}. */
+    public void download(String url, Path target) {
+        try {
+            HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(URI.create(url))
+                    .timeout(Duration.ofMinutes(5)).build(), HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream in = response.body()) {
+                if (response.statusCode() != 200) {
+                    throw new ApiError(response.statusCode(), "download of " + target.getFileName() + " failed: HTTP "
+                            + response.statusCode(), null);
+                }
+                Files.createDirectories(target.toAbsolutePath().getParent());
+                Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** Raw access for tests: method, path, body, headers; returns status and body. */
+    public Raw raw(String method, String path, String contentType, byte[] body, Consumer<HttpRequest.Builder> extra) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(60))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (contentType != null) {
+            builder.header("Content-Type", contentType);
+        }
+        if (apiKey != null) {
+            builder.header("Authorization", "Bearer " + apiKey);
+        }
+        extra.accept(builder);
+        try {
+            HttpResponse<String> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+            return new Raw(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
+                    response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    public record Raw(int status, String contentType, String body) {
+        public JsonNode json() {
+            try {
+                return JSON.readTree(body);
+            } catch (IOException e) {
+                throw new UncheckedIOException("not JSON: " + body, e);
+            }
+        }
+    }
+
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(60))
+                .header("Accept", "application/json");
+        if (apiKey != null) {
+            builder.header("Authorization", "Bearer " + apiKey);
+        }
+        return builder;
+    }
+
+    private JsonNode send(HttpRequest.Builder builder) {
+        try {
+            HttpResponse<String> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode body = response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body());
+            if (response.statusCode() >= 400) {
+                String detail = body.path("detail").asText("HTTP " + response.statusCode());
+                throw new ApiError(response.statusCode(), detail, body.path("field").asText(null));
+            }
+            return body;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot reach the gateway at " + baseUrl + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private static HttpRequest.BodyPublisher json(JsonNode node) {
+        try {
+            return HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(node));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    /** An error response: status, the server's detail, and the field it names. */
+    public static final class ApiError extends RuntimeException {
+        private final int status;
+        private final String field;
+
+        public ApiError(int status, String detail, String field) {
+            super(detail);
+            this.status = status;
+            this.field = field;
+        }
+
+        public int status() {
+            return status;
+        }
+
+        public String field() {
+            return field;
+        }
+    }
+}

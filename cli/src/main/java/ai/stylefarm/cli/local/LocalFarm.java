@@ -1,0 +1,249 @@
+package ai.stylefarm.cli.local;
+
+import ai.stylefarm.infra.ChildJvm;
+import ai.stylefarm.infra.EmbeddedStack;
+import ai.stylefarm.infra.FreePorts;
+import ai.stylefarm.infra.OrphanGuard;
+import ai.stylefarm.infra.StackEndpoints;
+import ai.stylefarm.schemas.Topics;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole farm on 127.0.0.1: the embedded stack (Kafka, PostgreSQL, S3) in this JVM, and the gateway, the
+ * scheduler and the workers each in a JVM of its own. What {@code ./farm up} runs and what the end-to-end tests
+ * use. Each service can be stopped, killed and started again, for fault tests.
+ */
+public final class LocalFarm implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalFarm.class);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    /** Partitions bound how many consumers share a topic: workers for tasks, schedulers for the others. */
+    static final Map<String, Integer> TOPICS = Map.of(Topics.JOBS, 4, Topics.TASKS, 12, Topics.TASK_EVENTS, 4,
+            Topics.DLQ, 1);
+
+    private final LocalFarmConfig config;
+    private final EmbeddedStack stack;
+    private final String adminKey;
+    private final int gatewayPort;
+    private final int schedulerPort;
+    private final ServiceProcess gateway;
+    private final ServiceProcess scheduler;
+    private final List<ServiceProcess> workers = new ArrayList<>();
+
+    private LocalFarm(LocalFarmConfig config, EmbeddedStack stack, String adminKey) {
+        this.config = config;
+        this.stack = stack;
+        this.adminKey = adminKey;
+        int[] free = FreePorts.pick(2);
+        this.gatewayPort = config.gatewayPort() > 0 ? config.gatewayPort() : free[0];
+        this.schedulerPort = config.schedulerPort() > 0 ? config.schedulerPort() : free[1];
+        Path logs = config.dataDir().toAbsolutePath().resolve("logs");
+        this.gateway = quarkusService("gateway", gatewayPort, logs);
+        this.gateway.builder().environment().put("STYLEFARM_BOOTSTRAP_ADMIN_KEY", adminKey);
+        this.scheduler = quarkusService("scheduler", schedulerPort, logs);
+        for (int i = 0; i < config.workers(); i++) {
+            workers.add(workerService(i, logs));
+        }
+    }
+
+    /** Starts everything and returns once the gateway and scheduler are healthy and every worker has joined. */
+    public static LocalFarm start(LocalFarmConfig config, String adminKey) {
+        Instant began = Instant.now();
+        checkBuilt(config.home());
+        EmbeddedStack stack = EmbeddedStack.start(config.stack());
+        LocalFarm farm = null;
+        try {
+            stack.kafka().createTopics(TOPICS);
+            farm = new LocalFarm(config, stack, adminKey);
+            farm.startServices();
+            LOG.info("Farm ready in {} ms: gateway {}", Duration.between(began, Instant.now()).toMillis(), farm.gatewayUrl());
+            return farm;
+        } catch (RuntimeException e) {
+            if (farm != null) {
+                farm.close();
+            } else {
+                stack.close();
+            }
+            throw e;
+        }
+    }
+
+    private void startServices() {
+        // The gateway migrates the schema, so it goes first; the scheduler and workers start side by side.
+        gateway.start();
+        gateway.awaitHealthy(START_TIMEOUT);
+        scheduler.start();
+        workers.forEach(ServiceProcess::start);
+        scheduler.awaitHealthy(START_TIMEOUT);
+        awaitWorkersJoined(workers.size());
+    }
+
+    public String gatewayUrl() {
+        return "http://127.0.0.1:" + gatewayPort;
+    }
+
+    public String schedulerUrl() {
+        return "http://127.0.0.1:" + schedulerPort;
+    }
+
+    public String adminKey() {
+        return adminKey;
+    }
+
+    public EmbeddedStack stack() {
+        return stack;
+    }
+
+    public StackEndpoints endpoints() {
+        return stack.endpoints();
+    }
+
+    public ServiceProcess gateway() {
+        return gateway;
+    }
+
+    public ServiceProcess scheduler() {
+        return scheduler;
+    }
+
+    public List<ServiceProcess> workers() {
+        return List.copyOf(workers);
+    }
+
+    /** Waits until {@code count} workers are members of the workers' consumer group. */
+    public void awaitWorkersJoined(int count) {
+        if (count == 0) {
+            return;
+        }
+        Instant deadline = Instant.now().plus(START_TIMEOUT);
+        try (Admin admin = Admin.create(new LinkedHashMap<>(stack.kafka().clientConfig()))) {
+            while (Instant.now().isBefore(deadline)) {
+                for (ServiceProcess worker : workers) {
+                    if (!worker.isAlive()) {
+                        throw new IllegalStateException(worker.name() + " exited during start; see " + worker.log());
+                    }
+                }
+                try {
+                    ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(Topics.WORKERS_GROUP))
+                            .describedGroups().get(Topics.WORKERS_GROUP).get(5, TimeUnit.SECONDS);
+                    if (group.members().size() >= count) {
+                        return;
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted", e);
+                } catch (Exception notYet) {
+                    // The group does not exist until the first worker joins.
+                }
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted", e);
+                }
+            }
+        }
+        throw new IllegalStateException("workers did not join the consumer group within " + START_TIMEOUT.toSeconds()
+                + " s; see " + config.dataDir().resolve("logs"));
+    }
+
+    private ServiceProcess quarkusService(String name, int port, Path logs) {
+        Path app = config.home().resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
+        StackEndpoints e = stack.endpoints();
+        List<String> options = new ArrayList<>(List.of(
+                name.equals("gateway") ? "-Xmx1g" : "-Xmx384m",
+                "-Dquarkus.http.port=" + port,
+                "-Dquarkus.datasource.jdbc.url=" + e.jdbcUrl(),
+                "-Dquarkus.datasource.username=" + e.jdbcUser(),
+                "-Dquarkus.datasource.password=" + e.jdbcPassword(),
+                "-Dstylefarm.kafka.bootstrap=" + e.kafkaBootstrapServers(),
+                "-Dstylefarm.s3.endpoint=" + e.s3Endpoint(),
+                "-Dstylefarm.s3.access-key=" + e.s3AccessKey(),
+                "-Dstylefarm.s3.secret-key=" + e.s3SecretKey(),
+                "-Dstylefarm.s3.bucket=" + e.s3Bucket()));
+        config.serviceSettings().forEach((key, value) -> {
+            if (ownerOf(key).equals(name)) {
+                options.add("-Dstylefarm." + key + "=" + value);
+            }
+        });
+        String classpath = app + File.pathSeparator + OrphanGuard.classpathEntry();
+        ProcessBuilder builder = ChildJvm.builder(logs.resolve(name + ".args"), classpath, options,
+                "io.quarkus.bootstrap.runner.QuarkusEntryPoint", List.of());
+        builder.directory(config.dataDir().toFile());
+        return new ServiceProcess(name, builder, logs.resolve(name + ".log"),
+                "http://127.0.0.1:" + port + "/q/health/ready");
+    }
+
+    private ServiceProcess workerService(int index, Path logs) {
+        String name = "worker-" + index;
+        StackEndpoints e = stack.endpoints();
+        List<String> options = new ArrayList<>(List.of(
+                "-Xmx1g",
+                "-Dstylefarm.kafka.bootstrap=" + e.kafkaBootstrapServers(),
+                "-Dstylefarm.s3.endpoint=" + e.s3Endpoint(),
+                "-Dstylefarm.s3.access.key=" + e.s3AccessKey(),
+                "-Dstylefarm.s3.secret.key=" + e.s3SecretKey(),
+                "-Dstylefarm.s3.bucket=" + e.s3Bucket(),
+                "-Dstylefarm.worker.id=local-" + name,
+                "-Dstylefarm.worker.cache.dir=" + config.dataDir().resolve("worker-cache").resolve(name).toAbsolutePath()));
+        config.serviceSettings().forEach((key, value) -> {
+            if (ownerOf(key).equals("worker")) {
+                options.add("-Dstylefarm." + key + "=" + value);
+            }
+        });
+        ProcessBuilder builder = ChildJvm.builder(logs.resolve(name + ".args"), options,
+                "ai.stylefarm.worker.WorkerMain", List.of());
+        return new ServiceProcess(name, builder, logs.resolve(name + ".log"), null);
+    }
+
+    /** Settings go to the service named by their first segment; anything else is the gateway's. */
+    private static String ownerOf(String key) {
+        if (key.startsWith("scheduler.")) {
+            return "scheduler";
+        }
+        return key.startsWith("worker.") ? "worker" : "gateway";
+    }
+
+    private static void checkBuilt(Path home) {
+        for (String service : List.of("gateway", "scheduler")) {
+            Path app = home.resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
+            if (!Files.isRegularFile(app)) {
+                throw new IllegalStateException(app + " is missing: build first (./mvnw -DskipTests install,"
+                        + " which ./farm does by itself)");
+            }
+        }
+    }
+
+    /** Workers first (they finish or release their tasks), then the scheduler, the gateway, and the stack. */
+    @Override
+    public void close() {
+        List<Thread> stops = new ArrayList<>();
+        for (ServiceProcess worker : workers) {
+            Thread t = new Thread(worker::stop, "stop-" + worker.name());
+            t.start();
+            stops.add(t);
+        }
+        for (Thread t : stops) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        scheduler.stop();
+        gateway.stop();
+        stack.close();
+    }
+}

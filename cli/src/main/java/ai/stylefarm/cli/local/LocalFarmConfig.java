@@ -1,0 +1,59 @@
+package ai.stylefarm.cli.local;
+
+import ai.stylefarm.infra.StackConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What {@link LocalFarm} starts.
+ *
+ * @param home the repository root, where {@code gateway/target/quarkus-app} and {@code scheduler/...} are built
+ * @param gatewayPort 0 for a free port
+ * @param workers worker JVMs to start
+ * @param serviceSettings extra {@code stylefarm.*} settings for every service (e.g. {@code scheduler.seeds-per-task})
+ */
+public record LocalFarmConfig(Path home, StackConfig stack, int gatewayPort, int schedulerPort, int workers,
+                              Map<String, String> serviceSettings) {
+
+    public LocalFarmConfig {
+        serviceSettings = Map.copyOf(serviceSettings);
+    }
+
+    /** The farm {@code ./farm up} starts: the stack under {@code .stylefarm/}, one worker, free ports. */
+    public static LocalFarmConfig defaults(Path dataDir) {
+        return new LocalFarmConfig(findHome(), StackConfig.fromEnvironment().withDataDir(dataDir), 0, 0, 1, Map.of());
+    }
+
+    public Path dataDir() {
+        return stack.dataDir();
+    }
+
+    public LocalFarmConfig withWorkers(int count) {
+        return new LocalFarmConfig(home, stack, gatewayPort, schedulerPort, count, serviceSettings);
+    }
+
+    public LocalFarmConfig withSetting(String name, String value) {
+        Map<String, String> settings = new LinkedHashMap<>(serviceSettings);
+        settings.put(name, value);
+        return new LocalFarmConfig(home, stack, gatewayPort, schedulerPort, workers, settings);
+    }
+
+    /**
+     * The repository root: {@code stylefarm.home} if set (the {@code farm} script sets it), else the nearest
+     * directory at or above the working directory that has {@code gateway/pom.xml}.
+     */
+    public static Path findHome() {
+        String configured = System.getProperty("stylefarm.home");
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured).toAbsolutePath().normalize();
+        }
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve("gateway").resolve("pom.xml"))) {
+                return dir;
+            }
+        }
+        throw new IllegalStateException("cannot find the StyleFarm checkout: run from inside it, or set -Dstylefarm.home");
+    }
+}

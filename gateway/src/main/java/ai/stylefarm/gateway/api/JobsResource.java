@@ -1,0 +1,153 @@
+package ai.stylefarm.gateway.api;
+
+import ai.stylefarm.gateway.auth.Caller;
+import ai.stylefarm.gateway.config.GatewayConfig;
+import ai.stylefarm.gateway.jobs.ArtifactView;
+import ai.stylefarm.gateway.jobs.JobStore;
+import ai.stylefarm.gateway.jobs.JobValidator;
+import ai.stylefarm.gateway.jobs.JobView;
+import ai.stylefarm.gateway.jobs.NewJob;
+import ai.stylefarm.gateway.jobs.Page;
+import ai.stylefarm.gateway.storage.ObjectStorage;
+import ai.stylefarm.schemas.JobKind;
+import ai.stylefarm.schemas.JobState;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.InputStream;
+import java.net.URI;
+import java.util.Locale;
+import java.util.UUID;
+
+/** {@code /v1/jobs}: submit, list, inspect, cancel, and download links. */
+@Path("/v1/jobs")
+@Produces(MediaType.APPLICATION_JSON)
+public class JobsResource {
+    private final JobStore jobs;
+    private final JobValidator validator;
+    private final JsonBodies bodies;
+    private final ObjectStorage storage;
+    private final GatewayConfig config;
+
+    public JobsResource(JobStore jobs, JobValidator validator, JsonBodies bodies, ObjectStorage storage,
+                        GatewayConfig config) {
+        this.jobs = jobs;
+        this.validator = validator;
+        this.bodies = bodies;
+        this.storage = storage;
+        this.config = config;
+    }
+
+    /**
+     * Accepts a job: 202 once it is committed (it runs even if Kafka is down right now). With an
+     * {@code Idempotency-Key}, a repeated request returns the first job with 200.
+     */
+    @POST
+    @Consumes(MediaType.WILDCARD)
+    public Response submit(InputStream body, @HeaderParam("Idempotency-Key") String idempotencyKey,
+                           @Context ContainerRequestContext request) {
+        Caller caller = Callers.of(request);
+        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
+            throw ApiException.badRequest("Idempotency-Key", "must be 1 to 200 characters");
+        }
+        NewJob job = validator.validate(bodies.readObject(body), caller.tenant(), idempotencyKey);
+        JobStore.Submitted submitted = jobs.submit(job);
+        return Response.status(submitted.created() ? 202 : 200)
+                .location(URI.create("/v1/jobs/" + submitted.job().id()))
+                .entity(submitted.job()).build();
+    }
+
+    @GET
+    public Page<JobView> list(@QueryParam("state") String state, @QueryParam("kind") String kind,
+                              @QueryParam("tenant") String tenant, @QueryParam("limit") Integer limit,
+                              @QueryParam("cursor") String cursor, @Context ContainerRequestContext request) {
+        Caller caller = Callers.of(request);
+        String scope = caller.isAdmin() ? tenant : caller.tenant();
+        if (!caller.isAdmin() && tenant != null && !tenant.equals(caller.tenant())) {
+            throw ApiException.forbidden("only admins list other tenants' jobs");
+        }
+        return jobs.list(scope, state(state), kind(kind), pageSize(limit), cursor);
+    }
+
+    @GET
+    @Path("/{id}")
+    public JobView get(@PathParam("id") String id, @Context ContainerRequestContext request) {
+        return visibleJob(id, Callers.of(request));
+    }
+
+    /** Asks the scheduler to stop the job: 202 with the job, 409 if it has already ended. */
+    @POST
+    @Path("/{id}/cancel")
+    @Consumes(MediaType.WILDCARD)
+    public Response cancel(@PathParam("id") String id, @Context ContainerRequestContext request) {
+        Caller caller = Callers.of(request);
+        JobView job = visibleJob(id, caller);
+        if (!jobs.requestCancel(job.id(), caller.keyId().toString())) {
+            JobView now = jobs.find(job.id()).orElseThrow();
+            throw ApiException.conflict("id", "job " + job.id() + " has already ended: " + now.state());
+        }
+        return Response.accepted(jobs.find(job.id()).orElseThrow()).build();
+    }
+
+    @GET
+    @Path("/{id}/artifacts")
+    public Page<ArtifactView> artifacts(@PathParam("id") String id, @QueryParam("limit") Integer limit,
+                                        @QueryParam("cursor") String cursor, @Context ContainerRequestContext request) {
+        JobView job = visibleJob(id, Callers.of(request));
+        return jobs.artifacts(job.id(), pageSize(limit), cursor, storage::presign);
+    }
+
+    /** Another tenant's job is reported as missing, not forbidden: ids must not leak across tenants. */
+    private JobView visibleJob(String id, Caller caller) {
+        UUID uuid;
+        try {
+            uuid = UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.notFound("job " + id);
+        }
+        return jobs.find(uuid).filter(j -> caller.maySee(j.tenant()))
+                .orElseThrow(() -> ApiException.notFound("job " + id));
+    }
+
+    private int pageSize(Integer limit) {
+        if (limit == null) {
+            return config.api().defaultPageSize();
+        }
+        if (limit < 1 || limit > config.api().maxPageSize()) {
+            throw ApiException.badRequest("limit", "must be from 1 to " + config.api().maxPageSize());
+        }
+        return limit;
+    }
+
+    private static String state(String state) {
+        if (state == null) {
+            return null;
+        }
+        try {
+            return JobState.valueOf(state.toUpperCase(Locale.ROOT)).name();
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("state", "unknown state '" + state + "'; one of QUEUED, PLANNED, RUNNING,"
+                    + " SUCCEEDED, FAILED, CANCELLED");
+        }
+    }
+
+    private static String kind(String kind) {
+        if (kind == null) {
+            return null;
+        }
+        try {
+            return JobKind.of(kind).value();
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("kind", e.getMessage());
+        }
+    }
+}

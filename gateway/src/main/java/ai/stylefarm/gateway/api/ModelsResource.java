@@ -1,0 +1,121 @@
+package ai.stylefarm.gateway.api;
+
+import ai.stylefarm.gateway.auth.Caller;
+import ai.stylefarm.gateway.config.GatewayConfig;
+import ai.stylefarm.gateway.models.ModelImporter;
+import ai.stylefarm.gateway.models.ModelStore;
+import ai.stylefarm.gateway.models.ModelView;
+import ai.stylefarm.modelkit.stylegan.ConfigPresets;
+import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.InputStream;
+import java.net.URI;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.StreamSupport;
+
+/**
+ * {@code /v1/models}. A model file (NVIDIA pickle, rosinality checkpoint, or a zipped bundle) is the raw request
+ * body; a random-init recipe is a JSON body. Imports run synchronously: the response is the READY model.
+ */
+@Path("/v1/models")
+@Produces(MediaType.APPLICATION_JSON)
+public class ModelsResource {
+    private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+
+    private final ModelStore models;
+    private final ModelImporter importer;
+    private final JsonBodies bodies;
+    private final GatewayConfig config;
+
+    public ModelsResource(ModelStore models, ModelImporter importer, JsonBodies bodies, GatewayConfig config) {
+        this.models = models;
+        this.importer = importer;
+        this.bodies = bodies;
+        this.config = config;
+    }
+
+    /**
+     * {@code POST /v1/models?id=ffhq&name=FFHQ} with the file as body, or with a JSON body
+     * {@code {"id": "demo", "random_init": {"config": "small64", "seed": 0}}}. {@code shared=true} (admins only)
+     * makes the model usable by every tenant.
+     */
+    @POST
+    @Consumes(MediaType.WILDCARD)
+    public Response register(InputStream body, @QueryParam("id") String id, @QueryParam("name") String name,
+                             @QueryParam("shared") boolean shared, @Context ContainerRequestContext request) {
+        Caller caller = Callers.of(request);
+        String tenant = owner(caller, shared);
+        MediaType type = request.getMediaType();
+        ModelView model;
+        if (type != null && type.isCompatible(MediaType.APPLICATION_JSON_TYPE)) {
+            JsonNode json = bodies.readObject(body);
+            String jsonId = text(json, "id");
+            checkId(jsonId, "id");
+            JsonNode init = json.get("random_init");
+            if (init == null || !init.isObject()) {
+                throw ApiException.invalid("random_init", "a JSON registration needs random_init: {\"config\": ..., \"seed\": ...};"
+                        + " to import a file, send it as the body with Content-Type application/octet-stream");
+            }
+            String preset = text(init, "config");
+            List<String> presets = StreamSupport.stream(ConfigPresets.names().spliterator(), false).toList();
+            if (preset == null || !presets.contains(preset)) {
+                throw ApiException.invalid("random_init.config", "must be one of " + presets);
+            }
+            JsonNode seed = init.get("seed");
+            if (seed != null && !seed.isIntegralNumber()) {
+                throw ApiException.invalid("random_init.seed", "must be an integer");
+            }
+            String modelName = text(json, "name") != null ? text(json, "name") : jsonId;
+            model = importer.randomInit(jsonId, tenant, modelName, preset, seed == null ? 0 : seed.longValue());
+        } else {
+            checkId(id, "id");
+            model = importer.importUpload(id, tenant, name != null && !name.isBlank() ? name : id, body,
+                    config.api().maxModelBytes());
+        }
+        return Response.created(URI.create("/v1/models/" + model.id())).entity(model).build();
+    }
+
+    @GET
+    public List<ModelView> list(@Context ContainerRequestContext request) {
+        Caller caller = Callers.of(request);
+        return models.list(caller.isAdmin() ? null : caller.tenant());
+    }
+
+    @GET
+    @Path("/{id}")
+    public ModelView get(@PathParam("id") String id, @Context ContainerRequestContext request) {
+        Caller caller = Callers.of(request);
+        return models.find(id, caller.isAdmin() ? null : caller.tenant())
+                .orElseThrow(() -> ApiException.notFound("model " + id));
+    }
+
+    private static String owner(Caller caller, boolean shared) {
+        if (shared && !caller.isAdmin()) {
+            throw ApiException.forbidden("only admins register shared models");
+        }
+        return shared ? null : caller.tenant();
+    }
+
+    private static void checkId(String id, String field) {
+        if (id == null || !ID.matcher(id).matches()) {
+            throw ApiException.invalid(field, "a model id is required: 1 to 64 of a-z, 0-9, '_' and '-',"
+                    + " starting with a letter or digit");
+        }
+    }
+
+    private static String text(JsonNode json, String field) {
+        JsonNode node = json.get(field);
+        return node != null && node.isTextual() ? node.textValue() : null;
+    }
+}

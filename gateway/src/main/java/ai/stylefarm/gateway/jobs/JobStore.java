@@ -1,0 +1,278 @@
+package ai.stylefarm.gateway.jobs;
+
+import ai.stylefarm.gateway.api.ApiException;
+import ai.stylefarm.gateway.messaging.OutboxRelay;
+import ai.stylefarm.schemas.JobMessage;
+import ai.stylefarm.schemas.Messages;
+import ai.stylefarm.schemas.Topics;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * Jobs in PostgreSQL. Submitting writes the job and its outbox message in one transaction, so a job is accepted
+ * exactly when it will be published. The gateway never changes a job's state: it only records a cancel request,
+ * which the scheduler (the only writer of state) acts on.
+ */
+@ApplicationScoped
+public class JobStore {
+    private static final String COLUMNS = "j.id, j.tenant_id, j.kind, j.model_id, j.state, j.priority, j.spec::text,"
+            + " j.tasks_total, j.tasks_done, j.tasks_failed, j.error, j.created_at, j.started_at, j.finished_at,"
+            + " j.cancel_requested_at, (SELECT count(*) FROM artifacts a WHERE a.job_id = j.id AND a.seed IS NOT NULL)";
+
+    private final AgroalDataSource db;
+    private final OutboxRelay relay;
+
+    public JobStore(AgroalDataSource db, OutboxRelay relay) {
+        this.db = db;
+        this.relay = relay;
+    }
+
+    /** The outcome of a submission: the job, and whether this request created it (else an idempotent replay). */
+    public record Submitted(JobView job, boolean created) {
+    }
+
+    public Submitted submit(NewJob job) {
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                if (job.idempotencyKey() != null) {
+                    Optional<JobView> existing = byIdempotencyKey(c, job.tenant(), job.idempotencyKey());
+                    if (existing.isPresent()) {
+                        c.rollback();
+                        return new Submitted(sameRequestOrConflict(existing.get(), job), false);
+                    }
+                }
+                UUID id = UUID.randomUUID();
+                Instant now = Instant.now();
+                try (PreparedStatement s = c.prepareStatement("INSERT INTO jobs (id, tenant_id, kind, model_id, spec,"
+                        + " priority, idempotency_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?)")) {
+                    s.setObject(1, id);
+                    s.setString(2, job.tenant());
+                    s.setString(3, job.kind().value());
+                    s.setString(4, job.modelId());
+                    s.setString(5, job.spec().toString());
+                    s.setInt(6, job.priority());
+                    s.setString(7, job.idempotencyKey());
+                    s.setTimestamp(8, Timestamp.from(now));
+                    s.setTimestamp(9, Timestamp.from(now));
+                    s.executeUpdate();
+                }
+                JobMessage message = new JobMessage(id, job.tenant(), job.kind(), job.modelId(), job.priority(),
+                        job.spec(), now);
+                OutboxRelay.enqueue(c, Topics.JOBS, id.toString(), Messages.toJson(message));
+                JobEvents.record(c, id, "SUBMITTED", job.tenant(), "{\"items\":" + job.items() + "}");
+                c.commit();
+                relay.nudge();
+                return new Submitted(find(id).orElseThrow(), true);
+            } catch (SQLException e) {
+                c.rollback();
+                if ("23505".equals(e.getSQLState()) && job.idempotencyKey() != null) {
+                    // A concurrent request with the same key won the race.
+                    JobView existing = byIdempotencyKey(c, job.tenant(), job.idempotencyKey()).orElseThrow(() -> e);
+                    return new Submitted(sameRequestOrConflict(existing, job), false);
+                }
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not store the job", e);
+        }
+    }
+
+    private static JobView sameRequestOrConflict(JobView existing, NewJob job) {
+        if (!existing.kind().equals(job.kind().value()) || !existing.model().equals(job.modelId())
+                || existing.priority() != job.priority() || !existing.spec().equals(job.spec())) {
+            throw ApiException.conflict("Idempotency-Key", "this Idempotency-Key was already used for job "
+                    + existing.id() + " with a different request");
+        }
+        return existing;
+    }
+
+    private Optional<JobView> byIdempotencyKey(Connection c, String tenant, String key) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS
+                + " FROM jobs j WHERE j.tenant_id = ? AND j.idempotency_key = ?")) {
+            s.setString(1, tenant);
+            s.setString(2, key);
+            return one(s);
+        }
+    }
+
+    public Optional<JobView> find(UUID id) {
+        try (Connection c = db.getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM jobs j WHERE j.id = ?")) {
+            s.setObject(1, id);
+            return one(s);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read job " + id, e);
+        }
+    }
+
+    /**
+     * A page of jobs, newest first.
+     *
+     * @param tenant null for every tenant (admins)
+     */
+    public Page<JobView> list(String tenant, String state, String kind, int limit, String cursor) {
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM jobs j WHERE true");
+        List<Object> args = new ArrayList<>();
+        if (tenant != null) {
+            sql.append(" AND j.tenant_id = ?");
+            args.add(tenant);
+        }
+        if (state != null) {
+            sql.append(" AND j.state = ?");
+            args.add(state);
+        }
+        if (kind != null) {
+            sql.append(" AND j.kind = ?");
+            args.add(kind);
+        }
+        if (cursor != null) {
+            Cursor after = Cursor.decode(cursor);
+            sql.append(" AND (j.created_at, j.id) < (?, ?)");
+            args.add(Timestamp.from(after.createdAt()));
+            args.add(after.id());
+        }
+        sql.append(" ORDER BY j.created_at DESC, j.id DESC LIMIT ?");
+        args.add(limit + 1);
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < args.size(); i++) {
+                s.setObject(i + 1, args.get(i));
+            }
+            List<JobView> jobs = new ArrayList<>();
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    jobs.add(view(r));
+                }
+            }
+            String next = null;
+            if (jobs.size() > limit) {
+                jobs = jobs.subList(0, limit);
+                JobView last = jobs.get(limit - 1);
+                next = new Cursor(last.createdAt(), last.id()).encode();
+            }
+            return new Page<>(List.copyOf(jobs), next);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not list jobs", e);
+        }
+    }
+
+    /**
+     * Records a cancel request; the scheduler cancels the tasks and ends the job.
+     *
+     * @return false when the job had already ended
+     */
+    public boolean requestCancel(UUID id, String actor) {
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            int updated;
+            try (PreparedStatement s = c.prepareStatement("UPDATE jobs SET cancel_requested_at = coalesce(cancel_requested_at, now()),"
+                    + " updated_at = now() WHERE id = ? AND state IN ('QUEUED', 'PLANNED', 'RUNNING')")) {
+                s.setObject(1, id);
+                updated = s.executeUpdate();
+            }
+            if (updated == 1) {
+                JobEvents.record(c, id, "CANCEL_REQUESTED", actor, "{}");
+            }
+            c.commit();
+            return updated == 1;
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not cancel job " + id, e);
+        }
+    }
+
+    /** A page of a job's artifacts in id order, each link made by {@code presign}. */
+    public Page<ArtifactView> artifacts(UUID job, int limit, String cursor, Function<String, String> presign) {
+        long after;
+        try {
+            after = cursor == null ? 0 : Long.parseLong(cursor);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("cursor", "not a cursor from this API");
+        }
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("SELECT id, key, kind, seed,"
+                + " bytes, sha256 FROM artifacts WHERE job_id = ? AND id > ? ORDER BY id LIMIT ?")) {
+            s.setObject(1, job);
+            s.setLong(2, after);
+            s.setInt(3, limit + 1);
+            List<ArtifactView> items = new ArrayList<>();
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    long seed = r.getLong(4);
+                    Long seedOrNull = r.wasNull() ? null : seed;
+                    items.add(new ArtifactView(r.getLong(1), r.getString(2), r.getString(3), seedOrNull, r.getLong(5),
+                            r.getString(6), presign.apply(r.getString(2))));
+                }
+            }
+            String next = null;
+            if (items.size() > limit) {
+                items = items.subList(0, limit);
+                next = Long.toString(items.get(limit - 1).id());
+            }
+            return new Page<>(List.copyOf(items), next);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not list artifacts of job " + job, e);
+        }
+    }
+
+    private static Optional<JobView> one(PreparedStatement s) throws SQLException {
+        try (ResultSet r = s.executeQuery()) {
+            return r.next() ? Optional.of(view(r)) : Optional.empty();
+        }
+    }
+
+    private static JobView view(ResultSet r) throws SQLException {
+        JsonNode spec;
+        try {
+            spec = Messages.mapper().readTree(r.getString(7));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("unreadable spec of job " + r.getString(1), e);
+        }
+        int total = r.getInt(8);
+        int done = r.getInt(9);
+        long itemsDone = r.getLong(16);
+        long itemsTotal = JobItems.count(r.getString(3), spec);
+        double progress = itemsTotal > 0 ? Math.min(1.0, (double) itemsDone / itemsTotal)
+                : total > 0 ? (double) done / total : 0.0;
+        return new JobView(r.getObject(1, UUID.class), r.getString(2), r.getString(3), r.getString(4), r.getString(5),
+                r.getInt(6), spec, new JobView.Tasks(total, done, r.getInt(10)),
+                new JobView.Items(itemsDone, itemsTotal), progress, r.getString(11), instant(r, 12), instant(r, 13),
+                instant(r, 14), instant(r, 15));
+    }
+
+    private static Instant instant(ResultSet r, int column) throws SQLException {
+        Timestamp t = r.getTimestamp(column);
+        return t == null ? null : t.toInstant();
+    }
+
+    /** Keyset cursor {@code (created_at, id)}, opaque to clients. */
+    private record Cursor(Instant createdAt, UUID id) {
+        String encode() {
+            String raw = createdAt.toString() + "|" + id;
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+        }
+
+        static Cursor decode(String cursor) {
+            try {
+                String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+                int bar = raw.indexOf('|');
+                return new Cursor(Instant.parse(raw.substring(0, bar)), UUID.fromString(raw.substring(bar + 1)));
+            } catch (RuntimeException e) {
+                throw ApiException.badRequest("cursor", "not a cursor from this API");
+            }
+        }
+    }
+}

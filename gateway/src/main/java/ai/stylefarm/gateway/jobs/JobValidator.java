@@ -1,0 +1,136 @@
+package ai.stylefarm.gateway.jobs;
+
+import ai.stylefarm.gateway.api.ApiException;
+import ai.stylefarm.gateway.api.Problem;
+import ai.stylefarm.gateway.models.ModelStore;
+import ai.stylefarm.gateway.models.ModelView;
+import ai.stylefarm.schemas.GenerateJobSpec;
+import ai.stylefarm.schemas.JobKind;
+import ai.stylefarm.schemas.JobMessage;
+import ai.stylefarm.schemas.Messages;
+import ai.stylefarm.schemas.ValidationError;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Checks a {@code POST /v1/jobs} body completely before anything is stored, and collects every problem with the
+ * field it concerns: the envelope ({@code kind}, {@code model}, {@code priority}), the kind's spec (via its
+ * record in the schemas module) and what only the model can answer (class index, truncation cutoff).
+ */
+@ApplicationScoped
+public class JobValidator {
+    private static final Set<String> ENVELOPE = Set.of("kind", "model", "priority", "spec");
+
+    private final ModelStore models;
+
+    public JobValidator(ModelStore models) {
+        this.models = models;
+    }
+
+    public NewJob validate(JsonNode body, String tenant, String idempotencyKey) {
+        List<Problem.FieldError> errors = new ArrayList<>();
+        for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!ENVELOPE.contains(name)) {
+                errors.add(new Problem.FieldError(name, "unknown field; a job has kind, model, priority and spec"));
+            }
+        }
+        JobKind kind = kind(body.get("kind"), errors);
+        int priority = priority(body.get("priority"), errors);
+        ModelView model = model(body.get("model"), tenant, errors);
+        JsonNode spec = body.get("spec");
+        ObjectNode normalised = null;
+        long items = 0;
+        if (spec == null || !spec.isObject()) {
+            errors.add(new Problem.FieldError("spec", "is required and must be a JSON object"));
+        } else if (kind == JobKind.GENERATE) {
+            List<ValidationError> specErrors = GenerateJobSpec.validate(spec);
+            specErrors.forEach(e -> errors.add(new Problem.FieldError("spec." + e.field(), e.message())));
+            if (specErrors.isEmpty()) {
+                GenerateJobSpec generate = GenerateJobSpec.parse(spec);
+                if (model != null) {
+                    checkAgainstModel(generate, model, errors);
+                }
+                normalised = Messages.mapper().valueToTree(generate);
+                items = generate.seeds().count();
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw ApiException.invalid(errors);
+        }
+        return new NewJob(tenant, kind, model.id(), priority, normalised, items, idempotencyKey);
+    }
+
+    private static JobKind kind(JsonNode node, List<Problem.FieldError> errors) {
+        if (node == null || node.isNull()) {
+            errors.add(new Problem.FieldError("kind", "is required, e.g. \"generate\""));
+            return null;
+        }
+        JobKind kind;
+        try {
+            kind = JobKind.of(node.isTextual() ? node.textValue() : node.toString());
+        } catch (IllegalArgumentException e) {
+            errors.add(new Problem.FieldError("kind", e.getMessage()));
+            return null;
+        }
+        if (kind != JobKind.GENERATE) {
+            errors.add(new Problem.FieldError("kind", "job kind '" + kind.value()
+                    + "' is not available on this farm yet; available: generate"));
+            return null;
+        }
+        return kind;
+    }
+
+    private static int priority(JsonNode node, List<Problem.FieldError> errors) {
+        if (node == null || node.isNull()) {
+            return JobMessage.DEFAULT_PRIORITY;
+        }
+        if (!node.isIntegralNumber() || node.asLong() < JobMessage.MIN_PRIORITY || node.asLong() > JobMessage.MAX_PRIORITY) {
+            errors.add(new Problem.FieldError("priority", "must be an integer from " + JobMessage.MIN_PRIORITY + " to "
+                    + JobMessage.MAX_PRIORITY + " (higher runs first)"));
+            return JobMessage.DEFAULT_PRIORITY;
+        }
+        return node.intValue();
+    }
+
+    private ModelView model(JsonNode node, String tenant, List<Problem.FieldError> errors) {
+        if (node == null || !node.isTextual() || node.textValue().isBlank()) {
+            errors.add(new Problem.FieldError("model", "is required: the id of a registered model (GET /v1/models)"));
+            return null;
+        }
+        String id = node.textValue();
+        ModelView model = models.find(id, tenant).orElse(null);
+        if (model == null) {
+            errors.add(new Problem.FieldError("model", "unknown model '" + id + "'; GET /v1/models lists yours"));
+            return null;
+        }
+        if (!"READY".equals(model.state())) {
+            errors.add(new Problem.FieldError("model", "model '" + id + "' is " + model.state() + ", not READY"));
+            return null;
+        }
+        return model;
+    }
+
+    private static void checkAgainstModel(GenerateJobSpec spec, ModelView model, List<Problem.FieldError> errors) {
+        int cDim = model.cDim() == null ? 0 : model.cDim();
+        if (cDim == 0 && spec.classIdx() != null) {
+            errors.add(new Problem.FieldError("spec.class_idx", "model '" + model.id()
+                    + "' is unconditional; leave class_idx out"));
+        } else if (cDim > 0 && spec.classIdx() == null) {
+            errors.add(new Problem.FieldError("spec.class_idx", "model '" + model.id() + "' is conditional with "
+                    + cDim + " classes; class_idx is required (0 to " + (cDim - 1) + ")"));
+        } else if (cDim > 0 && spec.classIdx() >= cDim) {
+            errors.add(new Problem.FieldError("spec.class_idx", "class " + spec.classIdx() + " is out of range: model '"
+                    + model.id() + "' has " + cDim + " classes (0 to " + (cDim - 1) + ")"));
+        }
+        if (spec.truncationCutoff() != null && model.numWs() != null && spec.truncationCutoff() > model.numWs()) {
+            errors.add(new Problem.FieldError("spec.truncation_cutoff", "must be at most " + model.numWs()
+                    + ", the number of w vectors of model '" + model.id() + "'"));
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package ai.stylefarm.gateway.messaging;
+
+import ai.stylefarm.gateway.config.GatewayConfig;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.jboss.logging.Logger;
+
+/**
+ * The transactional outbox: rows written with the state they announce are published to Kafka here, in id order,
+ * and marked published in the same transaction that locked them. A crash between the send and the commit
+ * publishes a row twice, which consumers absorb (they key on the job id). While Kafka is down the rows wait, and
+ * the relay retries with back-off; {@link #nudge()} wakes it right after a commit, so latency stays low.
+ */
+@ApplicationScoped
+public class OutboxRelay {
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+
+    private final AgroalDataSource db;
+    private final GatewayConfig config;
+    private final Semaphore wakeUp = new Semaphore(0);
+    private volatile boolean running;
+    private Thread thread;
+    private KafkaProducer<String, byte[]> producer;
+
+    public OutboxRelay(AgroalDataSource db, GatewayConfig config) {
+        this.db = db;
+        this.config = config;
+    }
+
+    /** Adds a message to the outbox inside the caller's transaction. */
+    public static void enqueue(Connection c, String topic, String key, byte[] payload) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO outbox (topic, key, payload) VALUES (?, ?, ?)")) {
+            s.setString(1, topic);
+            s.setString(2, key);
+            s.setBytes(3, payload);
+            s.executeUpdate();
+        }
+    }
+
+    /** Publish soon: something was just committed. */
+    public void nudge() {
+        wakeUp.release();
+    }
+
+    void start(@Observes StartupEvent event) {
+        producer = new KafkaProducer<>(producerConfig(config.kafka().bootstrap()));
+        running = true;
+        thread = new Thread(this::run, "outbox-relay");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    void stop(@Observes ShutdownEvent event) throws InterruptedException {
+        running = false;
+        nudge();
+        if (thread != null) {
+            thread.join(10_000);
+        }
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private void run() {
+        Duration backoff = Duration.ofMillis(200);
+        while (running) {
+            try {
+                int published = publishBatch();
+                backoff = Duration.ofMillis(200);
+                if (published < config.outbox().batchSize()) {
+                    wakeUp.tryAcquire(config.outbox().pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+                    wakeUp.drainPermits();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception e) {
+                LOG.warnf("Outbox relay could not publish (retrying in %d ms): %s", backoff.toMillis(), e.getMessage());
+                try {
+                    Thread.sleep(backoff.toMillis());
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+            }
+        }
+    }
+
+    /** @return the number of rows published */
+    int publishBatch() throws Exception {
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                List<Long> ids = new ArrayList<>();
+                List<Future<RecordMetadata>> sends = new ArrayList<>();
+                try (PreparedStatement s = c.prepareStatement("SELECT id, topic, key, payload FROM outbox"
+                        + " WHERE published_at IS NULL ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED")) {
+                    s.setInt(1, config.outbox().batchSize());
+                    try (ResultSet r = s.executeQuery()) {
+                        while (r.next()) {
+                            ids.add(r.getLong(1));
+                            sends.add(producer.send(new ProducerRecord<>(r.getString(2), r.getString(3), r.getBytes(4))));
+                        }
+                    }
+                }
+                if (ids.isEmpty()) {
+                    c.rollback();
+                    return 0;
+                }
+                for (Future<RecordMetadata> send : sends) {
+                    send.get(30, TimeUnit.SECONDS);
+                }
+                try (PreparedStatement s = c.prepareStatement("UPDATE outbox SET published_at = now() WHERE id = ANY (?)")) {
+                    s.setArray(1, c.createArrayOf("bigint", ids.toArray()));
+                    s.executeUpdate();
+                }
+                c.commit();
+                LOG.debugf("Published %d outbox messages", ids.size());
+                return ids.size();
+            } catch (Exception e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    static Map<String, Object> producerConfig(String bootstrap) {
+        Map<String, Object> p = new HashMap<>();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "gateway-outbox");
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        // Fail a batch within seconds while the broker is down, so the rows are retried rather than held.
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        return p;
+    }
+}

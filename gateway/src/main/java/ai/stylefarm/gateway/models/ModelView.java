@@ -1,0 +1,11 @@
+package ai.stylefarm.gateway.models;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
+
+/** A registered model as the API shows it; {@code tenant} is null for a model every tenant may use. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ModelView(String id, String tenant, String name, String state, String source, String bundleSha256,
+                        Integer resolution, Integer zDim, Integer wDim, Integer cDim, Integer numWs,
+                        Integer imgChannels, Double projectionThreshold, String error, Instant createdAt) {
+}

@@ -1,0 +1,71 @@
+package ai.stylefarm.scheduler.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** The scheduler's settings, under {@code stylefarm.}; defaults point at the embedded stack on 127.0.0.1. */
+@ConfigMapping(prefix = "stylefarm")
+public interface SchedulerConfig {
+
+    Kafka kafka();
+
+    S3 s3();
+
+    Scheduler scheduler();
+
+    interface Kafka {
+        @WithDefault("127.0.0.1:9092")
+        String bootstrap();
+    }
+
+    interface S3 {
+        @WithDefault("http://127.0.0.1:9000")
+        String endpoint();
+
+        @WithDefault("stylefarm")
+        String accessKey();
+
+        @WithDefault("stylefarm-secret")
+        String secretKey();
+
+        @WithDefault("stylefarm")
+        String bucket();
+
+        @WithDefault("us-east-1")
+        String region();
+    }
+
+    interface Scheduler {
+        /** Seeds per generate task: large enough to amortise a task's overhead, small enough to spread a job. */
+        @WithDefault("32")
+        int seedsPerTask();
+
+        /** Tasks on the tasks topic or running, across all jobs; the release window that keeps priorities real. */
+        @WithDefault("32")
+        int maxTasksInFlight();
+
+        /** Issues of a task before it fails for good. */
+        @WithDefault("3")
+        int maxAttempts();
+
+        /** First retry delay; it doubles with each attempt, up to {@link #retryBackoffMax()}. */
+        @WithDefault("PT2S")
+        Duration retryBackoff();
+
+        @WithDefault("PT1M")
+        Duration retryBackoffMax();
+
+        /** A running task with no heartbeat for this long is re-issued. Workers beat well inside it. */
+        @WithDefault("PT60S")
+        Duration runningLease();
+
+        /** A released task that no worker starts within this long is re-issued (its message may be lost). */
+        @WithDefault("PT10M")
+        Duration releasedLease();
+
+        /** How often the periodic duties (release, leases, cancels, finalizing) run. */
+        @WithDefault("PT0.2S")
+        Duration tick();
+    }
+}

@@ -1,0 +1,118 @@
+package ai.stylefarm.scheduler.messaging;
+
+import ai.stylefarm.scheduler.config.SchedulerConfig;
+import ai.stylefarm.scheduler.duties.CancelSweeper;
+import ai.stylefarm.scheduler.duties.DutyRunner;
+import ai.stylefarm.scheduler.duties.JobFinalizer;
+import ai.stylefarm.scheduler.duties.LeaseReaper;
+import ai.stylefarm.scheduler.duties.TaskReleaser;
+import ai.stylefarm.scheduler.planning.JobIntake;
+import ai.stylefarm.scheduler.planning.JobPlanner;
+import ai.stylefarm.scheduler.planning.TaskEventIntake;
+import ai.stylefarm.scheduler.storage.ObjectStore;
+import ai.stylefarm.schemas.DeadLetters;
+import ai.stylefarm.schemas.JobMessage;
+import ai.stylefarm.schemas.TaskEvent;
+import ai.stylefarm.schemas.Topics;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.jboss.logging.Logger;
+
+/**
+ * The scheduler's moving parts, started with the application: a consumer for jobs, one for task events, and the
+ * periodic duties (cancel, leases, release, finalize). Stopped in reverse order on shutdown.
+ */
+@ApplicationScoped
+public class SchedulerService {
+    private static final Logger LOG = Logger.getLogger(SchedulerService.class);
+
+    private final AgroalDataSource db;
+    private final SchedulerConfig config;
+    private final ObjectStore store;
+    private KafkaProducer<String, byte[]> tasksProducer;
+    private KafkaProducer<byte[], byte[]> deadLetterProducer;
+    private MessageConsumer<JobMessage> jobs;
+    private MessageConsumer<TaskEvent> events;
+    private DutyRunner duties;
+    private Thread jobsThread;
+    private Thread eventsThread;
+
+    public SchedulerService(AgroalDataSource db, SchedulerConfig config, ObjectStore store) {
+        this.db = db;
+        this.config = config;
+        this.store = store;
+    }
+
+    void start(@Observes StartupEvent event) {
+        SchedulerConfig.Scheduler settings = config.scheduler();
+        Clock clock = Clock.systemUTC();
+        tasksProducer = KafkaClients.producer(config, "scheduler-tasks");
+        deadLetterProducer = KafkaClients.rawProducer(config, "scheduler-dlq");
+        DeadLetters deadLetters = new DeadLetters(deadLetterProducer, Topics.SCHEDULER_GROUP);
+
+        JobFinalizer finalizer = new JobFinalizer(db, store);
+        duties = new DutyRunner(List.of(
+                new CancelSweeper(db, store),
+                new LeaseReaper(db, settings, clock, finalizer::finalizeIfDone),
+                new TaskReleaser(db, tasksProducer, settings, clock),
+                finalizer), settings.tick());
+
+        JobIntake intake = new JobIntake(db, new JobPlanner(settings.seedsPerTask()));
+        jobs = new MessageConsumer<>(KafkaClients.consumer(config, "scheduler-jobs"), Topics.JOBS, JobMessage.class,
+                (message, record) -> {
+                    if (intake.plan(message)) {
+                        duties.nudge();
+                    }
+                }, deadLetters);
+        TaskEventIntake eventIntake = new TaskEventIntake(db, settings, clock);
+        events = new MessageConsumer<>(KafkaClients.consumer(config, "scheduler-events"), Topics.TASK_EVENTS,
+                TaskEvent.class, (message, record) -> {
+                    switch (eventIntake.apply(message)) {
+                        case TASK_ENDED -> {
+                            finalizer.finalizeIfDone(message.jobId());
+                            duties.nudge();
+                        }
+                        case RETRY_SCHEDULED -> duties.nudge();
+                        default -> {
+                        }
+                    }
+                }, deadLetters);
+
+        duties.start();
+        jobsThread = start(jobs, "jobs-consumer");
+        eventsThread = start(events, "task-events-consumer");
+        LOG.infof("Scheduler running: %d seeds per task, at most %d tasks in flight, %d attempts, lease %ds",
+                settings.seedsPerTask(), settings.maxTasksInFlight(), settings.maxAttempts(),
+                settings.runningLease().toSeconds());
+    }
+
+    private static Thread start(Runnable runnable, String name) {
+        Thread thread = new Thread(runnable, name);
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    void stop(@Observes ShutdownEvent event) throws InterruptedException {
+        if (jobs != null) {
+            jobs.shutdown();
+            events.shutdown();
+            jobsThread.join(10_000);
+            eventsThread.join(10_000);
+        }
+        if (duties != null) {
+            duties.close();
+        }
+        if (tasksProducer != null) {
+            tasksProducer.close(Duration.ofSeconds(5));
+            deadLetterProducer.close(Duration.ofSeconds(5));
+        }
+    }
+}

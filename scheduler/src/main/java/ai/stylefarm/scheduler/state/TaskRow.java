@@ -1,0 +1,27 @@
+package ai.stylefarm.scheduler.state;
+
+import ai.stylefarm.schemas.TaskState;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.UUID;
+
+/** A task row as read for a compare-and-set: {@code (state, version)} is what the next write must still match. */
+public record TaskRow(UUID id, UUID jobId, int idx, String kind, String spec, TaskState state, int attempt,
+                      String workerId, Instant leaseExpiresAt, Instant nextAttemptAt, long version) {
+
+    static final String COLUMNS = "t.id, t.job_id, t.idx, t.kind, t.spec::text, t.state, t.attempt, t.worker_id,"
+            + " t.lease_expires_at, t.next_attempt_at, t.version";
+
+    static TaskRow read(ResultSet r) throws SQLException {
+        return new TaskRow(r.getObject("id", UUID.class), r.getObject("job_id", UUID.class), r.getInt("idx"),
+                r.getString("kind"), r.getString("spec"), TaskState.valueOf(r.getString("state")), r.getInt("attempt"),
+                r.getString("worker_id"), instant(r.getTimestamp("lease_expires_at")),
+                instant(r.getTimestamp("next_attempt_at")), r.getLong("version"));
+    }
+
+    private static Instant instant(Timestamp t) {
+        return t == null ? null : t.toInstant();
+    }
+}

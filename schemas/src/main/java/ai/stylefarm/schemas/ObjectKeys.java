@@ -1,0 +1,38 @@
+package ai.stylefarm.schemas;
+
+import java.util.UUID;
+
+/** The bucket's layout, shared by everyone who writes or reads it. */
+public final class ObjectKeys {
+    private ObjectKeys() {
+    }
+
+    /** Everything a job produces is under this prefix, which is also what keeps tenants apart. */
+    public static String job(UUID jobId) {
+        return "jobs/" + jobId + "/";
+    }
+
+    public static String images(UUID jobId) {
+        return job(jobId) + "images/";
+    }
+
+    public static String shards(UUID jobId) {
+        return job(jobId) + "shards/";
+    }
+
+    public static String manifest(UUID jobId) {
+        return job(jobId) + "manifest.jsonl";
+    }
+
+    /**
+     * Written by the scheduler when a job is cancelled. Workers never read the database, so this is how they learn
+     * to stop: they check it before a task and between batches.
+     */
+    public static String cancelMarker(UUID jobId) {
+        return job(jobId) + "cancelled";
+    }
+
+    public static String model(String modelId, String file) {
+        return "models/" + modelId + "/" + file;
+    }
+}
