@@ -18,9 +18,12 @@ final class JobFollower {
     static JsonNode await(GatewayClient client, UUID id, boolean showProgress) throws InterruptedException {
         JsonNode job = client.job(id);
         Progress progress = showProgress ? new Progress(job.path("items").path("total").asLong()) : null;
+        long shown = -1;
         while (!TERMINAL.contains(job.path("state").asText())) {
-            if (progress != null) {
-                progress.set(job.path("items").path("done").asLong());
+            long done = job.path("items").path("done").asLong();
+            if (progress != null && done != shown) {
+                progress.set(done);
+                shown = done;
             }
             Thread.sleep(100);
             job = client.job(id);

@@ -32,6 +32,8 @@ import org.junit.jupiter.api.Test;
 class MigrationsTest {
     private static final Set<String> TABLES = Set.of("tenants", "api_keys", "models", "uploads", "jobs", "tasks",
             "artifacts", "outbox", "workers", "job_events");
+    /** V1 to V10 create one table each; later ones alter them. */
+    private static final int MIGRATIONS = 11;
     private static final String CHECK_VIOLATION = "23514";
     private static final String UNIQUE_VIOLATION = "23505";
 
@@ -43,7 +45,7 @@ class MigrationsTest {
         postgres = EmbeddedPostgres.builder().start();
         db = postgres.getPostgresDatabase();
 
-        assertEquals(TABLES.size(), Migrations.migrate(db));
+        assertEquals(MIGRATIONS, Migrations.migrate(db));
         assertEquals(0, Migrations.migrate(db));
         assertEquals(0, Migrations.migrate(postgres.getJdbcUrl("postgres", "postgres"), "postgres", "postgres"));
     }
@@ -72,7 +74,7 @@ class MigrationsTest {
         Pattern name = Pattern.compile("V[1-9][0-9]*__[a-z]+_[a-z_]+\\.sql");
         try (Stream<Path> files = Files.list(dir)) {
             List<String> names = files.map(p -> p.getFileName().toString()).toList();
-            assertEquals(TABLES.size(), names.size(), names.toString());
+            assertEquals(MIGRATIONS, names.size(), names.toString());
             names.forEach(n -> assertTrue(name.matcher(n).matches(), n));
         }
     }

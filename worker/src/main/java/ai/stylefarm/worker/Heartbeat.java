@@ -12,12 +12,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps one running task's lease alive: every interval a HEARTBEAT, plus a PROGRESS when items were finished
- * since the last tick. On its own thread, because a single ONNX Runtime call on a large batch can outlast a
+ * Keeps one running task's lease alive: every interval a HEARTBEAT, and (at most once a second, so job progress
+ * stays live) a PROGRESS when items were finished since the last one. On its own thread, because a single ONNX Runtime call on a large batch can outlast a
  * lease, and the rendering thread cannot speak while it waits.
  */
 public final class Heartbeat implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Heartbeat.class);
+    private static final long PROGRESS_PERIOD_MILLIS = 1000;
 
     private final EventPublisher events;
     private final TaskMessage task;
@@ -26,6 +27,8 @@ public final class Heartbeat implements AutoCloseable {
     private final Clock clock;
     private final AtomicInteger done = new AtomicInteger();
     private final ScheduledExecutorService timer;
+    private final long beatEveryTicks;
+    private long ticks = 0;
     private int reported = 0;
 
     public Heartbeat(EventPublisher events, TaskMessage task, String workerId, int total, Duration interval,
@@ -40,7 +43,8 @@ public final class Heartbeat implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        long millis = interval.toMillis();
+        long millis = Math.min(interval.toMillis(), PROGRESS_PERIOD_MILLIS);
+        this.beatEveryTicks = Math.max(1, interval.toMillis() / millis);
         timer.scheduleAtFixedRate(this::tick, millis, millis, TimeUnit.MILLISECONDS);
     }
 
@@ -51,7 +55,9 @@ public final class Heartbeat implements AutoCloseable {
 
     private void tick() {
         try {
-            events.send(TaskEvent.heartbeat(task, workerId, clock.instant()));
+            if (++ticks % beatEveryTicks == 0) {
+                events.send(TaskEvent.heartbeat(task, workerId, clock.instant()));
+            }
             int now = done.get();
             if (now != reported) {
                 events.send(TaskEvent.progress(task, workerId, now, total, clock.instant()));

@@ -86,11 +86,29 @@ public final class GatewayClient {
         return send(request("/v1/models").GET());
     }
 
-    /** Registers a seeded random-init model (the kit's init). */
+    /** Registers a seeded random-init model (the kit's init) for the caller's tenant. */
     public JsonNode registerRandomModel(String id, String config, long seed) {
+        return registerRandomModel(id, config, seed, false);
+    }
+
+    /** @param shared usable by every tenant (admins only) */
+    public JsonNode registerRandomModel(String id, String config, long seed, boolean shared) {
         ObjectNode body = JSON.createObjectNode().put("id", id);
         body.putObject("random_init").put("config", config).put("seed", seed);
-        return send(request("/v1/models").POST(json(body)).header("Content-Type", "application/json"));
+        return send(request("/v1/models" + (shared ? "?shared=true" : "")).POST(json(body))
+                .header("Content-Type", "application/json").timeout(Duration.ofMinutes(10)));
+    }
+
+    /** Admin: creates a tenant. */
+    public JsonNode createTenant(String id) {
+        return send(request("/v1/tenants").POST(json(JSON.createObjectNode().put("id", id)))
+                .header("Content-Type", "application/json"));
+    }
+
+    /** Admin: a new API key for {@code tenant}; the key itself is only in this response. */
+    public String createKey(String tenant, String role) {
+        return send(request("/v1/tenants/" + encode(tenant) + "/keys").POST(json(JSON.createObjectNode()
+                .put("role", role))).header("Content-Type", "application/json")).path("key").asText();
     }
 
     /** Uploads a pickle, checkpoint or zipped bundle for import. */

@@ -32,7 +32,7 @@ import java.util.function.Function;
 public class JobStore {
     private static final String COLUMNS = "j.id, j.tenant_id, j.kind, j.model_id, j.state, j.priority, j.spec::text,"
             + " j.tasks_total, j.tasks_done, j.tasks_failed, j.error, j.created_at, j.started_at, j.finished_at,"
-            + " j.cancel_requested_at, (SELECT count(*) FROM artifacts a WHERE a.job_id = j.id AND a.seed IS NOT NULL)";
+            + " j.cancel_requested_at, (SELECT coalesce(sum(t.items_done), 0) FROM tasks t WHERE t.job_id = j.id)";
 
     private final AgroalDataSource db;
     private final OutboxRelay relay;

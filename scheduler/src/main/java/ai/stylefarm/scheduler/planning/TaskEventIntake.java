@@ -72,7 +72,7 @@ public final class TaskEventIntake {
             }
             return switch (event.type()) {
                 case STARTED, HEARTBEAT, PROGRESS -> {
-                    extendLease(c, task, lease);
+                    extendLease(c, task, lease, event.done());
                     yield Effect.PROGRESS;
                 }
                 case SUCCEEDED -> succeeded(c, task, event);
@@ -97,7 +97,9 @@ public final class TaskEventIntake {
             }
             s.executeBatch();
         }
-        Tasks.move(c, task, TaskState.SUCCEEDED, Jobs.set("error", null));
+        Map<String, Object> set = Jobs.set("error", null);
+        set.put("items_done", event.outputs() == null ? 0 : event.outputs().size());
+        Tasks.move(c, task, TaskState.SUCCEEDED, set);
         Jobs.countFinishedTask(c, task.jobId(), false);
         return Effect.TASK_ENDED;
     }
@@ -128,13 +130,15 @@ public final class TaskEventIntake {
         return d.compareTo(settings.retryBackoffMax()) > 0 ? settings.retryBackoffMax() : d;
     }
 
-    private static void extendLease(Connection c, TaskRow task, Instant lease) throws SQLException {
+    private static void extendLease(Connection c, TaskRow task, Instant lease, Integer done) throws SQLException {
         // Not a state change: the lease is the worker's, renewed by each beat, and racing writers only push it later.
         try (PreparedStatement s = c.prepareStatement("UPDATE tasks SET lease_expires_at = greatest(lease_expires_at, ?),"
-                + " updated_at = now() WHERE id = ? AND state = 'RUNNING' AND attempt = ?")) {
+                + " items_done = greatest(items_done, ?), updated_at = now() WHERE id = ? AND state = 'RUNNING'"
+                + " AND attempt = ?")) {
             s.setTimestamp(1, Timestamp.from(lease));
-            s.setObject(2, task.id());
-            s.setInt(3, task.attempt());
+            s.setInt(2, done == null ? 0 : done);
+            s.setObject(3, task.id());
+            s.setInt(4, task.attempt());
             s.executeUpdate();
         }
     }

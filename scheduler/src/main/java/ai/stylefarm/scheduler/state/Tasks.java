@@ -90,6 +90,7 @@ public final class Tasks {
         set.put("lease_expires_at", Timestamp.from(leaseExpiresAt));
         set.put("next_attempt_at", null);
         set.put("worker_id", null);
+        set.put("items_done", 0);
         return write(c, task, TaskState.RELEASED, set);
     }
 

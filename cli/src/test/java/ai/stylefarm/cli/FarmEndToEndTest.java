@@ -1,0 +1,389 @@
+package ai.stylefarm.cli;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.stylefarm.cli.client.GatewayClient;
+import ai.stylefarm.cli.local.LocalFarm;
+import ai.stylefarm.cli.local.LocalFarmConfig;
+import ai.stylefarm.infra.StackConfig;
+import ai.stylefarm.infra.StackEndpoints;
+import ai.stylefarm.modelkit.ModelKit;
+import ai.stylefarm.modelkit.bundle.ModelBundle;
+import ai.stylefarm.schemas.DlqHeaders;
+import ai.stylefarm.schemas.JobState;
+import ai.stylefarm.schemas.TaskState;
+import ai.stylefarm.schemas.Topics;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.awt.image.BufferedImage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.imageio.ImageIO;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole farm, for real: embedded Kafka, PostgreSQL and S3, the gateway and scheduler from their packaged
+ * Quarkus apps, and a worker JVM, all started by the same launcher as {@code ./farm up}. Jobs go in over REST.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FarmEndToEndTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String MODEL = "tiny";
+    private static final Duration JOB_TIMEOUT = Duration.ofMinutes(3);
+
+    @TempDir
+    static Path tmp;
+
+    static LocalFarm farm;
+    static GatewayClient admin;
+    static GatewayClient acme;
+    static GatewayClient globex;
+
+    @BeforeAll
+    static void startFarm() {
+        LocalFarmConfig config = new LocalFarmConfig(LocalFarmConfig.findHome(),
+                StackConfig.defaults(tmp.resolve("farm")), 0, 0, 1, Map.of(
+                        "worker.heartbeat.seconds", "2",
+                        "scheduler.running-lease", "PT20S"));
+        String adminKey = "sfk_test-admin-key-" + UUID.randomUUID();
+        farm = LocalFarm.start(config, adminKey);
+        admin = new GatewayClient(farm.gatewayUrl(), adminKey);
+        admin.registerRandomModel(MODEL, "tiny32", 7, true);
+        admin.createTenant("acme");
+        admin.createTenant("globex");
+        acme = admin.withKey(admin.createKey("acme", "user"));
+        globex = admin.withKey(admin.createKey("globex", "user"));
+    }
+
+    @AfterAll
+    static void stopFarm() {
+        if (farm != null) {
+            farm.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void twoHundredSeedJobSucceedsWithAManifestAndTheSameBytesAsFarmRender() throws Exception {
+        UUID id = submit(acme, "0-199");
+        JsonNode job = awaitEnd(acme, id);
+        assertEquals("SUCCEEDED", job.path("state").asText(), job.toString());
+        assertEquals(200, job.path("items").path("done").asLong());
+
+        Path out = tmp.resolve("job-" + id);
+        assertEquals(201, JobFollower.download(acme, id, out));
+        List<String> lines = Files.readAllLines(out.resolve("manifest.jsonl"));
+        assertEquals(200, lines.size());
+        Set<Long> seeds = new HashSet<>();
+        for (String line : lines) {
+            JsonNode entry = JSON.readTree(line);
+            assertTrue(seeds.add(entry.path("seed").asLong()), "seed listed twice: " + line);
+            assertEquals(String.format("jobs/%s/images/seed%08d.png", id, entry.path("seed").asLong()),
+                    entry.path("key").asText());
+            assertEquals(1.0, entry.path("truncation_psi").asDouble());
+            assertEquals("const", entry.path("noise_mode").asText());
+            assertEquals(64, entry.path("sha256").asText().length());
+        }
+        assertEquals(200, seeds.size());
+
+        // The farm's model is the kit's seeded init, so the same init here is the same bundle, byte for byte.
+        Path bundle = tmp.resolve("bundle");
+        ModelBundle local = ModelKit.writeBundle(ModelKit.randomInit("tiny32", 7), MODEL, bundle);
+        JsonNode model = acme.models().get(0);
+        assertEquals(local.checksum(), model.path("bundle_sha256").asText());
+        Path rendered = tmp.resolve("render-" + id);
+        assertEquals(0, Farm.commandLine().execute("render", "--bundle", bundle.toString(), "--seeds", "0-199",
+                "--out", rendered.toString()));
+        for (long seed = 0; seed < 200; seed++) {
+            Path fromFarm = out.resolve(String.format("images/seed%08d.png", seed));
+            BufferedImage image = ImageIO.read(fromFarm.toFile());
+            assertNotNull(image, fromFarm + " does not decode");
+            assertEquals(32, image.getWidth());
+            assertEquals(32, image.getHeight());
+            assertArrayEquals(Files.readAllBytes(rendered.resolve(String.format("seed%04d.png", seed))),
+                    Files.readAllBytes(fromFarm), "seed " + seed);
+        }
+    }
+
+    @Test
+    @Order(2)
+    void jobAndTaskStatesMoveOnlyAlongAllowedTransitions() throws Exception {
+        UUID id = submit(acme, "0-299");
+        List<String> seen = new ArrayList<>();
+        Map<UUID, List<String>> taskStates = new HashMap<>();
+        long deadline = System.nanoTime() + JOB_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            String state = acme.job(id).path("state").asText();
+            if (seen.isEmpty() || !seen.get(seen.size() - 1).equals(state)) {
+                seen.add(state);
+            }
+            for (Map.Entry<UUID, String> task : taskStates(id).entrySet()) {
+                List<String> history = taskStates.computeIfAbsent(task.getKey(), k -> new ArrayList<>());
+                if (history.isEmpty() || !history.get(history.size() - 1).equals(task.getValue())) {
+                    history.add(task.getValue());
+                }
+            }
+            if (JobState.valueOf(state).isTerminal()) {
+                break;
+            }
+            Thread.sleep(20);
+        }
+        assertEquals("SUCCEEDED", seen.get(seen.size() - 1), seen.toString());
+        assertReachable(seen, s -> JobState.valueOf(s).successors().stream().map(Enum::name).toList());
+        assertEquals(10, taskStates.size());
+        for (List<String> history : taskStates.values()) {
+            assertEquals("SUCCEEDED", history.get(history.size() - 1), history.toString());
+            assertReachable(history, s -> TaskState.valueOf(s).successors().stream().map(Enum::name).toList());
+        }
+        // The audit trail agrees with what we saw.
+        List<String> events = jobEvents(id);
+        assertEquals("SUBMITTED", events.get(0));
+        assertEquals("PLANNED", events.get(1));
+        assertEquals("SUCCEEDED", events.get(events.size() - 1));
+    }
+
+    @Test
+    @Order(3)
+    void cancellingARunningJobStopsItsTasksWithinSecondsAndEndsCancelled() throws Exception {
+        UUID id = submit(acme, "0-99999");
+        await().atMost(JOB_TIMEOUT).until(() -> acme.job(id).path("items").path("done").asLong() > 0);
+        long requested = System.nanoTime();
+        acme.cancel(id);
+        await().atMost(Duration.ofSeconds(10)).until(() -> "CANCELLED".equals(acme.job(id).path("state").asText()));
+        // Nothing is left running, and the worker stops writing images within a few seconds.
+        for (String state : taskStates(id).values()) {
+            assertTrue(Set.of("CANCELLED", "SUCCEEDED").contains(state), state);
+        }
+        await().atMost(Duration.ofSeconds(10)).pollDelay(Duration.ofSeconds(2)).until(() -> {
+            long before = imageCount(id);
+            Thread.sleep(2000);
+            return imageCount(id) == before;
+        });
+        assertTrue(System.nanoTime() - requested < Duration.ofSeconds(20).toNanos());
+        assertEquals(409, acme.raw("POST", "/v1/jobs/" + id + "/cancel", null, null, b -> { }).status());
+    }
+
+    @Test
+    @Order(4)
+    void badInputGetsProblemJsonNamingTheFieldAndStoresNothing() throws Exception {
+        UUID acmeJob = submit(acme, "0-3");
+        long jobsBefore = count("SELECT count(*) FROM jobs");
+        long outboxBefore = count("SELECT count(*) FROM outbox");
+
+        assertProblem(acme.withKey(null).raw("GET", "/v1/jobs", null, null, b -> { }), 401, "Authorization");
+        assertProblem(acme.withKey("sfk_not-a-key").raw("GET", "/v1/jobs", null, null, b -> { }), 401, "Authorization");
+        assertProblem(globex.raw("GET", "/v1/jobs/" + acmeJob, null, null, b -> { }), 404, null);
+        assertProblem(globex.raw("GET", "/v1/jobs/" + acmeJob + "/artifacts", null, null, b -> { }), 404, null);
+        assertProblem(globex.raw("POST", "/v1/jobs/" + acmeJob + "/cancel", null, null, b -> { }), 404, null);
+        assertProblem(post(acme, "{\"kind\":\"generate\",\"model\":\"nope\",\"spec\":{\"seeds\":\"0-3\"}}"), 422, "model");
+        assertProblem(post(acme, "{\"kind\":\"generate\",\"model\":\"tiny\",\"spec\":{\"seeds\":\"5-x\"}}"), 422, "spec.seeds");
+        assertProblem(post(acme, "{\"kind\":\"generate\",\"model\":\"tiny\",\"spec\":{\"seeds\":\"-5\"}}"), 422, "spec.seeds");
+        assertProblem(post(acme, "{\"kind\":\"generate\",\"model\":\"tiny\",\"spec\":{\"seeds\":\"0-3\",\"truncation_psi\":1e999}}"),
+                422, "spec.truncation_psi");
+        assertProblem(post(acme, "{\"kind\":\"generate\",\"model\":\"tiny\",\"spec\":{\"seeds\":\"0-3\",\"truncation_psi\":\"x\"}}"),
+                422, "spec.truncation_psi");
+        assertProblem(post(acme, "{\"kind\":\"generate\",\"model\":\"tiny\",\"spec\":{\"seeds\":\"0-3\",\"class_idx\":3}}"),
+                422, "spec.class_idx");
+        assertProblem(post(acme, "{\"kind\":\"paint\",\"model\":\"tiny\",\"spec\":{\"seeds\":\"0-3\"}}"), 422, "kind");
+        assertProblem(post(acme, "{\"kind\":\"generate\",\"model\":\"tiny\",\"spec\":{\"seeds\":\"0-3\""), 400, "body");
+        assertProblem(post(acme, "[1, 2]"), 400, "body");
+        assertProblem(post(acme, "{\"kind\":\"generate\",\"model\":\"tiny\",\"priority\":12,\"spec\":{\"seeds\":\"0\"}}"),
+                422, "priority");
+        String padding = " ".repeat(1_100_000);
+        assertProblem(post(acme, "{\"kind\":\"generate\",\"model\":\"tiny\",\"spec\":{\"seeds\":\"0\"}}" + padding),
+                413, "body");
+
+        assertEquals(jobsBefore, count("SELECT count(*) FROM jobs"));
+        assertEquals(outboxBefore, count("SELECT count(*) FROM outbox"));
+        // And a tenant's list holds only its own jobs.
+        for (JsonNode job : globex.jobs(null, 100).path("items")) {
+            assertEquals("globex", job.path("tenant").asText());
+        }
+    }
+
+    @Test
+    @Order(5)
+    void garbageOnTheTasksTopicGoesToTheDlqWhileARealJobCompletes() throws Exception {
+        StackEndpoints e = farm.endpoints();
+        byte[] garbage = "{\"schema\":\"stylefarm.task.v1\", this is not a task".getBytes(StandardCharsets.UTF_8);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, e.kafkaBootstrapServers(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
+            producer.send(new ProducerRecord<>(Topics.TASKS, "garbage".getBytes(StandardCharsets.UTF_8), garbage)).get();
+        }
+        UUID id = submit(acme, "1000-1063");
+        assertEquals("SUCCEEDED", awaitEnd(acme, id).path("state").asText());
+
+        try (KafkaConsumer<byte[], byte[]> dlq = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, e.kafkaBootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "test-dlq-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()))) {
+            dlq.subscribe(List.of(Topics.DLQ));
+            AtomicBoolean found = new AtomicBoolean();
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                for (ConsumerRecord<byte[], byte[]> r : dlq.poll(Duration.ofMillis(500))) {
+                    if (java.util.Arrays.equals(garbage, r.value())) {
+                        assertEquals(Topics.TASKS, header(r, DlqHeaders.ORIGIN_TOPIC));
+                        assertTrue(header(r, DlqHeaders.REASON).contains("not valid JSON"), header(r, DlqHeaders.REASON));
+                        found.set(true);
+                    }
+                }
+                return found.get();
+            });
+        }
+    }
+
+    @Test
+    @Order(6)
+    void aJobSubmittedWhileTheBrokerIsDownIsAcceptedAndCompletesAfterItsRestart() throws Exception {
+        farm.stack().kafka().stop();
+        UUID id;
+        try {
+            id = submit(acme, "2000-2039");
+            Thread.sleep(2000);
+            assertEquals("QUEUED", acme.job(id).path("state").asText());
+        } finally {
+            farm.stack().kafka().start();
+        }
+        assertEquals("SUCCEEDED", awaitEnd(acme, id).path("state").asText());
+        assertEquals(40, acme.job(id).path("items").path("done").asLong());
+    }
+
+    private static UUID submit(GatewayClient client, String seeds) {
+        JsonNode job = client.generate(MODEL, JsonNodeFactory.instance.objectNode().put("seeds", seeds), null);
+        return UUID.fromString(job.path("id").asText());
+    }
+
+    private static JsonNode awaitEnd(GatewayClient client, UUID id) throws InterruptedException {
+        long deadline = System.nanoTime() + JOB_TIMEOUT.toNanos();
+        JsonNode job = client.job(id);
+        while (!JobState.valueOf(job.path("state").asText()).isTerminal() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            job = client.job(id);
+        }
+        return job;
+    }
+
+    private static GatewayClient.Raw post(GatewayClient client, String body) {
+        return client.raw("POST", "/v1/jobs", "application/json", body.getBytes(StandardCharsets.UTF_8), b -> { });
+    }
+
+    private static void assertProblem(GatewayClient.Raw response, int status, String field) {
+        assertEquals(status, response.status(), response.body());
+        assertTrue(response.contentType().startsWith("application/problem+json"), response.contentType());
+        JsonNode problem = response.json();
+        assertEquals(status, problem.path("status").asInt());
+        assertTrue(!problem.path("detail").asText().isBlank(), response.body());
+        if (field != null) {
+            assertEquals(field, problem.path("field").asText(), response.body());
+        }
+    }
+
+    /** Every consecutive pair of observed states is a path along the allowed transitions. */
+    private static void assertReachable(List<String> observed, java.util.function.Function<String, List<String>> next) {
+        for (int i = 1; i < observed.size(); i++) {
+            String from = observed.get(i - 1);
+            String to = observed.get(i);
+            Set<String> reachable = new HashSet<>();
+            List<String> frontier = new ArrayList<>(next.apply(from));
+            while (!frontier.isEmpty()) {
+                String s = frontier.remove(frontier.size() - 1);
+                if (reachable.add(s)) {
+                    frontier.addAll(next.apply(s));
+                }
+            }
+            assertTrue(reachable.contains(to), from + " -> " + to + " in " + observed);
+        }
+    }
+
+    private static Map<UUID, String> taskStates(UUID job) throws Exception {
+        Map<UUID, String> states = new HashMap<>();
+        try (Connection c = db(); PreparedStatement s = c.prepareStatement("SELECT id, state FROM tasks WHERE job_id = ?")) {
+            s.setObject(1, job);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    states.put(r.getObject(1, UUID.class), r.getString(2));
+                }
+            }
+        }
+        return states;
+    }
+
+    private static List<String> jobEvents(UUID job) throws Exception {
+        List<String> types = new ArrayList<>();
+        try (Connection c = db(); PreparedStatement s = c.prepareStatement(
+                "SELECT type FROM job_events WHERE job_id = ? AND task_id IS NULL ORDER BY id")) {
+            s.setObject(1, job);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    types.add(r.getString(1));
+                }
+            }
+        }
+        return types;
+    }
+
+    private static long imageCount(UUID job) throws Exception {
+        Path dir = farm.stack().dataDir().resolve("s3").resolve(farm.endpoints().s3Bucket())
+                .resolve("jobs").resolve(job.toString()).resolve("images");
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (var files = Files.list(dir)) {
+            return files.count();
+        }
+    }
+
+    private static long count(String sql) throws Exception {
+        try (Connection c = db(); ResultSet r = c.createStatement().executeQuery(sql)) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    private static Connection db() throws Exception {
+        StackEndpoints e = farm.endpoints();
+        return DriverManager.getConnection(e.jdbcUrl(), e.jdbcUser(), e.jdbcPassword());
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+        var h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+}
