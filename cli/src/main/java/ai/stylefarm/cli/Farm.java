@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         description = "StyleFarm: batch rendering farm for StyleGAN2 generators.",
         subcommands = {DemoCommand.class, UpCommand.class, DownCommand.class, StatusCommand.class,
                 GenerateCommand.class, JobsCommand.class, JobCommand.class, CancelCommand.class, ModelsCommand.class,
-                RenderCommand.class, BenchCommand.class, SuperviseCommand.class})
+                RenderCommand.class, BenchCommand.class, FarmBenchCommand.class, SuperviseCommand.class})
 public final class Farm implements Runnable {
 
     @CommandLine.Spec

@@ -47,7 +47,8 @@ public final class ModelCache implements AutoCloseable {
         this.store = store;
         this.modelsDir = cacheDir.resolve("models");
         this.tmpDir = cacheDir.resolve("tmp");
-        this.settings = new SessionSettings(device, 0);
+        // No spinning: the upload pool and, on a shared host, other services need the cores between operators.
+        this.settings = new SessionSettings(device, 0, false);
         this.open = new LinkedHashMap<>(4, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, GeneratorSession> eldest) {

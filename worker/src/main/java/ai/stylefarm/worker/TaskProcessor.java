@@ -4,7 +4,6 @@ import ai.stylefarm.modelkit.inference.GeneratorSession;
 import ai.stylefarm.modelkit.inference.NoiseMode;
 import ai.stylefarm.modelkit.inference.RenderOptions;
 import ai.stylefarm.modelkit.inference.Renderer;
-import ai.stylefarm.modelkit.io.Hashing;
 import ai.stylefarm.modelkit.io.Pixels;
 import ai.stylefarm.modelkit.bundle.ModelManifest;
 import ai.stylefarm.schemas.GenerateTaskSpec;
@@ -18,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -30,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * Runs one task from start to its terminal event: model, STARTED, batches rendered and stored, SUCCEEDED or
  * FAILED. It never commits anything; it tells the consumer loop whether it may.
  */
-public final class TaskProcessor {
+public final class TaskProcessor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TaskProcessor.class);
     static final String SHUTTING_DOWN = "worker shutting down";
     static final String CANCELLED = "job cancelled";
@@ -49,6 +47,7 @@ public final class TaskProcessor {
     private final WorkerConfig config;
     private final Clock clock;
     private final CancelWatch cancels;
+    private final Uploads uploads;
 
     public TaskProcessor(ModelCache models, ObjectStore store, EventPublisher events, WorkerConfig config,
                          Clock clock) {
@@ -58,6 +57,7 @@ public final class TaskProcessor {
         this.config = config;
         this.clock = clock;
         this.cancels = new CancelWatch(store, clock);
+        this.uploads = new Uploads(config.uploadThreads());
     }
 
     /**
@@ -114,24 +114,40 @@ public final class TaskProcessor {
         } catch (IllegalArgumentException e) {
             return Verdict.failed(e.getMessage(), false);
         }
-        List<TaskEvent.Output> outputs = new ArrayList<>(seeds.length);
         ModelManifest m = session.manifest();
-        for (int start = 0; start < seeds.length; start += config.batchSize()) {
-            if (stopping.getAsBoolean()) {
-                return Verdict.abandoned(SHUTTING_DOWN);
+        Uploads.Batch stored = uploads.batch();
+        try {
+            for (int start = 0; start < seeds.length; start += config.batchSize()) {
+                if (stopping.getAsBoolean()) {
+                    stored.cancel();
+                    return Verdict.abandoned(SHUTTING_DOWN);
+                }
+                if (cancels.isCancelled(task.jobId())) {
+                    stored.cancel();
+                    return Verdict.failed(CANCELLED, false);
+                }
+                if (clock.instant().isAfter(deadline)) {
+                    stored.cancel();
+                    return Verdict.failed("task ran longer than the worker's limit of " + config.maxTaskTime().toSeconds()
+                            + " s, after " + stored.done() + " of " + seeds.length + " images", true);
+                }
+                long[] batch = Arrays.copyOfRange(seeds, start, Math.min(seeds.length, start + config.batchSize()));
+                renderer.render(batch, options, image -> stored.png(store, spec.keyFor(image.seed()), image.seed(),
+                        Pixels.toUint8Hwc(image.img(), 0, m.imgChannels(), m.resolution(), m.resolution()),
+                        m.resolution(), m.imgChannels()));
+                heartbeat.progressed(stored.done());
             }
-            if (cancels.isCancelled(task.jobId())) {
-                return Verdict.failed(CANCELLED, false);
-            }
-            if (clock.instant().isAfter(deadline)) {
-                return Verdict.failed("task ran longer than the worker's limit of " + config.maxTaskTime().toSeconds()
-                        + " s, after " + outputs.size() + " of " + seeds.length + " images", true);
-            }
-            long[] batch = Arrays.copyOfRange(seeds, start, Math.min(seeds.length, start + config.batchSize()));
-            renderer.render(batch, options, image -> outputs.add(store(spec, m, image)));
-            heartbeat.progressed(outputs.size());
+            return Verdict.succeeded(stored.await());
+        } catch (RuntimeException e) {
+            stored.cancel();
+            throw e;
         }
-        return Verdict.succeeded(outputs);
+    }
+
+    /** Stops the upload pool; call after the last task. */
+    @Override
+    public void close() {
+        uploads.close();
     }
 
     private Outcome send(TaskMessage task, Verdict verdict) {
@@ -163,13 +179,6 @@ public final class TaskProcessor {
         }
     }
 
-    private TaskEvent.Output store(GenerateTaskSpec spec, ModelManifest m, Renderer.Rendered image) {
-        byte[] hwc = Pixels.toUint8Hwc(image.img(), 0, m.imgChannels(), m.resolution(), m.resolution());
-        byte[] png = Pixels.png(hwc, m.resolution(), m.resolution(), m.imgChannels());
-        String key = spec.keyFor(image.seed());
-        store.put(key, png, "image/png");
-        return new TaskEvent.Output(image.seed(), key, Hashing.sha256(png), png.length);
-    }
 
     private static String describe(Throwable e) {
         String message = e.getMessage();

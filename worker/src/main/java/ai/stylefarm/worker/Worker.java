@@ -31,6 +31,7 @@ public final class Worker implements AutoCloseable {
     private final ObjectStore store;
     private final KafkaProducer<byte[], byte[]> producer;
     private final ModelCache models;
+    private final TaskProcessor processor;
     private final TaskConsumerLoop loop;
     private final Thread loopThread;
     private boolean closed;
@@ -41,7 +42,7 @@ public final class Worker implements AutoCloseable {
         this.producer = new KafkaProducer<>(producerConfig(config));
         this.models = new ModelCache(store, config.cacheDir(), config.device(), config.openSessions());
         EventPublisher events = new EventPublisher(producer);
-        TaskProcessor processor = new TaskProcessor(models, store, events, config, Clock.systemUTC());
+        this.processor = new TaskProcessor(models, store, events, config, Clock.systemUTC());
         DeadLetters deadLetters = new DeadLetters(producer, Topics.WORKERS_GROUP + "/" + config.workerId());
         this.loop = new TaskConsumerLoop(new KafkaConsumer<>(consumerConfig(config)), processor, deadLetters);
         this.loopThread = new Thread(loop, "task-consumer");
@@ -82,7 +83,7 @@ public final class Worker implements AutoCloseable {
         if (loopThread.isAlive()) {
             LOG.warn("Consumer loop still busy after {}; closing anyway", STOP_TIMEOUT);
         }
-        try (store; producer; models) {
+        try (store; producer; models; processor) {
             producer.flush();
         }
         LOG.info("Worker {} stopped", config.workerId());

@@ -28,6 +28,7 @@ import java.util.function.UnaryOperator;
  * <tr><td>{@code worker.heartbeat.seconds}</td><td>{@code 10}</td><td>HEARTBEAT/PROGRESS period</td></tr>
  * <tr><td>{@code worker.max.task.seconds}</td><td>{@code 3600}</td><td>a task running longer fails, retryable</td></tr>
  * <tr><td>{@code worker.sessions}</td><td>{@code 2}</td><td>models kept open in memory</td></tr>
+ * <tr><td>{@code worker.upload.threads}</td><td>{@code 8}</td><td>images encoded and stored in parallel</td></tr>
  * </table>
  */
 public record WorkerConfig(
@@ -42,7 +43,8 @@ public record WorkerConfig(
         ExecutionDevice device,
         Duration heartbeatInterval,
         Duration maxTaskTime,
-        int openSessions) {
+        int openSessions,
+        int uploadThreads) {
 
     public WorkerConfig {
         Objects.requireNonNull(kafkaBootstrap, "kafkaBootstrap");
@@ -71,6 +73,9 @@ public record WorkerConfig(
         if (openSessions < 1) {
             throw new IllegalArgumentException("worker.sessions must be at least 1, was " + openSessions);
         }
+        if (uploadThreads < 1) {
+            throw new IllegalArgumentException("worker.upload.threads must be at least 1, was " + uploadThreads);
+        }
     }
 
     /** From system properties and environment variables; see the class comment for names and defaults. */
@@ -93,12 +98,13 @@ public record WorkerConfig(
                 ExecutionDevice.parse(s.get("worker.device", "auto")),
                 Duration.ofSeconds(s.integer("worker.heartbeat.seconds", 10)),
                 Duration.ofSeconds(s.integer("worker.max.task.seconds", 3600)),
-                s.integer("worker.sessions", 2));
+                s.integer("worker.sessions", 2),
+                s.integer("worker.upload.threads", 8));
     }
 
     public WorkerConfig withHeartbeatInterval(Duration interval) {
         return new WorkerConfig(kafkaBootstrap, s3Endpoint, s3AccessKey, s3SecretKey, s3Bucket, workerId, cacheDir,
-                batchSize, device, interval, maxTaskTime, openSessions);
+                batchSize, device, interval, maxTaskTime, openSessions, uploadThreads);
     }
 
     /** {@code <host>-<pid>}: unique per process on a host, and still readable on a dashboard. */

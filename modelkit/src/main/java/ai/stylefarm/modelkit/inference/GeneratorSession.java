@@ -68,6 +68,9 @@ public final class GeneratorSession implements AutoCloseable {
         o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
         o.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
         o.setIntraOpNumThreads(settings.resolvedThreads());
+        if (!settings.spinning()) {
+            o.addConfigEntry("session.intra_op.allow_spinning", "0");
+        }
         if (cuda) {
             o.addCUDA(0);
         }
