@@ -77,6 +77,7 @@ class FarmEndToEndTest {
         LocalFarmConfig config = new LocalFarmConfig(LocalFarmConfig.findHome(),
                 StackConfig.defaults(tmp.resolve("farm")), 0, 0, 1, Map.of(
                         "worker.heartbeat.seconds", "2",
+                        "scheduler.seeds-per-task", "32",
                         "scheduler.running-lease", "PT20S"));
         String adminKey = "sfk_test-admin-key-" + UUID.randomUUID();
         farm = LocalFarm.start(config, adminKey);
