@@ -272,6 +272,54 @@ class FarmEndToEndTest {
 
     @Test
     @Order(6)
+    void aRepeatedIdempotencyKeyReturnsTheFirstJobAndADifferentRequestWithItConflicts() {
+        String body = "{\"kind\":\"generate\",\"model\":\"tiny\",\"spec\":{\"seeds\":\"7-9\"}}";
+        GatewayClient.Raw first = acme.raw("POST", "/v1/jobs", "application/json", body.getBytes(StandardCharsets.UTF_8),
+                b -> b.header("Idempotency-Key", "import-batch-42"));
+        GatewayClient.Raw again = acme.raw("POST", "/v1/jobs", "application/json", body.getBytes(StandardCharsets.UTF_8),
+                b -> b.header("Idempotency-Key", "import-batch-42"));
+        assertEquals(202, first.status(), first.body());
+        assertEquals(200, again.status(), again.body());
+        assertEquals(first.json().path("id"), again.json().path("id"));
+        String other = body.replace("7-9", "7-10");
+        assertProblem(acme.raw("POST", "/v1/jobs", "application/json", other.getBytes(StandardCharsets.UTF_8),
+                b -> b.header("Idempotency-Key", "import-batch-42")), 409, "Idempotency-Key");
+    }
+
+    @Test
+    @Order(7)
+    void aNetworkPickleIsImportedThroughTheGatewayAndAPickleThatRunsCodeIsRefused() throws Exception {
+        Path pickle = Path.of("../modelkit/src/test/resources/fixtures/stylegan2-ada-A/network-snapshot.pkl");
+        assertEquals(0, Farm.commandLine().execute("models", "add", pickle.toString(), "--id", "ada-a",
+                "--gateway", farm.gatewayUrl(), "--key", farm.adminKey()));
+        JsonNode model = admin.raw("GET", "/v1/models/ada-a", null, null, b -> { }).json();
+        assertEquals("READY", model.path("state").asText());
+        assertEquals("nvidia_pickle", model.path("source").asText());
+        assertEquals(32, model.path("resolution").asInt());
+        UUID id = UUID.fromString(admin.generate("ada-a", JsonNodeFactory.instance.objectNode().put("seeds", "0-7"), null)
+                .path("id").asText());
+        assertEquals("SUCCEEDED", awaitEnd(admin, id).path("state").asText());
+
+        // GLOBAL os.system, then REDUCE with a shell command: parsing must refuse it, never run it.
+        Path marker = tmp.resolve("pwned");
+        String command = "touch " + marker;
+        byte[] length = java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(command.length()).array();
+        java.io.ByteArrayOutputStream evil = new java.io.ByteArrayOutputStream();
+        evil.write(new byte[] {(byte) 0x80, 2});
+        evil.write("cos\nsystem\nX".getBytes(StandardCharsets.ISO_8859_1));
+        evil.write(length);
+        evil.write(command.getBytes(StandardCharsets.ISO_8859_1));
+        evil.write(new byte[] {(byte) 0x85, 'R', '.'});
+        GatewayClient.Raw refused = admin.raw("POST", "/v1/models?id=evil", "application/octet-stream", evil.toByteArray(),
+                b -> { });
+        assertProblem(refused, 422, "body");
+        assertTrue(refused.json().path("detail").asText().contains("os.system"), refused.body());
+        assertTrue(!Files.exists(marker), "the pickle's code ran");
+        assertEquals(404, admin.raw("GET", "/v1/models/evil", null, null, b -> { }).status());
+    }
+
+    @Test
+    @Order(8)
     void aJobSubmittedWhileTheBrokerIsDownIsAcceptedAndCompletesAfterItsRestart() throws Exception {
         farm.stack().kafka().stop();
         UUID id;

@@ -17,7 +17,7 @@ import java.util.UUID;
  * What a worker reports about one attempt of a task, on {@link Topics#TASK_EVENTS}. Build them with the
  * factories, which copy {@code (taskId, jobId, attempt)} from the task so they cannot drift.
  *
- * @param device set on {@link Type#STARTED}
+ * @param device set on {@link Type#STARTED} and {@link Type#HEARTBEAT}, so the scheduler always knows what each worker runs on
  * @param done items finished so far; set on {@link Type#PROGRESS}
  * @param total items in the task; set on {@link Type#PROGRESS}
  * @param outputs every stored object; set on {@link Type#SUCCEEDED}
@@ -102,8 +102,8 @@ public record TaskEvent(
                 null, null, null, null, at);
     }
 
-    public static TaskEvent heartbeat(TaskMessage task, String workerId, Instant at) {
-        return new TaskEvent(task.taskId(), task.jobId(), task.attempt(), workerId, Type.HEARTBEAT, null,
+    public static TaskEvent heartbeat(TaskMessage task, String workerId, Device device, Instant at) {
+        return new TaskEvent(task.taskId(), task.jobId(), task.attempt(), workerId, Type.HEARTBEAT, device,
                 null, null, null, null, at);
     }
 

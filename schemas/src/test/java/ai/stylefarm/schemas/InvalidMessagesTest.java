@@ -111,7 +111,7 @@ class InvalidMessagesTest {
 
         for (TaskEvent event : new TaskEvent[] {
                 TaskEvent.started(task, "w1", new TaskEvent.Device(TaskEvent.DeviceKind.CPU, "x86_64"), at),
-                TaskEvent.heartbeat(task, "w1", at),
+                TaskEvent.heartbeat(task, "w1", null, at),
                 TaskEvent.progress(task, "w1", 3, 64, at),
                 TaskEvent.succeeded(task, "w1", List.of(output), at),
                 TaskEvent.failed(task, "w1", new TaskEvent.Failure("x".repeat(5000), false), at)}) {

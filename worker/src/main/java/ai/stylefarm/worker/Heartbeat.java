@@ -30,6 +30,7 @@ public final class Heartbeat implements AutoCloseable {
     private final long beatEveryTicks;
     private long ticks = 0;
     private int reported = 0;
+    private volatile TaskEvent.Device device;
 
     public Heartbeat(EventPublisher events, TaskMessage task, String workerId, int total, Duration interval,
                      Clock clock) {
@@ -48,6 +49,11 @@ public final class Heartbeat implements AutoCloseable {
         timer.scheduleAtFixedRate(this::tick, millis, millis, TimeUnit.MILLISECONDS);
     }
 
+    /** Once the model is loaded: the device its session runs on, carried by every later HEARTBEAT. */
+    public void device(TaskEvent.Device device) {
+        this.device = device;
+    }
+
     /** Called by the rendering thread after each stored item; the next tick reports it. */
     public void progressed(int doneSoFar) {
         done.set(doneSoFar);
@@ -56,7 +62,7 @@ public final class Heartbeat implements AutoCloseable {
     private void tick() {
         try {
             if (++ticks % beatEveryTicks == 0) {
-                events.send(TaskEvent.heartbeat(task, workerId, clock.instant()));
+                events.send(TaskEvent.heartbeat(task, workerId, device, clock.instant()));
             }
             int now = done.get();
             if (now != reported) {

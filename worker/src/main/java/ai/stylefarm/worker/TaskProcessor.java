@@ -100,7 +100,9 @@ public final class TaskProcessor implements AutoCloseable {
         } catch (ModelCache.ModelUnavailableException e) {
             return Verdict.failed(e.getMessage(), true);
         }
-        events.sendAndWait(TaskEvent.started(task, config.workerId(), device(session), clock.instant()));
+        TaskEvent.Device device = device(session);
+        heartbeat.device(device);
+        events.sendAndWait(TaskEvent.started(task, config.workerId(), device, clock.instant()));
         if (spec.layout() != Layout.FILES || spec.format() != ImageFormat.PNG) {
             return Verdict.failed("this worker renders only layout files with format png, not layout "
                     + spec.layout().value() + " with format " + spec.format().value(), false);

@@ -1,6 +1,7 @@
 package ai.stylefarm.worker;
 
 import ai.stylefarm.schemas.DeadLetters;
+import ai.stylefarm.modelkit.inference.GeneratorSession;
 import ai.stylefarm.schemas.Topics;
 import java.time.Clock;
 import java.time.Duration;
@@ -52,8 +53,10 @@ public final class Worker implements AutoCloseable {
     public static Worker start(WorkerConfig config) {
         Worker worker = new Worker(config);
         worker.loopThread.start();
-        LOG.info("Worker {} consuming {} as group {} (device {}, batch {}, cache {})", config.workerId(),
-                Topics.TASKS, Topics.WORKERS_GROUP, config.device().name().toLowerCase(Locale.ROOT), config.batchSize(),
+        LOG.info("Worker {} consuming {} as group {} (device {} -> {}, batch {}, cache {})", config.workerId(),
+                Topics.TASKS, Topics.WORKERS_GROUP, config.device().name().toLowerCase(Locale.ROOT),
+                GeneratorSession.resolveDevice(config.device()).equals("cuda") ? "CUDA (ONNX Runtime CUDA provider)"
+                        : "CPU (no CUDA provider in this build, or device cpu)", config.batchSize(),
                 config.cacheDir().toAbsolutePath());
         return worker;
     }

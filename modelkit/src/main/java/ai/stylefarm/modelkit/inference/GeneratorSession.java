@@ -54,6 +54,15 @@ public final class GeneratorSession implements AutoCloseable {
         }
     }
 
+    /**
+     * Where sessions for {@code requested} will run, "cuda" or "cpu", without opening one: for logs at start.
+     *
+     * @throws IllegalStateException when CUDA is requested but this build has no CUDA provider
+     */
+    public static String resolveDevice(ExecutionDevice requested) {
+        return wantsCuda(requested) ? "cuda" : "cpu";
+    }
+
     private static boolean wantsCuda(ExecutionDevice device) {
         boolean available = OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA);
         if (device == ExecutionDevice.CUDA && !available) {
