@@ -21,9 +21,27 @@ public record LocalFarmConfig(Path home, StackConfig stack, int gatewayPort, int
         serviceSettings = Map.copyOf(serviceSettings);
     }
 
-    /** The farm {@code ./farm up} starts: the stack under {@code .stylefarm/}, one worker, free ports. */
+    /**
+     * The farm {@code ./farm up} starts: the stack under {@code dataDir}, one worker, the gateway on 8080 (or
+     * {@code STYLEFARM_GATEWAY_PORT}) when that port is free and on a free port otherwise, everything else on free
+     * ports.
+     */
     public static LocalFarmConfig defaults(Path dataDir) {
-        return new LocalFarmConfig(findHome(), StackConfig.fromEnvironment().withDataDir(dataDir), 0, 0, 1, Map.of());
+        String configured = System.getProperty("stylefarm.gateway.port", System.getenv("STYLEFARM_GATEWAY_PORT"));
+        int gatewayPort = configured != null && !configured.isBlank() ? Integer.parseInt(configured.strip())
+                : isFree(DEFAULT_GATEWAY_PORT) ? DEFAULT_GATEWAY_PORT : 0;
+        return new LocalFarmConfig(findHome(), StackConfig.fromEnvironment().withDataDir(dataDir), gatewayPort, 0, 1,
+                Map.of());
+    }
+
+    private static final int DEFAULT_GATEWAY_PORT = 8080;
+
+    private static boolean isFree(int port) {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (java.io.IOException taken) {
+            return false;
+        }
     }
 
     public Path dataDir() {
