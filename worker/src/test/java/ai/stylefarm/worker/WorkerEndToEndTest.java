@@ -205,7 +205,8 @@ class WorkerEndToEndTest {
     @Order(Integer.MAX_VALUE)
     void aTaskCutShortByShutdownIsReportedRetryableAndRedeliveredToTheNextWorker() throws Exception {
         UUID job = UUID.randomUUID();
-        TaskMessage task = generate(job, MODEL_ID, bundle.checksum(), "1000-1199");
+        // Long enough (several seconds) that the shutdown lands mid-task.
+        TaskMessage task = generate(job, MODEL_ID, bundle.checksum(), "1000-3999");
         publish(task);
         await().atMost(WAIT).pollInSameThread().until(() -> {
             drain();
@@ -227,7 +228,7 @@ class WorkerEndToEndTest {
                     .orElse(null);
         }, e -> e != null);
         assertEquals(task.taskId(), redone.taskId());
-        assertEquals(200, redone.outputs().size());
+        assertEquals(3000, redone.outputs().size());
         assertEquals(2, eventsOf(job).stream().filter(e -> e.type() == TaskEvent.Type.STARTED).count());
     }
 
