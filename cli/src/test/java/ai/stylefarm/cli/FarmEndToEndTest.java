@@ -10,7 +10,6 @@ import ai.stylefarm.cli.client.GatewayClient;
 import ai.stylefarm.cli.local.LocalFarm;
 import ai.stylefarm.cli.local.LocalFarmConfig;
 import ai.stylefarm.infra.StackConfig;
-import ai.stylefarm.infra.StackEndpoints;
 import ai.stylefarm.modelkit.ModelKit;
 import ai.stylefarm.modelkit.bundle.ModelBundle;
 import ai.stylefarm.schemas.DlqHeaders;
@@ -25,7 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -38,14 +36,10 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.imageio.ImageIO;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -238,30 +232,21 @@ class FarmEndToEndTest {
     @Test
     @Order(5)
     void garbageOnTheTasksTopicGoesToTheDlqWhileARealJobCompletes() throws Exception {
-        StackEndpoints e = farm.endpoints();
         byte[] garbage = "{\"schema\":\"stylefarm.task.v1\", this is not a task".getBytes(StandardCharsets.UTF_8);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, e.kafkaBootstrapServers(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
+        try (KafkaProducer<byte[], byte[]> producer = FarmTestSupport.producer(farm)) {
             producer.send(new ProducerRecord<>(Topics.TASKS, "garbage".getBytes(StandardCharsets.UTF_8), garbage)).get();
         }
         UUID id = submit(acme, "1000-1063");
         assertEquals("SUCCEEDED", awaitEnd(acme, id).path("state").asText());
 
-        try (KafkaConsumer<byte[], byte[]> dlq = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, e.kafkaBootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "test-dlq-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()))) {
+        try (KafkaConsumer<byte[], byte[]> dlq = FarmTestSupport.consumer(farm)) {
             dlq.subscribe(List.of(Topics.DLQ));
             AtomicBoolean found = new AtomicBoolean();
             await().atMost(Duration.ofSeconds(30)).until(() -> {
                 for (ConsumerRecord<byte[], byte[]> r : dlq.poll(Duration.ofMillis(500))) {
                     if (java.util.Arrays.equals(garbage, r.value())) {
-                        assertEquals(Topics.TASKS, header(r, DlqHeaders.ORIGIN_TOPIC));
-                        assertTrue(header(r, DlqHeaders.REASON).contains("not valid JSON"), header(r, DlqHeaders.REASON));
+                        assertEquals(Topics.TASKS, FarmTestSupport.header(r, DlqHeaders.ORIGIN_TOPIC));
+                        assertTrue(FarmTestSupport.header(r, DlqHeaders.REASON).contains("not valid JSON"), FarmTestSupport.header(r, DlqHeaders.REASON));
                         found.set(true);
                     }
                 }
@@ -383,7 +368,7 @@ class FarmEndToEndTest {
 
     private static Map<UUID, String> taskStates(UUID job) throws Exception {
         Map<UUID, String> states = new HashMap<>();
-        try (Connection c = db(); PreparedStatement s = c.prepareStatement("SELECT id, state FROM tasks WHERE job_id = ?")) {
+        try (Connection c = FarmTestSupport.db(farm); PreparedStatement s = c.prepareStatement("SELECT id, state FROM tasks WHERE job_id = ?")) {
             s.setObject(1, job);
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
@@ -396,7 +381,7 @@ class FarmEndToEndTest {
 
     private static List<String> jobEvents(UUID job) throws Exception {
         List<String> types = new ArrayList<>();
-        try (Connection c = db(); PreparedStatement s = c.prepareStatement(
+        try (Connection c = FarmTestSupport.db(farm); PreparedStatement s = c.prepareStatement(
                 "SELECT type FROM job_events WHERE job_id = ? AND task_id IS NULL ORDER BY id")) {
             s.setObject(1, job);
             try (ResultSet r = s.executeQuery()) {
@@ -420,19 +405,10 @@ class FarmEndToEndTest {
     }
 
     private static long count(String sql) throws Exception {
-        try (Connection c = db(); ResultSet r = c.createStatement().executeQuery(sql)) {
+        try (Connection c = FarmTestSupport.db(farm); ResultSet r = c.createStatement().executeQuery(sql)) {
             r.next();
             return r.getLong(1);
         }
     }
 
-    private static Connection db() throws Exception {
-        StackEndpoints e = farm.endpoints();
-        return DriverManager.getConnection(e.jdbcUrl(), e.jdbcUser(), e.jdbcPassword());
-    }
-
-    private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
-        var h = r.headers().lastHeader(name);
-        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
-    }
 }

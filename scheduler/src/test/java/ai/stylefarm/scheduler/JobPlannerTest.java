@@ -18,9 +18,12 @@ class JobPlannerTest {
     @Test
     void splitsSeedsIntoTasksOfTheConfiguredSizeWithTheJobsSettings() throws Exception {
         ObjectNode spec = Messages.mapper().createObjectNode().put("seeds", "0-199").put("truncation_psi", 0.7);
-        List<JobPlanner.PlannedTask> plan = new JobPlanner(64).plan(JOB, JobKind.GENERATE, spec);
+        JobPlanner planner = new JobPlanner(64);
+        List<JobPlanner.PlannedTask> plan = planner.plan(JOB, JobKind.GENERATE, spec, 0, 100);
 
+        assertEquals(4, planner.taskCount(JobKind.GENERATE, spec));
         assertEquals(4, plan.size());
+        assertEquals(List.of(0, 1, 2, 3), plan.stream().map(JobPlanner.PlannedTask::index).toList());
         List<GenerateTaskSpec> tasks = plan.stream().map(t -> read(t.specJson())).toList();
         assertEquals(List.of(64, 64, 64, 8), tasks.stream().map(t -> t.seeds().count()).toList());
         assertEquals(0, tasks.get(0).seeds().stream().min().orElseThrow());
@@ -32,15 +35,31 @@ class JobPlannerTest {
     }
 
     @Test
-    void planningIsAPureFunctionOfTheJob() {
+    void planningIsAPureFunctionOfTheJobAndResumesAnywhere() {
         ObjectNode spec = Messages.mapper().createObjectNode().put("seeds", "5,9,100-300");
-        assertEquals(new JobPlanner(32).plan(JOB, JobKind.GENERATE, spec), new JobPlanner(32).plan(JOB, JobKind.GENERATE, spec));
+        JobPlanner planner = new JobPlanner(32);
+        List<JobPlanner.PlannedTask> whole = planner.plan(JOB, JobKind.GENERATE, spec, 0, 1000);
+        assertEquals(whole, new JobPlanner(32).plan(JOB, JobKind.GENERATE, spec, 0, 1000));
+        List<JobPlanner.PlannedTask> inWindows = new java.util.ArrayList<>(planner.plan(JOB, JobKind.GENERATE, spec, 0, 3));
+        inWindows.addAll(planner.plan(JOB, JobKind.GENERATE, spec, 3, 3));
+        inWindows.addAll(planner.plan(JOB, JobKind.GENERATE, spec, 6, 3));
+        assertEquals(whole, inWindows);
+    }
+
+    @Test
+    void aTenMillionSeedJobIsPlannedAWindowAtATime() {
+        ObjectNode spec = Messages.mapper().createObjectNode().put("seeds", "0-9999999");
+        JobPlanner planner = new JobPlanner(64);
+        assertEquals(156_250, planner.taskCount(JobKind.GENERATE, spec));
+        List<JobPlanner.PlannedTask> last = planner.plan(JOB, JobKind.GENERATE, spec, 156_249, 256);
+        assertEquals(1, last.size());
+        assertEquals("9999936-9999999", read(last.get(0).specJson()).seeds().toString());
     }
 
     @Test
     void refusesKindsItCannotPlan() {
         ObjectNode spec = Messages.mapper().createObjectNode();
-        assertThrows(IllegalArgumentException.class, () -> new JobPlanner(64).plan(JOB, JobKind.INTERPOLATE, spec));
+        assertThrows(IllegalArgumentException.class, () -> new JobPlanner(64).plan(JOB, JobKind.INTERPOLATE, spec, 0, 1));
     }
 
     private static GenerateTaskSpec read(String json) {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.stylefarm.migrations.Migrations;
 import ai.stylefarm.scheduler.config.SchedulerConfig;
 import ai.stylefarm.scheduler.duties.LeaseReaper;
+import ai.stylefarm.scheduler.planning.JobPlanner;
 import ai.stylefarm.scheduler.planning.TaskEventIntake;
 import ai.stylefarm.scheduler.state.StaleWriteException;
 import ai.stylefarm.scheduler.state.TaskRow;
@@ -20,6 +21,7 @@ import ai.stylefarm.schemas.Layout;
 import ai.stylefarm.schemas.NoiseMode;
 import ai.stylefarm.schemas.Seeds;
 import ai.stylefarm.schemas.TaskEvent;
+import ai.stylefarm.schemas.TaskKind;
 import ai.stylefarm.schemas.TaskMessage;
 import ai.stylefarm.schemas.TaskState;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -75,14 +77,14 @@ class TaskStateTest {
                 s.setObject(1, job);
                 s.executeUpdate();
             }
-            Tasks.insertPlanned(c, job, List.of("generate"), List.of("{}"));
+            Tasks.insertPlanned(c, job, List.of(new JobPlanner.PlannedTask(0, TaskKind.GENERATE, "{}")));
             try (PreparedStatement s = c.prepareStatement("UPDATE tasks SET id = ? WHERE job_id = ?")) {
                 s.setObject(1, task);
                 s.setObject(2, job);
                 s.executeUpdate();
             }
         }
-        Transactions.inTransaction(db, c -> Tasks.issue(c, Tasks.lock(c, task).orElseThrow(), Instant.now().plusSeconds(600)));
+        Transactions.inTransaction(db, c -> Tasks.issue(c, Tasks.lock(c, task).orElseThrow(), Instant.now().plusSeconds(600), null));
     }
 
     @Test
@@ -129,7 +131,7 @@ class TaskStateTest {
                 assertEquals(TaskState.RELEASED, row.state());
                 assertTrue(row.nextAttemptAt().isAfter(Instant.now()), "retry waits out its back-off");
                 Transactions.inTransaction(db, c -> Tasks.issue(c, Tasks.lock(c, task).orElseThrow(),
-                        Instant.now().plusSeconds(600)));
+                        Instant.now().plusSeconds(600), null));
                 assertEquals(attempt + 1, read().attempt());
             } else {
                 assertEquals(TaskEventIntake.Effect.TASK_ENDED, effect);
@@ -160,7 +162,7 @@ class TaskStateTest {
         assertEquals(TaskState.RELEASED, row.state());
         assertNotNull(row.nextAttemptAt());
         assertTrue(error().contains("no heartbeat from worker w"), error());
-        Transactions.inTransaction(db, c -> Tasks.issue(c, Tasks.lock(c, task).orElseThrow(), Instant.now().plusSeconds(600)));
+        Transactions.inTransaction(db, c -> Tasks.issue(c, Tasks.lock(c, task).orElseThrow(), Instant.now().plusSeconds(600), null));
         assertEquals(2, read().attempt());
         assertNull(read().nextAttemptAt());
         assertTrue(ended.isEmpty());
@@ -170,7 +172,7 @@ class TaskStateTest {
             expireLease();
             reaper.run();
             if (attempt < SETTINGS.maxAttempts()) {
-                Transactions.inTransaction(db, c -> Tasks.issue(c, Tasks.lock(c, task).orElseThrow(), Instant.now()));
+                Transactions.inTransaction(db, c -> Tasks.issue(c, Tasks.lock(c, task).orElseThrow(), Instant.now(), null));
             }
         }
         assertEquals(TaskState.FAILED, read().state());
@@ -213,7 +215,9 @@ class TaskStateTest {
     /** Short back-off, three attempts. */
     private static final class Settings implements SchedulerConfig.Scheduler {
         public int seedsPerTask() { return 64; }
+        public int tasksPerWorker() { return 2; }
         public int maxTasksInFlight() { return 32; }
+        public int planWindow() { return 256; }
         public int maxAttempts() { return 3; }
         public Duration retryBackoff() { return Duration.ofSeconds(30); }
         public Duration retryBackoffMax() { return Duration.ofMinutes(1); }

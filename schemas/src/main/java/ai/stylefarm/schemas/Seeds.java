@@ -166,32 +166,38 @@ public final class Seeds {
                 .flatMapToLong(i -> LongStream.rangeClosed(firsts[i], lasts[i]));
     }
 
-    /** Consecutive slices of {@code size} seeds each (the last may be smaller), e.g. one per task. */
-    public List<Seeds> chunks(int size) {
+    /** How many chunks of {@code size} seeds these seeds make; the last may be smaller. */
+    public int chunkCount(int size) {
         if (size < 1) {
             throw new IllegalArgumentException("chunk size must be positive, was " + size);
         }
-        List<Seeds> chunks = new ArrayList<>();
-        List<long[]> current = new ArrayList<>();
+        return (int) ((count + (long) size - 1) / size);
+    }
+
+    /**
+     * Chunk {@code index} of {@code size} seeds: the seeds at sorted positions {@code [index·size, (index+1)·size)}.
+     * Made on demand, so a planner can take a 10M-seed job a window at a time.
+     */
+    public Seeds chunk(int index, int size) {
+        if (index < 0 || index >= chunkCount(size)) {
+            throw new IndexOutOfBoundsException("chunk " + index + " of " + chunkCount(size));
+        }
+        long skip = (long) index * size;
         long room = size;
-        for (int i = 0; i < firsts.length; i++) {
-            long first = firsts[i];
-            while (first <= lasts[i]) {
-                long last = Math.min(lasts[i], first + room - 1);
-                current.add(new long[] {first, last});
-                room -= last - first + 1;
-                first = last + 1;
-                if (room == 0) {
-                    chunks.add(of(current));
-                    current = new ArrayList<>();
-                    room = size;
-                }
+        List<long[]> parts = new ArrayList<>();
+        for (int i = 0; i < firsts.length && room > 0; i++) {
+            long length = lasts[i] - firsts[i] + 1;
+            if (skip >= length) {
+                skip -= length;
+                continue;
             }
+            long first = firsts[i] + skip;
+            long last = Math.min(lasts[i], first + room - 1);
+            parts.add(new long[] {first, last});
+            room -= last - first + 1;
+            skip = 0;
         }
-        if (!current.isEmpty()) {
-            chunks.add(of(current));
-        }
-        return chunks;
+        return of(parts);
     }
 
     /** The compact form, e.g. {@code "0-99,105"}; {@link #parse} reads it back. */

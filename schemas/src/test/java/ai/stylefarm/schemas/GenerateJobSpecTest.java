@@ -100,7 +100,7 @@ class GenerateJobSpecTest {
     void makesTaskSpecsForChunks() {
         GenerateJobSpec spec = GenerateJobSpec.parse(json("{'seeds': '0-9', 'format': 'jpeg'}"));
 
-        GenerateTaskSpec task = spec.forTask(spec.seeds().chunks(4).get(1), "jobs/j/images/");
+        GenerateTaskSpec task = spec.forTask(spec.seeds().chunk(1, 4), "jobs/j/images/");
 
         assertEquals(Seeds.parse("4-7"), task.seeds());
         assertEquals(TaskKind.GENERATE, task.kind());

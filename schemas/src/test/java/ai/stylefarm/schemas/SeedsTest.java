@@ -80,12 +80,23 @@ class SeedsTest {
 
     @Test
     void cutsIntoChunksAcrossRanges() {
-        List<Seeds> chunks = Seeds.parse("0-4,10,20-23").chunks(4);
+        Seeds seeds = Seeds.parse("0-4,10,20-23");
 
-        assertEquals(List.of("0-3", "4,10,20-21", "22-23"), chunks.stream().map(Seeds::toString).toList());
-        assertEquals(List.of(Seeds.parse("0-9")), Seeds.parse("0-9").chunks(10));
-        assertEquals(25, Seeds.parse("0-99999").chunks(4096).size());
-        assertThrows(IllegalArgumentException.class, () -> Seeds.parse("1").chunks(0));
+        assertEquals(3, seeds.chunkCount(4));
+        assertEquals(List.of("0-3", "4,10,20-21", "22-23"),
+                java.util.stream.IntStream.range(0, 3).mapToObj(i -> seeds.chunk(i, 4).toString()).toList());
+        assertEquals(Seeds.parse("0-9"), Seeds.parse("0-9").chunk(0, 10));
+        assertEquals(25, Seeds.parse("0-99999").chunkCount(4096));
+        assertEquals(Seeds.parse("98304-99999"), Seeds.parse("0-99999").chunk(24, 4096));
+        assertThrows(IllegalArgumentException.class, () -> Seeds.parse("1").chunkCount(0));
+        assertThrows(IndexOutOfBoundsException.class, () -> seeds.chunk(3, 4));
+    }
+
+    @Test
+    void chunksOfTenMillionSeedsAreMadeOneAtATime() {
+        Seeds seeds = Seeds.parse("0-9999999");
+        assertEquals(156_250, seeds.chunkCount(64));
+        assertEquals(Seeds.parse("9999936-9999999"), seeds.chunk(156_249, 64));
     }
 
     @Test

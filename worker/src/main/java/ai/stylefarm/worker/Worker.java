@@ -99,6 +99,9 @@ public final class Worker implements AutoCloseable {
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, config.workerId());
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
+        // A member that dies without leaving (SIGKILL, a lost host) holds its partitions until this passes.
+        c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+        c.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000);
         // Tasks published before this group first existed must still be done.
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         // A worker joining must not take running tasks away from the others (eager assignors revoke everything).

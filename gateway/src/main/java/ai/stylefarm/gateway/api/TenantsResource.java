@@ -42,7 +42,7 @@ public class TenantsResource {
         this.bodies = bodies;
     }
 
-    public record Tenant(String id, String name, int weight) {
+    public record Tenant(String id, String name, int weight, int maxImagesPerJob, int maxOpenJobs) {
     }
 
     public record NewKey(UUID id, String tenant, String role, String key) {
@@ -57,32 +57,82 @@ public class TenantsResource {
         if (id == null || !ID.matcher(id).matches()) {
             throw ApiException.invalid("id", "1 to 64 of a-z, 0-9, '_' and '-', starting with a letter or digit");
         }
-        JsonNode weightNode = json.get("weight");
-        if (weightNode != null && (!weightNode.isIntegralNumber() || weightNode.asInt() < 1)) {
-            throw ApiException.invalid("weight", "must be a positive integer (the tenant's fair share)");
-        }
-        int weight = weightNode == null ? 1 : weightNode.asInt();
+        int weight = positive(json, "weight", 1);
+        int maxImages = positive(json, "max_images_per_job", 10_000_000);
+        int maxOpen = positive(json, "max_open_jobs", 100);
         String name = json.path("name").asText(id);
-        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
-                "INSERT INTO tenants (id, name, weight) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING")) {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("INSERT INTO tenants"
+                + " (id, name, weight, max_images_per_job, max_open_jobs) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")) {
             s.setString(1, id);
             s.setString(2, name);
             s.setInt(3, weight);
+            s.setInt(4, maxImages);
+            s.setInt(5, maxOpen);
             if (s.executeUpdate() == 0) {
                 throw ApiException.conflict("id", "tenant '" + id + "' already exists");
             }
         }
-        return Response.created(URI.create("/v1/tenants/" + id)).entity(new Tenant(id, name, weight)).build();
+        return Response.created(URI.create("/v1/tenants/" + id))
+                .entity(new Tenant(id, name, weight, maxImages, maxOpen)).build();
+    }
+
+    /** Changes a tenant's weight or quotas: {@code {"weight": 2, "max_open_jobs": 10}}. */
+    @jakarta.ws.rs.PATCH
+    @Path("/{tenant}")
+    @Consumes(MediaType.WILDCARD)
+    public Tenant update(@PathParam("tenant") String tenant, InputStream body, @Context ContainerRequestContext request)
+            throws SQLException {
+        Callers.admin(request);
+        JsonNode json = bodies.readObject(body);
+        try (Connection c = db.getConnection()) {
+            Tenant current = find(c, tenant);
+            int weight = positive(json, "weight", current.weight());
+            int maxImages = positive(json, "max_images_per_job", current.maxImagesPerJob());
+            int maxOpen = positive(json, "max_open_jobs", current.maxOpenJobs());
+            try (PreparedStatement s = c.prepareStatement("UPDATE tenants SET weight = ?, max_images_per_job = ?,"
+                    + " max_open_jobs = ? WHERE id = ?")) {
+                s.setInt(1, weight);
+                s.setInt(2, maxImages);
+                s.setInt(3, maxOpen);
+                s.setString(4, tenant);
+                s.executeUpdate();
+            }
+            return find(c, tenant);
+        }
+    }
+
+    private static Tenant find(Connection c, String tenant) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT id, name, weight, max_images_per_job, max_open_jobs"
+                + " FROM tenants WHERE id = ?")) {
+            s.setString(1, tenant);
+            try (ResultSet r = s.executeQuery()) {
+                if (!r.next()) {
+                    throw ApiException.notFound("tenant " + tenant);
+                }
+                return new Tenant(r.getString(1), r.getString(2), r.getInt(3), r.getInt(4), r.getInt(5));
+            }
+        }
+    }
+
+    private static int positive(JsonNode json, String field, int fallback) {
+        JsonNode node = json.get(field);
+        if (node == null || node.isNull()) {
+            return fallback;
+        }
+        if (!node.isIntegralNumber() || node.asLong() < 1 || node.asLong() > Integer.MAX_VALUE) {
+            throw ApiException.invalid(field, "must be a positive integer");
+        }
+        return node.asInt();
     }
 
     @GET
     public List<Tenant> list(@Context ContainerRequestContext request) throws SQLException {
         Callers.admin(request);
         List<Tenant> tenants = new ArrayList<>();
-        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
-                "SELECT id, name, weight FROM tenants ORDER BY id"); ResultSet r = s.executeQuery()) {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("SELECT id, name, weight,"
+                + " max_images_per_job, max_open_jobs FROM tenants ORDER BY id"); ResultSet r = s.executeQuery()) {
             while (r.next()) {
-                tenants.add(new Tenant(r.getString(1), r.getString(2), r.getInt(3)));
+                tenants.add(new Tenant(r.getString(1), r.getString(2), r.getInt(3), r.getInt(4), r.getInt(5)));
             }
         }
         return tenants;

@@ -57,6 +57,7 @@ public class JobStore {
                         return new Submitted(sameRequestOrConflict(existing.get(), job), false);
                     }
                 }
+                checkQuotas(c, job);
                 UUID id = UUID.randomUUID();
                 Instant now = Instant.now();
                 try (PreparedStatement s = c.prepareStatement("INSERT INTO jobs (id, tenant_id, kind, model_id, spec,"
@@ -90,6 +91,42 @@ public class JobStore {
             }
         } catch (SQLException e) {
             throw new IllegalStateException("could not store the job", e);
+        }
+    }
+
+    /**
+     * The tenant's quotas, checked under a lock on the tenant's row so that concurrent submissions cannot both
+     * take the last open slot.
+     */
+    private static void checkQuotas(Connection c, NewJob job) throws SQLException {
+        int maxImages;
+        int maxOpen;
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT max_images_per_job, max_open_jobs FROM tenants WHERE id = ? FOR UPDATE")) {
+            s.setString(1, job.tenant());
+            try (ResultSet r = s.executeQuery()) {
+                if (!r.next()) {
+                    throw ApiException.forbidden("tenant '" + job.tenant() + "' does not exist");
+                }
+                maxImages = r.getInt(1);
+                maxOpen = r.getInt(2);
+            }
+        }
+        if (job.items() > maxImages) {
+            throw new ApiException(422, "Quota Exceeded", "spec.seeds", "the job asks for " + job.items()
+                    + " images, over the limit max_images_per_job = " + maxImages + " of tenant '" + job.tenant() + "'");
+        }
+        try (PreparedStatement s = c.prepareStatement("SELECT count(*) FROM jobs WHERE tenant_id = ?"
+                + " AND state IN ('QUEUED', 'PLANNED', 'RUNNING')")) {
+            s.setString(1, job.tenant());
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                if (r.getInt(1) >= maxOpen) {
+                    throw new ApiException(429, "Quota Exceeded", "max_open_jobs", "tenant '" + job.tenant() + "' has "
+                            + r.getInt(1) + " open jobs, its limit max_open_jobs = " + maxOpen
+                            + "; wait for one to end or cancel one");
+                }
+            }
         }
     }
 

@@ -86,13 +86,26 @@ public class JobValidator {
         return kind;
     }
 
+    /** Named priorities, for people; numbers 0 to 9 work too. */
+    static final java.util.Map<String, Integer> PRIORITY_NAMES = java.util.Map.of("interactive", 8, "normal",
+            JobMessage.DEFAULT_PRIORITY, "bulk", 2);
+
     private static int priority(JsonNode node, List<Problem.FieldError> errors) {
         if (node == null || node.isNull()) {
             return JobMessage.DEFAULT_PRIORITY;
         }
+        if (node.isTextual()) {
+            Integer named = PRIORITY_NAMES.get(node.textValue());
+            if (named == null) {
+                errors.add(new Problem.FieldError("priority", "must be interactive, normal, bulk, or an integer from "
+                        + JobMessage.MIN_PRIORITY + " to " + JobMessage.MAX_PRIORITY));
+                return JobMessage.DEFAULT_PRIORITY;
+            }
+            return named;
+        }
         if (!node.isIntegralNumber() || node.asLong() < JobMessage.MIN_PRIORITY || node.asLong() > JobMessage.MAX_PRIORITY) {
-            errors.add(new Problem.FieldError("priority", "must be an integer from " + JobMessage.MIN_PRIORITY + " to "
-                    + JobMessage.MAX_PRIORITY + " (higher runs first)"));
+            errors.add(new Problem.FieldError("priority", "must be interactive, normal, bulk, or an integer from "
+                    + JobMessage.MIN_PRIORITY + " to " + JobMessage.MAX_PRIORITY + " (higher runs first)"));
             return JobMessage.DEFAULT_PRIORITY;
         }
         return node.intValue();

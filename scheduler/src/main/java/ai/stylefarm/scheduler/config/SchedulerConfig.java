@@ -45,9 +45,20 @@ public interface SchedulerConfig {
         @WithDefault("64")
         int seedsPerTask();
 
-        /** Tasks on the tasks topic or running, across all jobs; the release window that keeps priorities real. */
-        @WithDefault("32")
+        /**
+         * Tasks released to each worker at once (one running, one queued behind it): small, so that a new
+         * high-priority job waits behind at most one task per worker, and enough to keep a worker busy.
+         */
+        @WithDefault("2")
+        int tasksPerWorker();
+
+        /** Cap on tasks released (queued or running) across all workers. */
+        @WithDefault("256")
         int maxTasksInFlight();
+
+        /** Tasks of a job created at once; the next window follows when fewer than this are left waiting. */
+        @WithDefault("256")
+        int planWindow();
 
         /** Issues of a task before it fails for good. */
         @WithDefault("3")

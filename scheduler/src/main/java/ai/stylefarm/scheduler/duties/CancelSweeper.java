@@ -10,9 +10,6 @@ import ai.stylefarm.schemas.JobState;
 import ai.stylefarm.schemas.ObjectKeys;
 import ai.stylefarm.schemas.TaskState;
 import java.nio.charset.StandardCharsets;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -36,17 +33,8 @@ public final class CancelSweeper implements Runnable {
 
     @Override
     public void run() {
-        List<UUID> requested = Transactions.inTransaction(db, c -> {
-            List<UUID> ids = new ArrayList<>();
-            try (PreparedStatement s = c.prepareStatement("SELECT id FROM jobs WHERE cancel_requested_at IS NOT NULL"
-                    + " AND state IN ('QUEUED', 'PLANNED', 'RUNNING') ORDER BY cancel_requested_at LIMIT 50");
-                 ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    ids.add(r.getObject(1, UUID.class));
-                }
-            }
-            return ids;
-        });
+        List<UUID> requested = Transactions.ids(db, "SELECT id FROM jobs WHERE cancel_requested_at IS NOT NULL"
+                + " AND state IN ('QUEUED', 'PLANNED', 'RUNNING') ORDER BY cancel_requested_at LIMIT 50");
         for (UUID id : requested) {
             store.put(ObjectKeys.cancelMarker(id), "cancelled\n".getBytes(StandardCharsets.UTF_8), "text/plain");
             cancel(id);

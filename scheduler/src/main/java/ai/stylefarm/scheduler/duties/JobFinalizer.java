@@ -23,7 +23,6 @@ import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -52,24 +51,16 @@ public final class JobFinalizer implements Runnable {
     /** The sweep: jobs still live although none of their tasks is. */
     @Override
     public void run() {
-        List<UUID> done = Transactions.inTransaction(db, c -> {
-            List<UUID> ids = new ArrayList<>();
-            try (PreparedStatement s = c.prepareStatement("SELECT j.id FROM jobs j WHERE j.state IN ('PLANNED', 'RUNNING')"
-                    + " AND j.tasks_total > 0 AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.job_id = j.id"
-                    + " AND t.state IN ('PENDING', 'RELEASED', 'RUNNING')) LIMIT 20"); ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    ids.add(r.getObject(1, UUID.class));
-                }
-            }
-            return ids;
-        });
+        List<UUID> done = Transactions.ids(db, "SELECT j.id FROM jobs j WHERE j.state IN ('PLANNED', 'RUNNING')"
+                + " AND j.tasks_total > 0 AND j.tasks_planned = j.tasks_total AND NOT EXISTS (SELECT 1 FROM tasks t"
+                + " WHERE t.job_id = j.id AND t.state IN ('PENDING', 'RELEASED', 'RUNNING')) LIMIT 20");
         done.forEach(this::finalizeIfDone);
     }
 
     public void finalizeIfDone(UUID jobId) {
         Optional<String> failure = Transactions.inTransaction(db, c -> {
             Optional<JobRow> job = Jobs.lock(c, jobId);
-            if (job.isEmpty() || job.get().state().isTerminal() || !allEnded(c, jobId)) {
+            if (job.isEmpty() || job.get().state().isTerminal() || !job.get().fullyPlanned() || !allEnded(c, jobId)) {
                 return Optional.<String>empty();
             }
             String firstError = firstTaskError(c, jobId);
@@ -92,7 +83,8 @@ public final class JobFinalizer implements Runnable {
     private void succeedIfDone(UUID jobId) {
         JobRow job = Transactions.inTransaction(db, c -> {
             Optional<JobRow> row = Jobs.lock(c, jobId);
-            return row.isPresent() && !row.get().state().isTerminal() && allEnded(c, jobId) ? row.get() : null;
+            return row.isPresent() && !row.get().state().isTerminal() && row.get().fullyPlanned() && allEnded(c, jobId)
+                    ? row.get() : null;
         });
         if (job == null) {
             return;

@@ -1,6 +1,7 @@
 package ai.stylefarm.scheduler.duties;
 
 import ai.stylefarm.scheduler.config.SchedulerConfig;
+import ai.stylefarm.scheduler.messaging.WorkerGroup;
 import ai.stylefarm.scheduler.state.TaskRow;
 import ai.stylefarm.scheduler.state.Tasks;
 import ai.stylefarm.scheduler.state.Transactions;
@@ -10,12 +11,18 @@ import ai.stylefarm.schemas.TaskKind;
 import ai.stylefarm.schemas.TaskMessage;
 import ai.stylefarm.schemas.TaskSpec;
 import ai.stylefarm.schemas.Topics;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -25,77 +32,141 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.jboss.logging.Logger;
 
 /**
- * Releases due tasks to {@link Topics#TASKS} in a window: at most {@code maxTasksInFlight} tasks are on the topic
- * or running at once, and the window fills by job priority, then age. A topic is FIFO, so this window is what
- * lets a high-priority job overtake a big low-priority one. Each issue bumps the attempt and is committed only
- * after the broker has the message; a crash in between re-sends the same attempt, which workers absorb.
+ * Releases due tasks to {@link Topics#TASKS} in a window of {@code tasksPerWorker} per worker. A topic is FIFO,
+ * so this window is what lets a new high-priority job overtake a big bulk job: it waits behind at most one task
+ * per worker. Each slot goes to the highest priority first; among equal priorities, to the tenant with the
+ * fewest tasks in flight for its weight (fair share), then to the oldest job. Each task is sent to a partition
+ * of the least-loaded worker, and a retry avoids the worker whose attempt failed. An issue bumps the attempt and
+ * is committed only after the broker has the message; a crash in between re-sends the same attempt, which is
+ * harmless.
  */
 public final class TaskReleaser implements Runnable {
     private static final Logger LOG = Logger.getLogger(TaskReleaser.class);
 
     private final DataSource db;
     private final Producer<String, byte[]> producer;
+    private final WorkerGroup workers;
     private final SchedulerConfig.Scheduler settings;
     private final Clock clock;
 
-    public TaskReleaser(DataSource db, Producer<String, byte[]> producer, SchedulerConfig.Scheduler settings, Clock clock) {
+    public TaskReleaser(DataSource db, Producer<String, byte[]> producer, WorkerGroup workers,
+                        SchedulerConfig.Scheduler settings, Clock clock) {
         this.db = db;
         this.producer = producer;
+        this.workers = workers;
         this.settings = settings;
         this.clock = clock;
     }
 
+    private record Candidate(UUID job, String tenant, int priority, Instant createdAt, int weight) {
+    }
+
     @Override
     public void run() {
+        List<WorkerGroup.Member> members = workers.members();
+        int window = Math.min(settings.maxTasksInFlight(), settings.tasksPerWorker() * Math.max(1, members.size()));
         int released = Transactions.inTransaction(db, c -> {
-            int inFlight;
-            try (PreparedStatement s = c.prepareStatement("SELECT count(*) FROM tasks WHERE state = 'RUNNING'"
-                    + " OR (state = 'RELEASED' AND next_attempt_at IS NULL)"); ResultSet r = s.executeQuery()) {
-                r.next();
-                inFlight = r.getInt(1);
-            }
-            int room = settings.maxTasksInFlight() - inFlight;
+            int room = window - count(c, "SELECT count(*) FROM tasks WHERE state = 'RUNNING'"
+                    + " OR (state = 'RELEASED' AND next_attempt_at IS NULL)");
             if (room <= 0) {
                 return 0;
             }
-            List<TaskRow> due = Tasks.select(c, "JOIN jobs j ON j.id = t.job_id WHERE t.next_attempt_at <= now()"
-                    + " AND t.state IN ('PENDING', 'RELEASED') AND j.state IN ('PLANNED', 'RUNNING')"
-                    + " AND j.cancel_requested_at IS NULL ORDER BY j.priority DESC, j.created_at, j.id, t.idx"
-                    + " LIMIT ? FOR UPDATE OF t SKIP LOCKED", room);
-            if (due.isEmpty()) {
-                return 0;
-            }
+            Map<String, Integer> load = workerLoad(c, members);
+            Map<String, Integer> tenantInFlight = groupCount(c, "SELECT j.tenant_id, count(*) FROM tasks t JOIN jobs j"
+                    + " ON j.id = t.job_id WHERE t.state = 'RUNNING' OR (t.state = 'RELEASED' AND t.next_attempt_at IS NULL)"
+                    + " GROUP BY j.tenant_id");
+            List<Candidate> candidates = candidates(c);
             Instant now = clock.instant();
-            List<Future<RecordMetadata>> sends = new ArrayList<>(due.size());
-            for (TaskRow task : due) {
-                TaskRow issued = Tasks.issue(c, task, now.plus(settings.releasedLease()));
-                Model model = model(c, task);
-                TaskMessage message = new TaskMessage(task.id(), task.jobId(), issued.attempt(), model.id(), model.sha256(),
-                        spec(task), (int) settings.runningLease().toSeconds(), now);
-                sends.add(producer.send(new ProducerRecord<>(Topics.TASKS, task.id().toString(), Messages.toJson(message))));
+            List<Future<RecordMetadata>> sends = new ArrayList<>();
+            while (room > 0 && !candidates.isEmpty()) {
+                Candidate next = candidates.stream().min(Comparator.comparingInt((Candidate j) -> -j.priority())
+                        .thenComparingDouble(j -> tenantInFlight.getOrDefault(j.tenant(), 0) / (double) j.weight())
+                        .thenComparing(Candidate::createdAt)).orElseThrow();
+                List<TaskRow> due = Tasks.select(c, "WHERE t.job_id = ? AND t.state IN ('PENDING', 'RELEASED')"
+                        + " AND t.next_attempt_at <= now() ORDER BY t.idx LIMIT 1 FOR UPDATE SKIP LOCKED", next.job());
+                if (due.isEmpty()) {
+                    candidates.remove(next);
+                    continue;
+                }
+                TaskRow task = due.get(0);
+                WorkerGroup.Member target = leastLoaded(members, load, task.workerId());
+                Integer partition = null;
+                if (target != null) {
+                    List<Integer> owned = target.partitions().stream().sorted().toList();
+                    partition = owned.get(Math.floorMod(task.id().hashCode(), owned.size()));
+                }
+                TaskRow issued = Tasks.issue(c, task, now.plus(settings.releasedLease()), partition);
+                sends.add(producer.send(new ProducerRecord<>(Topics.TASKS, partition, task.id().toString(),
+                        Messages.toJson(message(c, issued, now)))));
+                if (target != null) {
+                    load.merge(target.workerId(), 1, Integer::sum);
+                }
+                tenantInFlight.merge(next.tenant(), 1, Integer::sum);
+                room--;
             }
             for (Future<RecordMetadata> send : sends) {
                 send.get(30, TimeUnit.SECONDS);
             }
-            return due.size();
+            return sends.size();
         });
         if (released > 0) {
             LOG.debugf("Released %d tasks", released);
         }
     }
 
-    private record Model(String id, String sha256) {
+    /** Running tasks per worker plus the tasks queued on its partitions. */
+    private static Map<String, Integer> workerLoad(Connection c, List<WorkerGroup.Member> members) throws SQLException {
+        Map<String, Integer> running = groupCount(c, "SELECT worker_id, count(*) FROM tasks WHERE state = 'RUNNING'"
+                + " AND worker_id IS NOT NULL GROUP BY worker_id");
+        Map<String, Integer> queued = groupCount(c, "SELECT kafka_partition::text, count(*) FROM tasks"
+                + " WHERE state = 'RELEASED' AND next_attempt_at IS NULL AND kafka_partition IS NOT NULL GROUP BY 1");
+        Map<String, Integer> load = new HashMap<>();
+        for (WorkerGroup.Member m : members) {
+            int queuedOnIt = m.partitions().stream().mapToInt(p -> queued.getOrDefault(Integer.toString(p), 0)).sum();
+            load.put(m.workerId(), running.getOrDefault(m.workerId(), 0) + queuedOnIt);
+        }
+        return load;
     }
 
-    private static Model model(java.sql.Connection c, TaskRow task) throws java.sql.SQLException {
+    /** The member with the least load, avoiding {@code failedOn} (the last attempt's worker) when another exists. */
+    private static WorkerGroup.Member leastLoaded(List<WorkerGroup.Member> members, Map<String, Integer> load,
+                                                  String failedOn) {
+        return members.stream()
+                .filter(m -> members.size() == 1 || failedOn == null || !m.workerId().equals(failedOn))
+                .min(Comparator.comparingInt((WorkerGroup.Member m) -> load.getOrDefault(m.workerId(), 0))
+                        .thenComparing(WorkerGroup.Member::workerId))
+                .orElse(null);
+    }
+
+    private static List<Candidate> candidates(Connection c) throws SQLException {
+        List<Candidate> jobs = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT j.id, j.tenant_id, j.priority, j.created_at, tn.weight"
+                + " FROM jobs j JOIN tenants tn ON tn.id = j.tenant_id WHERE j.state IN ('PLANNED', 'RUNNING')"
+                + " AND j.cancel_requested_at IS NULL AND EXISTS (SELECT 1 FROM tasks t WHERE t.job_id = j.id"
+                + " AND t.state IN ('PENDING', 'RELEASED') AND t.next_attempt_at <= now())"
+                + " ORDER BY j.priority DESC, j.created_at LIMIT 500"); ResultSet r = s.executeQuery()) {
+            while (r.next()) {
+                jobs.add(new Candidate(r.getObject(1, UUID.class), r.getString(2), r.getInt(3),
+                        r.getTimestamp(4).toInstant(), r.getInt(5)));
+            }
+        }
+        return jobs;
+    }
+
+    private TaskMessage message(Connection c, TaskRow task, Instant now) throws Exception {
+        String modelId;
+        String sha256;
         try (PreparedStatement s = c.prepareStatement("SELECT m.id, m.bundle_sha256 FROM jobs j JOIN models m"
                 + " ON m.id = j.model_id WHERE j.id = ?")) {
             s.setObject(1, task.jobId());
             try (ResultSet r = s.executeQuery()) {
                 r.next();
-                return new Model(r.getString(1), r.getString(2));
+                modelId = r.getString(1);
+                sha256 = r.getString(2);
             }
         }
+        return new TaskMessage(task.id(), task.jobId(), task.attempt(), modelId, sha256, spec(task),
+                (int) settings.runningLease().toSeconds(), now);
     }
 
     private static TaskSpec spec(TaskRow task) throws java.io.IOException {
@@ -104,4 +175,22 @@ public final class TaskReleaser implements Runnable {
         }
         return Messages.mapper().readValue(task.spec(), GenerateTaskSpec.class);
     }
+
+    private static int count(Connection c, String sql) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql); ResultSet r = s.executeQuery()) {
+            r.next();
+            return r.getInt(1);
+        }
+    }
+
+    private static Map<String, Integer> groupCount(Connection c, String sql) throws SQLException {
+        Map<String, Integer> counts = new HashMap<>();
+        try (PreparedStatement s = c.prepareStatement(sql); ResultSet r = s.executeQuery()) {
+            while (r.next()) {
+                counts.put(r.getString(1), r.getInt(2));
+            }
+        }
+        return counts;
+    }
+
 }

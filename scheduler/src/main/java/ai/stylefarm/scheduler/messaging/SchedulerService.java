@@ -5,6 +5,7 @@ import ai.stylefarm.scheduler.duties.CancelSweeper;
 import ai.stylefarm.scheduler.duties.DutyRunner;
 import ai.stylefarm.scheduler.duties.JobFinalizer;
 import ai.stylefarm.scheduler.duties.LeaseReaper;
+import ai.stylefarm.scheduler.duties.PlanAhead;
 import ai.stylefarm.scheduler.duties.TaskReleaser;
 import ai.stylefarm.scheduler.planning.JobIntake;
 import ai.stylefarm.scheduler.planning.JobPlanner;
@@ -22,6 +23,9 @@ import jakarta.enterprise.event.Observes;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.jboss.logging.Logger;
 
@@ -41,6 +45,7 @@ public class SchedulerService {
     private MessageConsumer<JobMessage> jobs;
     private MessageConsumer<TaskEvent> events;
     private DutyRunner duties;
+    private WorkerGroup workers;
     private Thread jobsThread;
     private Thread eventsThread;
 
@@ -57,14 +62,17 @@ public class SchedulerService {
         deadLetterProducer = KafkaClients.rawProducer(config, "scheduler-dlq");
         DeadLetters deadLetters = new DeadLetters(deadLetterProducer, Topics.SCHEDULER_GROUP);
 
+        workers = new WorkerGroup(Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrap())));
+        JobPlanner planner = new JobPlanner(settings.seedsPerTask());
         JobFinalizer finalizer = new JobFinalizer(db, store);
         duties = new DutyRunner(List.of(
                 new CancelSweeper(db, store),
                 new LeaseReaper(db, settings, clock, finalizer::finalizeIfDone),
-                new TaskReleaser(db, tasksProducer, settings, clock),
+                new PlanAhead(db, planner, settings.planWindow()),
+                new TaskReleaser(db, tasksProducer, workers, settings, clock),
                 finalizer), settings.tick());
 
-        JobIntake intake = new JobIntake(db, new JobPlanner(settings.seedsPerTask()));
+        JobIntake intake = new JobIntake(db, planner, settings.planWindow());
         jobs = new MessageConsumer<>(KafkaClients.consumer(config, "scheduler-jobs"), Topics.JOBS, JobMessage.class,
                 (message, record) -> {
                     if (intake.plan(message)) {
@@ -88,8 +96,8 @@ public class SchedulerService {
         duties.start();
         jobsThread = start(jobs, "jobs-consumer");
         eventsThread = start(events, "task-events-consumer");
-        LOG.infof("Scheduler running: %d seeds per task, at most %d tasks in flight, %d attempts, lease %ds",
-                settings.seedsPerTask(), settings.maxTasksInFlight(), settings.maxAttempts(),
+        LOG.infof("Scheduler running: %d seeds per task, %d tasks in flight per worker, %d attempts, lease %ds",
+                settings.seedsPerTask(), settings.tasksPerWorker(), settings.maxAttempts(),
                 settings.runningLease().toSeconds());
     }
 
@@ -113,6 +121,7 @@ public class SchedulerService {
         if (tasksProducer != null) {
             tasksProducer.close(Duration.ofSeconds(5));
             deadLetterProducer.close(Duration.ofSeconds(5));
+            workers.close();
         }
     }
 }

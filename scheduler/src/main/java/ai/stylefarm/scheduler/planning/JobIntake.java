@@ -9,7 +9,9 @@ import ai.stylefarm.schemas.JobState;
 import ai.stylefarm.schemas.Messages;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.jboss.logging.Logger;
@@ -24,10 +26,13 @@ public final class JobIntake {
 
     private final DataSource db;
     private final JobPlanner planner;
+    private final int window;
 
-    public JobIntake(DataSource db, JobPlanner planner) {
+    /** @param window tasks planned at once; the rest follow as these are released ({@code PlanAhead}) */
+    public JobIntake(DataSource db, JobPlanner planner, int window) {
         this.db = db;
         this.planner = planner;
+        this.window = window;
     }
 
     /** @return true if the job was planned now (the releaser has work) */
@@ -49,22 +54,26 @@ public final class JobIntake {
             }
             String modelProblem = modelProblem(c, job.modelId());
             List<JobPlanner.PlannedTask> plan;
+            int total;
             try {
                 if (modelProblem != null) {
                     throw new IllegalArgumentException(modelProblem);
                 }
-                plan = planner.plan(job.id(), message.kind(), Messages.mapper().readTree(job.spec()));
+                JsonNode spec = Messages.mapper().readTree(job.spec());
+                total = planner.taskCount(message.kind(), spec);
+                plan = planner.plan(job.id(), message.kind(), spec, 0, window);
             } catch (IllegalArgumentException e) {
                 Jobs.move(c, job, JobState.FAILED, Jobs.set("error", "could not plan the job: " + e.getMessage()));
                 Jobs.event(c, job.id(), null, "FAILED", "scheduler", null);
                 LOG.warnf("Job %s failed in planning: %s", job.id(), e.getMessage());
                 return false;
             }
-            Tasks.insertPlanned(c, job.id(), plan.stream().map(t -> t.kind().value()).toList(),
-                    plan.stream().map(JobPlanner.PlannedTask::specJson).toList());
-            Jobs.move(c, job, JobState.PLANNED, Jobs.set("tasks_total", plan.size()));
-            Jobs.event(c, job.id(), null, "PLANNED", "scheduler", "{\"tasks\":" + plan.size() + "}");
-            LOG.infof("Job %s planned: %d tasks", job.id(), plan.size());
+            Tasks.insertPlanned(c, job.id(), plan);
+            Map<String, Object> counts = Jobs.set("tasks_total", total);
+            counts.put("tasks_planned", plan.size());
+            Jobs.move(c, job, JobState.PLANNED, counts);
+            Jobs.event(c, job.id(), null, "PLANNED", "scheduler", "{\"tasks\":" + total + "}");
+            LOG.infof("Job %s planned: %d tasks (%d created now, the rest as it runs)", job.id(), total, plan.size());
             return true;
         });
     }

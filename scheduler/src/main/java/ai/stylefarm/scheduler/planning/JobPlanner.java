@@ -1,12 +1,10 @@
 package ai.stylefarm.scheduler.planning;
 
 import ai.stylefarm.schemas.GenerateJobSpec;
-import ai.stylefarm.schemas.GenerateTaskSpec;
 import ai.stylefarm.schemas.JobKind;
 import ai.stylefarm.schemas.Layout;
-import ai.stylefarm.schemas.ObjectKeys;
 import ai.stylefarm.schemas.Messages;
-import ai.stylefarm.schemas.Seeds;
+import ai.stylefarm.schemas.ObjectKeys;
 import ai.stylefarm.schemas.TaskKind;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,7 +12,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-/** Splits a job into tasks; the plan is a pure function of the job, so re-planning after a crash is identical. */
+/**
+ * Splits a job into tasks, a window at a time: task {@code i} is a pure function of the job and {@code i}, so
+ * planning can stop and resume anywhere (a 10M-seed job is never held in memory whole), and re-planning after a
+ * crash yields the same tasks.
+ */
 public final class JobPlanner {
     private final int seedsPerTask;
 
@@ -25,23 +27,33 @@ public final class JobPlanner {
         this.seedsPerTask = seedsPerTask;
     }
 
-    /** One planned task: its kind and its spec as the JSON stored in {@code tasks.spec}. */
-    public record PlannedTask(TaskKind kind, String specJson) {
+    /** One planned task: its position in the job, its kind, and its spec as stored in {@code tasks.spec}. */
+    public record PlannedTask(int index, TaskKind kind, String specJson) {
     }
 
     /** @throws IllegalArgumentException for a kind this scheduler cannot plan, or a spec that does not parse */
-    public List<PlannedTask> plan(UUID jobId, JobKind kind, JsonNode spec) {
+    public int taskCount(JobKind kind, JsonNode spec) {
+        return generate(kind, spec).seeds().chunkCount(seedsPerTask);
+    }
+
+    /** Tasks {@code from} to {@code from + max - 1}, or fewer at the end of the job. */
+    public List<PlannedTask> plan(UUID jobId, JobKind kind, JsonNode spec, int from, int max) {
+        GenerateJobSpec generate = generate(kind, spec);
+        String prefix = generate.layout() == Layout.FILES ? ObjectKeys.images(jobId) : ObjectKeys.shards(jobId);
+        int end = Math.min(generate.seeds().chunkCount(seedsPerTask), from + max);
+        List<PlannedTask> tasks = new ArrayList<>(Math.max(0, end - from));
+        for (int i = from; i < end; i++) {
+            tasks.add(new PlannedTask(i, TaskKind.GENERATE,
+                    json(generate.forTask(generate.seeds().chunk(i, seedsPerTask), prefix))));
+        }
+        return tasks;
+    }
+
+    private static GenerateJobSpec generate(JobKind kind, JsonNode spec) {
         if (kind != JobKind.GENERATE) {
             throw new IllegalArgumentException("job kind '" + kind.value() + "' cannot be planned by this scheduler");
         }
-        GenerateJobSpec generate = GenerateJobSpec.parse(spec);
-        String prefix = generate.layout() == Layout.FILES ? ObjectKeys.images(jobId) : ObjectKeys.shards(jobId);
-        List<PlannedTask> tasks = new ArrayList<>();
-        for (Seeds chunk : generate.seeds().chunks(seedsPerTask)) {
-            GenerateTaskSpec task = generate.forTask(chunk, prefix);
-            tasks.add(new PlannedTask(TaskKind.GENERATE, json(task)));
-        }
-        return tasks;
+        return GenerateJobSpec.parse(spec);
     }
 
     private static String json(Object value) {

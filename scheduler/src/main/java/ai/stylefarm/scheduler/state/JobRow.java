@@ -8,16 +8,22 @@ import java.util.UUID;
 
 /** A job row as read for a compare-and-set. */
 public record JobRow(UUID id, String tenant, String kind, String modelId, String spec, JobState state, int priority,
-                     int tasksTotal, int tasksDone, int tasksFailed, Instant cancelRequestedAt, long version) {
+                     int tasksTotal, int tasksPlanned, int tasksDone, int tasksFailed, Instant cancelRequestedAt,
+                     long version) {
 
     static final String COLUMNS = "id, tenant_id, kind, model_id, spec::text AS spec, state, priority, tasks_total,"
-            + " tasks_done, tasks_failed, cancel_requested_at, version";
+            + " tasks_planned, tasks_done, tasks_failed, cancel_requested_at, version";
+
+    public boolean fullyPlanned() {
+        return tasksPlanned >= tasksTotal;
+    }
 
     static JobRow read(ResultSet r) throws SQLException {
         var cancel = r.getTimestamp("cancel_requested_at");
         return new JobRow(r.getObject("id", UUID.class), r.getString("tenant_id"), r.getString("kind"),
                 r.getString("model_id"), r.getString("spec"), JobState.valueOf(r.getString("state")),
-                r.getInt("priority"), r.getInt("tasks_total"), r.getInt("tasks_done"), r.getInt("tasks_failed"),
+                r.getInt("priority"), r.getInt("tasks_total"), r.getInt("tasks_planned"), r.getInt("tasks_done"),
+                r.getInt("tasks_failed"),
                 cancel == null ? null : cancel.toInstant(), r.getLong("version"));
     }
 }

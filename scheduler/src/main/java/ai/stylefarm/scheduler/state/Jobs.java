@@ -72,6 +72,23 @@ public final class Jobs {
         return set;
     }
 
+    /** Records that tasks up to {@code planned} exist; a compare-and-set like every job write. */
+    public static JobRow advancePlanning(Connection c, JobRow job, int planned) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("UPDATE jobs SET tasks_planned = ?, version = version + 1,"
+                + " updated_at = now() WHERE id = ? AND state = ? AND version = ? RETURNING " + JobRow.COLUMNS)) {
+            s.setInt(1, planned);
+            s.setObject(2, job.id());
+            s.setString(3, job.state().name());
+            s.setLong(4, job.version());
+            try (ResultSet r = s.executeQuery()) {
+                if (!r.next()) {
+                    throw new StaleWriteException("job " + job.id() + " changed since it was read");
+                }
+                return JobRow.read(r);
+            }
+        }
+    }
+
     /** One more task finished ({@code failed} or done); the caller holds the job row's lock. */
     public static void countFinishedTask(Connection c, UUID job, boolean failed) throws SQLException {
         String column = failed ? "tasks_failed" : "tasks_done";

@@ -1,6 +1,7 @@
 package ai.stylefarm.scheduler.state;
 
 import ai.stylefarm.schemas.TaskState;
+import ai.stylefarm.scheduler.planning.JobPlanner;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -24,15 +25,15 @@ public final class Tasks {
     }
 
     /** Inserts planned tasks, PENDING and due now; a replayed plan inserts nothing twice. */
-    public static void insertPlanned(Connection c, UUID job, List<String> kinds, List<String> specs) throws SQLException {
+    public static void insertPlanned(Connection c, UUID job, List<JobPlanner.PlannedTask> tasks) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("INSERT INTO tasks (id, job_id, idx, kind, spec, next_attempt_at)"
                 + " VALUES (?, ?, ?, ?, ?::jsonb, now()) ON CONFLICT (job_id, idx) DO NOTHING")) {
-            for (int i = 0; i < specs.size(); i++) {
+            for (JobPlanner.PlannedTask task : tasks) {
                 s.setObject(1, UUID.randomUUID());
                 s.setObject(2, job);
-                s.setInt(3, i);
-                s.setString(4, kinds.get(i));
-                s.setString(5, specs.get(i));
+                s.setInt(3, task.index());
+                s.setString(4, task.kind().value());
+                s.setString(5, task.specJson());
                 s.addBatch();
             }
             s.executeBatch();
@@ -81,7 +82,8 @@ public final class Tasks {
      * Issues the task again: attempt + 1, RELEASED, with a fresh lease. From PENDING that is the first issue; from
      * RELEASED (a retry waiting out its back-off, or a lease that expired before the task started) the state stays.
      */
-    public static TaskRow issue(Connection c, TaskRow task, Instant leaseExpiresAt) throws SQLException {
+    public static TaskRow issue(Connection c, TaskRow task, Instant leaseExpiresAt, Integer partition)
+            throws SQLException {
         if (task.state() != TaskState.PENDING && task.state() != TaskState.RELEASED) {
             throw new IllegalStateException("task " + task.id() + " cannot be issued from " + task.state());
         }
@@ -91,6 +93,7 @@ public final class Tasks {
         set.put("next_attempt_at", null);
         set.put("worker_id", null);
         set.put("items_done", 0);
+        set.put("kafka_partition", partition);
         return write(c, task, TaskState.RELEASED, set);
     }
 
