@@ -78,8 +78,13 @@ final class GenerateCommand implements Callable<Integer> {
             return 1;
         }
         if (download != null) {
-            int files = JobFollower.download(client, id, download);
-            System.out.println(files + " files in " + download.toAbsolutePath());
+            Downloader.Result result = Downloader.download(client, id, download, true);
+            System.out.println((result.fetched() + result.kept()) + " files in " + download.toAbsolutePath());
+            if (!result.mismatched().isEmpty()) {
+                System.err.println("checksum mismatch (./farm download " + id + " " + download + " retries): "
+                        + result.mismatched());
+                return 1;
+            }
         }
         return 0;
     }

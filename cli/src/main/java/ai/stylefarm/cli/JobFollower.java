@@ -2,8 +2,6 @@ package ai.stylefarm.cli;
 
 import ai.stylefarm.cli.client.GatewayClient;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
@@ -35,17 +33,6 @@ final class JobFollower {
         return job;
     }
 
-    /** Downloads every artifact into {@code dir}, keeping the part of its key after {@code jobs/<id>/}. */
-    static int download(GatewayClient client, UUID id, Path dir) {
-        List<JsonNode> artifacts = client.artifacts(id);
-        String prefix = "jobs/" + id + "/";
-        for (JsonNode a : artifacts) {
-            String key = a.path("key").asText();
-            String relative = key.startsWith(prefix) ? key.substring(prefix.length()) : key;
-            client.download(a.path("url").asText(), dir.resolve(relative));
-        }
-        return artifacts.size();
-    }
 
     static String describe(JsonNode job) {
         StringBuilder s = new StringBuilder();

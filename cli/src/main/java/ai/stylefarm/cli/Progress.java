@@ -4,11 +4,17 @@ package ai.stylefarm.cli;
 final class Progress {
     private static final int WIDTH = 30;
     private final long total;
+    private final String unit;
     private final long start = System.nanoTime();
     private long done;
 
     Progress(long total) {
+        this(total, "images");
+    }
+
+    Progress(long total, String unit) {
         this.total = total;
+        this.unit = unit;
     }
 
     void advance() {
@@ -32,7 +38,7 @@ final class Progress {
         double rate = done / seconds;
         int filled = (int) (WIDTH * done / Math.max(1, total));
         String eta = rate > 0 ? String.format("%.0fs", (total - done) / rate) : "?";
-        System.err.printf("\r[%s%s] %d/%d  %.1f images/s  ETA %s ", "#".repeat(filled), ".".repeat(WIDTH - filled),
-                done, total, rate, eta);
+        System.err.printf("\r[%s%s] %d/%d  %.1f %s/s  ETA %s ", "#".repeat(filled), ".".repeat(WIDTH - filled),
+                done, total, rate, unit, eta);
     }
 }

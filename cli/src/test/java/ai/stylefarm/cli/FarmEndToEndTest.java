@@ -99,7 +99,15 @@ class FarmEndToEndTest {
         assertEquals(200, job.path("items").path("done").asLong());
 
         Path out = tmp.resolve("job-" + id);
-        assertEquals(201, JobFollower.download(acme, id, out));
+        Downloader.Result first = Downloader.download(acme, id, out, false);
+        assertEquals(201, first.fetched());
+        assertTrue(first.mismatched().isEmpty());
+        // Interrupted and damaged downloads resume: only missing or wrong files are fetched again.
+        Files.delete(out.resolve("images/seed00000003.png"));
+        Files.write(out.resolve("images/seed00000007.png"), new byte[] {1, 2, 3});
+        Downloader.Result resumed = Downloader.download(acme, id, out, false);
+        assertEquals(2, resumed.fetched());
+        assertEquals(199, resumed.kept());
         List<String> lines = Files.readAllLines(out.resolve("manifest.jsonl"));
         assertEquals(200, lines.size());
         Set<Long> seeds = new HashSet<>();
