@@ -100,14 +100,14 @@ class FarmEndToEndTest {
 
         Path out = tmp.resolve("job-" + id);
         Downloader.Result first = Downloader.download(acme, id, out, false);
-        assertEquals(201, first.fetched());
+        assertEquals(200 + 7 + 2, first.fetched()); // images, the 7 tasks' manifest parts, manifest, dataset card
         assertTrue(first.mismatched().isEmpty());
         // Interrupted and damaged downloads resume: only missing or wrong files are fetched again.
         Files.delete(out.resolve("images/seed00000003.png"));
         Files.write(out.resolve("images/seed00000007.png"), new byte[] {1, 2, 3});
         Downloader.Result resumed = Downloader.download(acme, id, out, false);
         assertEquals(2, resumed.fetched());
-        assertEquals(199, resumed.kept());
+        assertEquals(207, resumed.kept());
         List<String> lines = Files.readAllLines(out.resolve("manifest.jsonl"));
         assertEquals(200, lines.size());
         Set<Long> seeds = new HashSet<>();
@@ -261,6 +261,39 @@ class FarmEndToEndTest {
                 return found.get();
             });
         }
+    }
+
+    @Test
+    @Order(5)
+    void aWebdatasetJobWritesShardsAManifestWithLatentsAndADatasetCard() throws Exception {
+        JsonNode job = acme.submit(JSON.readTree("{\"kind\": \"generate\", \"model\": \"tiny\", \"spec\": {"
+                + "\"seeds\": \"0-2499\", \"layout\": \"webdataset\", \"shard_size\": 1000, \"format\": \"jpeg\","
+                + " \"jpeg_quality\": 80, \"include_latents\": true}}"));
+        UUID id = UUID.fromString(job.path("id").asText());
+        assertEquals("SUCCEEDED", awaitEnd(acme, id).path("state").asText());
+        Path out = tmp.resolve("dataset-" + id);
+        assertTrue(Downloader.download(acme, id, out, false).mismatched().isEmpty());
+
+        List<String> lines = Files.readAllLines(out.resolve("manifest.jsonl"));
+        assertEquals(2500, lines.size());
+        for (int i = 0; i < lines.size(); i++) {
+            JsonNode entry = JSON.readTree(lines.get(i));
+            assertEquals(i, entry.path("seed").asLong());
+            assertEquals(String.format("jobs/%s/shards/shard-%06d.tar", id, i / 1000), entry.path("key").asText());
+            assertEquals(String.format("seed%08d.jpg", i), entry.path("member").asText());
+            assertEquals(64, entry.path("z").size()); // tiny32's z_dim
+        }
+        JsonNode card = JSON.readTree(out.resolve("dataset.json").toFile());
+        assertEquals(2500, card.path("counts").path("images").asLong());
+        assertEquals(3, card.path("counts").path("shards").asInt());
+        assertEquals(ai.stylefarm.modelkit.io.Hashing.sha256(out.resolve("manifest.jsonl")),
+                card.path("manifest").path("sha256").asText());
+        for (JsonNode shard : card.path("shards")) {
+            Path file = out.resolve(shard.path("key").asText().substring(("jobs/" + id + "/").length()));
+            assertEquals(shard.path("sha256").asText(), ai.stylefarm.modelkit.io.Hashing.sha256(file));
+        }
+        assertEquals("tiny", card.path("model").path("id").asText());
+        assertEquals(64, card.path("model").path("bundle_sha256").asText().length());
     }
 
     @Test

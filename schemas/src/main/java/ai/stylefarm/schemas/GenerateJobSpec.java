@@ -25,10 +25,24 @@ public record GenerateJobSpec(
         Integer classIdx,
         NoiseMode noiseMode,
         ImageFormat format,
-        Layout layout) {
+        Layout layout,
+        Integer jpegQuality,
+        Boolean includeLatents,
+        Integer shardSize) {
 
-    private static final List<String> FIELDS =
-            List.of("seeds", "truncation_psi", "truncation_cutoff", "class_idx", "noise_mode", "format", "layout");
+    private static final List<String> FIELDS = List.of("seeds", "truncation_psi", "truncation_cutoff", "class_idx",
+            "noise_mode", "format", "layout", "jpeg_quality", "include_latents", "shard_size");
+    public static final int DEFAULT_JPEG_QUALITY = 90;
+    public static final int DEFAULT_SHARD_SIZE = 1000;
+    public static final int MAX_SHARD_SIZE = 100_000;
+
+    /** PNG files without latents, the generate.py defaults. */
+    public GenerateJobSpec(Seeds seeds, double truncationPsi, Integer truncationCutoff, Integer classIdx,
+                           NoiseMode noiseMode, ImageFormat format, Layout layout) {
+        this(seeds, truncationPsi, truncationCutoff, classIdx, noiseMode, format, layout,
+                format == ImageFormat.JPEG ? DEFAULT_JPEG_QUALITY : null, null,
+                layout == Layout.WEBDATASET ? DEFAULT_SHARD_SIZE : null);
+    }
 
     public GenerateJobSpec {
         Objects.requireNonNull(seeds, "seeds");
@@ -58,10 +72,15 @@ public record GenerateJobSpec(
         return parsed;
     }
 
-    /** The spec of one task that renders {@code chunk} of these seeds under {@code outputPrefix}. */
-    public GenerateTaskSpec forTask(Seeds chunk, String outputPrefix) {
+    /** Seeds per task: one shard each for webdataset, else the scheduler's choice. */
+    public int seedsPerTask(int filesDefault) {
+        return layout == Layout.WEBDATASET ? shardSize : filesDefault;
+    }
+
+    /** The spec of task {@code index}, which renders {@code chunk} of these seeds under {@code outputPrefix}. */
+    public GenerateTaskSpec forTask(Seeds chunk, String outputPrefix, int index) {
         return new GenerateTaskSpec(chunk, truncationPsi, truncationCutoff, classIdx, noiseMode, format, layout,
-                outputPrefix);
+                outputPrefix, jpegQuality, Boolean.TRUE.equals(includeLatents) ? Boolean.TRUE : null, index);
     }
 
     private static GenerateJobSpec read(JsonNode spec, List<ValidationError> errors) {
@@ -82,10 +101,22 @@ public record GenerateJobSpec(
         NoiseMode noiseMode = choice(spec, "noise_mode", NoiseMode.class, NoiseMode.CONST, errors);
         ImageFormat format = choice(spec, "format", ImageFormat.class, ImageFormat.PNG, errors);
         Layout layout = choice(spec, "layout", Layout.class, Layout.FILES, errors);
+        Integer quality = bounded(spec, "jpeg_quality", 1, 100, errors);
+        Integer shardSize = bounded(spec, "shard_size", 1, MAX_SHARD_SIZE, errors);
+        Boolean latents = flag(spec, "include_latents", errors);
+        if (quality != null && format != ImageFormat.JPEG) {
+            errors.add(new ValidationError("jpeg_quality", "applies only to format jpeg"));
+        }
+        if (shardSize != null && layout != Layout.WEBDATASET) {
+            errors.add(new ValidationError("shard_size", "applies only to layout webdataset"));
+        }
         if (!errors.isEmpty()) {
             return null;
         }
-        return new GenerateJobSpec(seeds, psi, cutoff, classIdx, noiseMode, format, layout);
+        return new GenerateJobSpec(seeds, psi, cutoff, classIdx, noiseMode, format, layout,
+                format == ImageFormat.JPEG ? (quality != null ? quality : DEFAULT_JPEG_QUALITY) : null,
+                Boolean.TRUE.equals(latents) ? Boolean.TRUE : null,
+                layout == Layout.WEBDATASET ? (shardSize != null ? shardSize : DEFAULT_SHARD_SIZE) : null);
     }
 
     private static Seeds seeds(JsonNode node, List<ValidationError> errors) {
@@ -143,6 +174,31 @@ public record GenerateJobSpec(
             return null;
         }
         return node.intValue();
+    }
+
+    private static Integer bounded(JsonNode spec, String field, int min, int max, List<ValidationError> errors) {
+        JsonNode node = spec.get(field);
+        if (absent(node)) {
+            return null;
+        }
+        if (!node.isIntegralNumber() || node.bigIntegerValue().compareTo(BigInteger.valueOf(min)) < 0
+                || node.bigIntegerValue().compareTo(BigInteger.valueOf(max)) > 0) {
+            errors.add(new ValidationError(field, "must be an integer from " + min + " to " + max));
+            return null;
+        }
+        return node.intValue();
+    }
+
+    private static Boolean flag(JsonNode spec, String field, List<ValidationError> errors) {
+        JsonNode node = spec.get(field);
+        if (absent(node)) {
+            return null;
+        }
+        if (!node.isBoolean()) {
+            errors.add(new ValidationError(field, "must be true or false"));
+            return null;
+        }
+        return node.booleanValue();
     }
 
     private static <E extends Enum<E>> E choice(JsonNode spec, String field, Class<E> type, E fallback,

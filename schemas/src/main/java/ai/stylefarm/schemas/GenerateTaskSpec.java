@@ -23,7 +23,17 @@ public record GenerateTaskSpec(
         NoiseMode noiseMode,
         ImageFormat format,
         Layout layout,
-        String outputPrefix) implements TaskSpec {
+        String outputPrefix,
+        Integer jpegQuality,
+        Boolean includeLatents,
+        int taskIndex) implements TaskSpec {
+
+    /** Task 0 of a job, PNG or JPEG at the default quality, without latents. */
+    public GenerateTaskSpec(Seeds seeds, double truncationPsi, Integer truncationCutoff, Integer classIdx,
+                            NoiseMode noiseMode, ImageFormat format, Layout layout, String outputPrefix) {
+        this(seeds, truncationPsi, truncationCutoff, classIdx, noiseMode, format, layout, outputPrefix,
+                format == ImageFormat.JPEG ? GenerateJobSpec.DEFAULT_JPEG_QUALITY : null, null, 0);
+    }
 
     public GenerateTaskSpec {
         Objects.requireNonNull(seeds, "seeds");
@@ -34,6 +44,26 @@ public record GenerateTaskSpec(
         if (!Double.isFinite(truncationPsi)) {
             throw new IllegalArgumentException("truncationPsi must be finite");
         }
+        if (taskIndex < 0) {
+            throw new IllegalArgumentException("taskIndex must not be negative");
+        }
+    }
+
+    /** Whether z and w go with every image (in the sample and the manifest). */
+    @JsonIgnore
+    public boolean latents() {
+        return Boolean.TRUE.equals(includeLatents);
+    }
+
+    /** {@code <prefix>shard-%06d.tar}: this task's shard in the {@link Layout#WEBDATASET} layout. */
+    @JsonIgnore
+    public String shardKey() {
+        return outputPrefix + String.format("shard-%06d.tar", taskIndex);
+    }
+
+    /** The name of one image inside a shard, and the webdataset key of its sample: {@code seed%08d}. */
+    public static String sampleKey(long seed) {
+        return String.format("seed%08d", seed);
     }
 
     @JsonIgnore
@@ -42,8 +72,7 @@ public record GenerateTaskSpec(
         return TaskKind.GENERATE;
     }
 
-    /** The deterministic object key of one image in the {@link Layout#FILES} layout. */
-    /** {@code <prefix>seed%08d.<ext>}: zero-padded, so object listings sort in seed order. */
+    /** {@code <prefix>seed%08d.<ext>}, one image in the {@link Layout#FILES} layout: zero-padded, so listings sort by seed. */
     public String keyFor(long seed) {
         return outputPrefix + String.format("seed%08d.", seed) + format.extension();
     }

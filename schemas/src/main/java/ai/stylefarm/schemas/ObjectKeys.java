@@ -20,6 +20,15 @@ public final class ObjectKeys {
         return job(jobId) + "shards/";
     }
 
+    /** One task's lines of the manifest, concatenated in task order when the job ends. */
+    public static String manifestPart(UUID jobId, int taskIndex) {
+        return job(jobId) + String.format("parts/part-%06d.jsonl", taskIndex);
+    }
+
+    public static String datasetCard(UUID jobId) {
+        return job(jobId) + "dataset.json";
+    }
+
     public static String manifest(UUID jobId) {
         return job(jobId) + "manifest.jsonl";
     }

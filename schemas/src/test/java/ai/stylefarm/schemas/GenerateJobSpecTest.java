@@ -100,7 +100,7 @@ class GenerateJobSpecTest {
     void makesTaskSpecsForChunks() {
         GenerateJobSpec spec = GenerateJobSpec.parse(json("{'seeds': '0-9', 'format': 'jpeg'}"));
 
-        GenerateTaskSpec task = spec.forTask(spec.seeds().chunk(1, 4), "jobs/j/images/");
+        GenerateTaskSpec task = spec.forTask(spec.seeds().chunk(1, 4), "jobs/j/images/", 1);
 
         assertEquals(Seeds.parse("4-7"), task.seeds());
         assertEquals(TaskKind.GENERATE, task.kind());

@@ -4,6 +4,7 @@ import io.minio.DownloadObjectArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.minio.StatObjectArgs;
+import io.minio.UploadObjectArgs;
 import io.minio.errors.ErrorResponseException;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
@@ -37,6 +38,16 @@ public final class ObjectStore implements AutoCloseable {
                     .stream(new ByteArrayInputStream(bytes), bytes.length, -1)
                     .contentType(contentType)
                     .build());
+        } catch (Exception e) {
+            throw new StorageException("cannot store s3://" + bucket + "/" + key + ": " + describe(e), e);
+        }
+    }
+
+    /** Stores a file with one PUT (multipart for large files), so readers never see part of it. */
+    public void upload(String key, Path file, String contentType) {
+        try {
+            client.uploadObject(UploadObjectArgs.builder().bucket(bucket).object(key).filename(file.toString())
+                    .contentType(contentType).build());
         } catch (Exception e) {
             throw new StorageException("cannot store s3://" + bucket + "/" + key + ": " + describe(e), e);
         }

@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -103,45 +102,47 @@ public final class TaskProcessor implements AutoCloseable {
         TaskEvent.Device device = device(session);
         heartbeat.device(device);
         events.sendAndWait(TaskEvent.started(task, config.workerId(), device, clock.instant()));
-        if (spec.layout() != Layout.FILES || spec.format() != ImageFormat.PNG) {
-            return Verdict.failed("this worker renders only layout files with format png, not layout "
-                    + spec.layout().value() + " with format " + spec.format().value(), false);
-        }
         Renderer renderer = new Renderer(session);
         RenderOptions options;
         try {
             options = new RenderOptions((float) spec.truncationPsi(), spec.truncationCutoff(), spec.classIdx(),
                     NoiseMode.parse(spec.noiseMode().value()), config.batchSize());
             renderer.validate(options);
+            if (spec.format() == ImageFormat.JPEG && session.manifest().imgChannels() != 1
+                    && session.manifest().imgChannels() != 3) {
+                throw new IllegalArgumentException("format jpeg needs 1 or 3 image channels; model " + task.modelId()
+                        + " has " + session.manifest().imgChannels() + ": use png");
+            }
         } catch (IllegalArgumentException e) {
             return Verdict.failed(e.getMessage(), false);
         }
         ModelManifest m = session.manifest();
-        Uploads.Batch stored = uploads.batch();
+        TaskOutputs outputs = spec.layout() == Layout.WEBDATASET
+                ? new ShardOutputs(store, spec, m, task.jobId(), config.cacheDir().resolve("tmp"))
+                : new FileOutputs(store, uploads.batch(), spec, m, task.jobId());
         try {
             for (int start = 0; start < seeds.length; start += config.batchSize()) {
                 if (stopping.getAsBoolean()) {
-                    stored.cancel();
+                    outputs.abort();
                     return Verdict.abandoned(SHUTTING_DOWN);
                 }
                 if (cancels.isCancelled(task.jobId())) {
-                    stored.cancel();
+                    outputs.abort();
                     return Verdict.failed(CANCELLED, false);
                 }
                 if (clock.instant().isAfter(deadline)) {
-                    stored.cancel();
+                    outputs.abort();
                     return Verdict.failed("task ran longer than the worker's limit of " + config.maxTaskTime().toSeconds()
-                            + " s, after " + stored.done() + " of " + seeds.length + " images", true);
+                            + " s, after " + outputs.done() + " of " + seeds.length + " images", true);
                 }
                 long[] batch = Arrays.copyOfRange(seeds, start, Math.min(seeds.length, start + config.batchSize()));
-                renderer.render(batch, options, image -> stored.png(store, spec.keyFor(image.seed()), image.seed(),
-                        Pixels.toUint8Hwc(image.img(), 0, m.imgChannels(), m.resolution(), m.resolution()),
-                        m.resolution(), m.imgChannels()));
-                heartbeat.progressed(stored.done());
+                renderer.render(batch, options, image -> outputs.add(image,
+                        Pixels.toUint8Hwc(image.img(), 0, m.imgChannels(), m.resolution(), m.resolution())));
+                heartbeat.progressed(outputs.done());
             }
-            return Verdict.succeeded(stored.await());
+            return Verdict.succeeded(outputs.finish());
         } catch (RuntimeException e) {
-            stored.cancel();
+            outputs.abort();
             throw e;
         }
     }

@@ -1,7 +1,7 @@
 package ai.stylefarm.worker;
 
 import ai.stylefarm.modelkit.io.Hashing;
-import ai.stylefarm.modelkit.io.Pixels;
+import ai.stylefarm.schemas.ImageFormat;
 import ai.stylefarm.schemas.TaskEvent;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,8 +37,9 @@ final class Uploads implements AutoCloseable {
     final class Batch {
         private final List<Future<TaskEvent.Output>> pending = new ArrayList<>();
 
-        /** Queues one image: PNG-encoded and stored on the pool. Blocks while the pool is full. */
-        void png(ObjectStore store, String key, long seed, byte[] hwc, int size, int channels) {
+        /** Queues one image: encoded and stored on the pool. Blocks while the pool is full. */
+        void image(ObjectStore store, String key, long seed, byte[] hwc, int size, int channels, ImageFormat format,
+                   Integer quality) {
             try {
                 room.acquire();
             } catch (InterruptedException e) {
@@ -47,9 +48,9 @@ final class Uploads implements AutoCloseable {
             }
             pending.add(pool.submit(() -> {
                 try {
-                    byte[] png = Pixels.png(hwc, size, size, channels);
-                    store.put(key, png, "image/png");
-                    return new TaskEvent.Output(seed, key, Hashing.sha256(png), png.length);
+                    byte[] encoded = ImageEncoding.encode(hwc, size, channels, format, quality);
+                    store.put(key, encoded, ImageEncoding.contentType(format));
+                    return new TaskEvent.Output(seed, key, Hashing.sha256(encoded), encoded.length);
                 } finally {
                     room.release();
                 }

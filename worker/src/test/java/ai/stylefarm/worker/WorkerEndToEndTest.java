@@ -153,14 +153,76 @@ class WorkerEndToEndTest {
         assertEquals("test-worker", succeeded.workerId());
 
         Map<Long, byte[]> expected = renderDirectly(new long[] {0, 1, 2, 3, 4, 5});
-        assertEquals(6, succeeded.outputs().size());
-        for (TaskEvent.Output output : succeeded.outputs()) {
+        List<TaskEvent.Output> images = succeeded.outputs().stream().filter(o -> o.seed() != null).toList();
+        assertEquals(6, images.size());
+        for (TaskEvent.Output output : images) {
             assertEquals(String.format("jobs/%s/images/seed%08d.png", job, output.seed()), output.key());
             byte[] stored = read(output.key());
             assertArrayEquals(expected.get(output.seed()), stored, "seed " + output.seed());
             assertEquals(Hashing.sha256(stored), output.sha256());
             assertEquals(stored.length, output.bytes());
         }
+        // The task's part of the manifest: one line per seed, in seed order, with each image's checksum.
+        TaskEvent.Output part = succeeded.outputs().stream().filter(o -> o.seed() == null).findFirst().orElseThrow();
+        assertEquals("jobs/" + job + "/parts/part-000000.jsonl", part.key());
+        List<String> lines = new String(read(part.key()), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        assertEquals(6, lines.size());
+        for (int i = 0; i < 6; i++) {
+            var line = ai.stylefarm.schemas.Messages.mapper().readTree(lines.get(i));
+            assertEquals(i, line.path("seed").asLong());
+            assertEquals(images.get(i).sha256(), line.path("sha256").asText());
+        }
+    }
+
+    @Test
+    void webdatasetTaskWritesOneReproducibleShardWithJpegsLatentsAndDescriptions() throws Exception {
+        UUID job = UUID.randomUUID();
+        GenerateTaskSpec spec = new GenerateTaskSpec(Seeds.parse("10-14"), 0.7, null, null,
+                ai.stylefarm.schemas.NoiseMode.CONST, ImageFormat.JPEG, Layout.WEBDATASET, "jobs/" + job + "/shards/",
+                85, true, 3);
+        publish(new TaskMessage(UUID.randomUUID(), job, 1, MODEL_ID, bundle.checksum(), spec, 120, Instant.now()));
+        TaskEvent first = awaitTerminal(job);
+        assertEquals(TaskEvent.Type.SUCCEEDED, first.type(), () -> "got " + first);
+        TaskEvent.Output shard = first.outputs().stream().filter(o -> o.key().endsWith(".tar")).findFirst().orElseThrow();
+        assertEquals("jobs/" + job + "/shards/shard-000003.tar", shard.key());
+        byte[] tar = read(shard.key());
+        assertEquals(Hashing.sha256(tar), shard.sha256());
+
+        Map<String, byte[]> members = untar(tar);
+        assertEquals(15, members.size());
+        for (long seed = 10; seed <= 14; seed++) {
+            String key = String.format("seed%08d", seed);
+            java.awt.image.BufferedImage jpeg = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(members.get(key + ".jpg")));
+            assertEquals(bundle.manifest().resolution(), jpeg.getWidth());
+            var description = ai.stylefarm.schemas.Messages.mapper().readTree(members.get(key + ".json"));
+            assertEquals(seed, description.path("seed").asLong());
+            assertEquals(bundle.manifest().zDim(), description.path("z").size());
+            assertEquals(bundle.manifest().wDim(), description.path("w").size());
+            var npy = ai.stylefarm.modelkit.io.Npy.read(new java.io.ByteArrayInputStream(members.get(key + ".npy")));
+            assertArrayEquals(new int[] {bundle.manifest().numWs(), bundle.manifest().wDim()}, npy.shape());
+        }
+
+        // A re-run attempt writes the very same shard.
+        publish(new TaskMessage(UUID.randomUUID(), job, 2, MODEL_ID, bundle.checksum(), spec, 120, Instant.now()));
+        TaskEvent second = await().atMost(WAIT).pollInSameThread().until(() -> {
+            drain();
+            return eventsOf(job).stream().filter(e -> e.type() == TaskEvent.Type.SUCCEEDED && e.attempt() == 2)
+                    .findFirst().orElse(null);
+        }, e -> e != null);
+        assertEquals(first.outputs(), second.outputs());
+    }
+
+    /** name → content of a ustar archive's regular files. */
+    private static Map<String, byte[]> untar(byte[] tar) {
+        Map<String, byte[]> members = new java.util.LinkedHashMap<>();
+        int at = 0;
+        while (at + 512 <= tar.length && tar[at] != 0) {
+            String name = new String(tar, at, 100, java.nio.charset.StandardCharsets.US_ASCII).replace("\0", "");
+            int size = Integer.parseInt(new String(tar, at + 124, 11, java.nio.charset.StandardCharsets.US_ASCII).trim(), 8);
+            members.put(name, java.util.Arrays.copyOfRange(tar, at + 512, at + 512 + size));
+            at += 512 + (size + 511) / 512 * 512;
+        }
+        return members;
     }
 
     @Test
@@ -228,7 +290,7 @@ class WorkerEndToEndTest {
                     .orElse(null);
         }, e -> e != null);
         assertEquals(task.taskId(), redone.taskId());
-        assertEquals(3000, redone.outputs().size());
+        assertEquals(3000, redone.outputs().stream().filter(o -> o.seed() != null).count());
         assertEquals(2, eventsOf(job).stream().filter(e -> e.type() == TaskEvent.Type.STARTED).count());
     }
 

@@ -33,18 +33,20 @@ public final class JobPlanner {
 
     /** @throws IllegalArgumentException for a kind this scheduler cannot plan, or a spec that does not parse */
     public int taskCount(JobKind kind, JsonNode spec) {
-        return generate(kind, spec).seeds().chunkCount(seedsPerTask);
+        GenerateJobSpec generate = generate(kind, spec);
+        return generate.seeds().chunkCount(generate.seedsPerTask(seedsPerTask));
     }
 
     /** Tasks {@code from} to {@code from + max - 1}, or fewer at the end of the job. */
     public List<PlannedTask> plan(UUID jobId, JobKind kind, JsonNode spec, int from, int max) {
         GenerateJobSpec generate = generate(kind, spec);
         String prefix = generate.layout() == Layout.FILES ? ObjectKeys.images(jobId) : ObjectKeys.shards(jobId);
-        int end = Math.min(generate.seeds().chunkCount(seedsPerTask), from + max);
+        int size = generate.seedsPerTask(seedsPerTask);
+        int end = Math.min(generate.seeds().chunkCount(size), from + max);
         List<PlannedTask> tasks = new ArrayList<>(Math.max(0, end - from));
         for (int i = from; i < end; i++) {
             tasks.add(new PlannedTask(i, TaskKind.GENERATE,
-                    json(generate.forTask(generate.seeds().chunk(i, seedsPerTask), prefix))));
+                    json(generate.forTask(generate.seeds().chunk(i, size), prefix, i))));
         }
         return tasks;
     }

@@ -6,7 +6,9 @@ import ai.stylefarm.scheduler.state.Jobs;
 import ai.stylefarm.scheduler.state.TaskRow;
 import ai.stylefarm.scheduler.state.Tasks;
 import ai.stylefarm.scheduler.state.Transactions;
+import ai.stylefarm.schemas.GenerateTaskSpec;
 import ai.stylefarm.schemas.JobState;
+import ai.stylefarm.schemas.Messages;
 import ai.stylefarm.schemas.TaskEvent;
 import ai.stylefarm.schemas.TaskState;
 import java.sql.Connection;
@@ -81,7 +83,7 @@ public final class TaskEventIntake {
         });
     }
 
-    private Effect succeeded(Connection c, TaskRow task, TaskEvent event) throws SQLException {
+    private Effect succeeded(Connection c, TaskRow task, TaskEvent event) throws SQLException, java.io.IOException {
         try (PreparedStatement s = c.prepareStatement("INSERT INTO artifacts (job_id, task_id, key, kind, seed, bytes,"
                 + " sha256) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET task_id = EXCLUDED.task_id,"
                 + " bytes = EXCLUDED.bytes, sha256 = EXCLUDED.sha256")) {
@@ -89,7 +91,7 @@ public final class TaskEventIntake {
                 s.setObject(1, task.jobId());
                 s.setObject(2, task.id());
                 s.setString(3, output.key());
-                s.setString(4, output.seed() != null ? "image" : "shard");
+                s.setString(4, kind(output));
                 s.setObject(5, output.seed());
                 s.setLong(6, output.bytes());
                 s.setString(7, output.sha256());
@@ -98,7 +100,7 @@ public final class TaskEventIntake {
             s.executeBatch();
         }
         Map<String, Object> set = Jobs.set("error", null);
-        set.put("items_done", event.outputs() == null ? 0 : event.outputs().size());
+        set.put("items_done", Messages.mapper().readValue(task.spec(), GenerateTaskSpec.class).seeds().count());
         Tasks.move(c, task, TaskState.SUCCEEDED, set);
         Jobs.countFinishedTask(c, task.jobId(), false);
         return Effect.TASK_ENDED;
@@ -122,6 +124,17 @@ public final class TaskEventIntake {
         Jobs.event(c, task.jobId(), task.id(), "TASK_FAILED", event.workerId(), json(Map.of("reason", why)));
         LOG.warnf("Task %s failed: %s", task.id(), why);
         return Effect.TASK_ENDED;
+    }
+
+    /** What an output is, from its deterministic key. */
+    private static String kind(TaskEvent.Output output) {
+        if (output.seed() != null) {
+            return "image";
+        }
+        if (output.key().endsWith(".jsonl")) {
+            return "manifest_part";
+        }
+        return output.key().endsWith(".tar") ? "shard" : "output";
     }
 
     /** {@code base · 2^(attempt-1)}, capped. */

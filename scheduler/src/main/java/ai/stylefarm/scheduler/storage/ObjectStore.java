@@ -28,6 +28,15 @@ public class ObjectStore {
         }
     }
 
+    /** The object's content; the caller closes the stream. */
+    public java.io.InputStream get(String key) {
+        try {
+            return client.getObject(io.minio.GetObjectArgs.builder().bucket(bucket).object(key).build());
+        } catch (Exception e) {
+            throw new IllegalStateException("could not read " + key + ": " + e.getMessage(), e);
+        }
+    }
+
     public void put(String key, byte[] bytes, String contentType) {
         try {
             client.putObject(PutObjectArgs.builder().bucket(bucket).object(key)

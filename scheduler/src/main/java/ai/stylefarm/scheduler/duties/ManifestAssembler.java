@@ -1,0 +1,154 @@
+package ai.stylefarm.scheduler.duties;
+
+import ai.stylefarm.scheduler.state.JobRow;
+import ai.stylefarm.scheduler.storage.ObjectStore;
+import ai.stylefarm.schemas.GenerateJobSpec;
+import ai.stylefarm.schemas.Messages;
+import ai.stylefarm.schemas.ObjectKeys;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.HexFormat;
+import javax.sql.DataSource;
+
+/**
+ * Builds a finished job's {@code manifest.jsonl} from its tasks' parts, in task order, and its dataset card
+ * {@code dataset.json}. Streams part by part through a temporary file, so memory does not grow with the job. The
+ * checks are what make the manifest exactly-once: one part per task, seeds strictly increasing across the whole
+ * file (so none twice), and one line per seed the job asked for.
+ */
+final class ManifestAssembler {
+    private static final ObjectMapper JSON = Messages.mapper();
+
+    private final DataSource db;
+    private final ObjectStore store;
+
+    ManifestAssembler(DataSource db, ObjectStore store) {
+        this.db = db;
+        this.store = store;
+    }
+
+    record Written(String key, long bytes, String sha256, long lines) {
+    }
+
+    record Result(Written manifest, Written card) {
+    }
+
+    Result assemble(JobRow job) throws Exception {
+        GenerateJobSpec spec = GenerateJobSpec.parse(JSON.readTree(job.spec()));
+        Path file = Files.createTempFile("manifest-", ".jsonl");
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            long lines = 0;
+            long imageBytes = 0;
+            long lastSeed = -1;
+            int parts = 0;
+            ArrayNode shards = JSON.createArrayNode();
+            long shardBytes = 0;
+            try (Connection c = db.getConnection();
+                 OutputStream out = new DigestOutputStream(Files.newOutputStream(file), sha);
+                 BufferedWriter writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8))) {
+                c.setAutoCommit(false);
+                try (PreparedStatement s = c.prepareStatement("SELECT key, kind, sha256, bytes FROM artifacts"
+                        + " WHERE job_id = ? AND kind IN ('manifest_part', 'shard') ORDER BY kind, key")) {
+                    s.setFetchSize(1000);
+                    s.setObject(1, job.id());
+                    try (ResultSet r = s.executeQuery()) {
+                        while (r.next()) {
+                            if (r.getString(2).equals("shard")) {
+                                shards.addObject().put("key", r.getString(1)).put("sha256", r.getString(3))
+                                        .put("bytes", r.getLong(4));
+                                shardBytes += r.getLong(4);
+                                continue;
+                            }
+                            String expected = ObjectKeys.manifestPart(job.id(), parts++);
+                            if (!r.getString(1).equals(expected)) {
+                                throw new IncompleteManifestException("manifest part " + expected + " is missing");
+                            }
+                            try (InputStream in = store.get(r.getString(1));
+                                 BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                                for (String line; (line = reader.readLine()) != null; ) {
+                                    JsonNode entry = JSON.readTree(line);
+                                    long seed = entry.path("seed").asLong(-1);
+                                    if (seed <= lastSeed) {
+                                        throw new IncompleteManifestException("seed " + seed + " is out of order or"
+                                                + " listed twice in " + r.getString(1));
+                                    }
+                                    lastSeed = seed;
+                                    imageBytes += entry.path("bytes").asLong();
+                                    writer.write(line);
+                                    writer.write('\n');
+                                    lines++;
+                                }
+                            }
+                        }
+                    }
+                }
+                c.rollback();
+            }
+            if (parts != job.tasksTotal()) {
+                throw new IncompleteManifestException("only " + parts + " of " + job.tasksTotal() + " tasks left a manifest part");
+            }
+            if (lines != spec.seeds().count()) {
+                throw new IncompleteManifestException("the manifest would list " + lines + " images, but the job asked for "
+                        + spec.seeds().count() + " seeds");
+            }
+            Written manifest = new Written(ObjectKeys.manifest(job.id()), Files.size(file),
+                    HexFormat.of().formatHex(sha.digest()), lines);
+            store.upload(manifest.key(), file, "application/x-ndjson");
+            return new Result(manifest, writeCard(job, spec, manifest, imageBytes, shards, shardBytes));
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    /** {@code dataset.json}: what the dataset is, how big, and the checksums that let anyone verify it. */
+    private Written writeCard(JobRow job, GenerateJobSpec spec, Written manifest, long imageBytes, ArrayNode shards,
+                              long shardBytes) throws Exception {
+        ObjectNode card = JSON.createObjectNode();
+        card.put("job_id", job.id().toString());
+        card.put("tenant", job.tenant());
+        ObjectNode model = card.putObject("model").put("id", job.modelId());
+        try (Connection c = db.getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT bundle_sha256, name FROM models WHERE id = ?")) {
+            s.setString(1, job.modelId());
+            try (ResultSet r = s.executeQuery()) {
+                if (r.next()) {
+                    model.put("bundle_sha256", r.getString(1)).put("name", r.getString(2));
+                }
+            }
+        }
+        card.set("spec", JSON.valueToTree(spec));
+        card.putObject("counts").put("images", manifest.lines()).put("shards", shards.size());
+        card.putObject("bytes").put("images", imageBytes).put("shards", shardBytes);
+        card.putObject("manifest").put("key", manifest.key()).put("sha256", manifest.sha256())
+                .put("bytes", manifest.bytes()).put("lines", manifest.lines());
+        card.set("shards", shards);
+        byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(card);
+        String key = ObjectKeys.datasetCard(job.id());
+        store.put(key, bytes, "application/json");
+        return new Written(key, bytes.length, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)), 0);
+    }
+
+    /** The tasks' outputs do not add up to the job: the job fails with this, never with a wrong manifest. */
+    static final class IncompleteManifestException extends RuntimeException {
+        IncompleteManifestException(String message) {
+            super(message);
+        }
+    }
+}

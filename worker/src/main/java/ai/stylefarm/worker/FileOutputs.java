@@ -1,0 +1,66 @@
+package ai.stylefarm.worker;
+
+import ai.stylefarm.modelkit.bundle.ModelManifest;
+import ai.stylefarm.modelkit.inference.Renderer;
+import ai.stylefarm.modelkit.io.Hashing;
+import ai.stylefarm.schemas.GenerateTaskSpec;
+import ai.stylefarm.schemas.ObjectKeys;
+import ai.stylefarm.schemas.TaskEvent;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Layout {@code files}: one object per image, encoded and stored on the upload pool while rendering goes on. */
+final class FileOutputs implements TaskOutputs {
+    private final ObjectStore store;
+    private final Uploads.Batch uploads;
+    private final GenerateTaskSpec spec;
+    private final ModelManifest model;
+    private final UUID job;
+    private final Map<Long, ObjectNode> samples = new HashMap<>();
+
+    FileOutputs(ObjectStore store, Uploads.Batch uploads, GenerateTaskSpec spec, ModelManifest model, UUID job) {
+        this.store = store;
+        this.uploads = uploads;
+        this.spec = spec;
+        this.model = model;
+        this.job = job;
+    }
+
+    @Override
+    public void add(Renderer.Rendered image, byte[] hwc) {
+        samples.put(image.seed(), ManifestLines.sample(spec, image.seed(), image.z(),
+                Arrays.copyOf(image.ws(), model.wDim())));
+        uploads.image(store, spec.keyFor(image.seed()), image.seed(), hwc, model.resolution(), model.imgChannels(),
+                spec.format(), spec.jpegQuality());
+    }
+
+    @Override
+    public int done() {
+        return uploads.done();
+    }
+
+    @Override
+    public List<TaskEvent.Output> finish() {
+        List<TaskEvent.Output> outputs = new ArrayList<>(uploads.await());
+        StringBuilder part = new StringBuilder();
+        for (TaskEvent.Output o : outputs) {
+            part.append(ManifestLines.manifest(samples.get(o.seed()), o.key(), null, o.sha256(), o.bytes())).append('\n');
+        }
+        byte[] bytes = part.toString().getBytes(StandardCharsets.UTF_8);
+        String key = ObjectKeys.manifestPart(job, spec.taskIndex());
+        store.put(key, bytes, "application/x-ndjson");
+        outputs.add(new TaskEvent.Output(null, key, Hashing.sha256(bytes), bytes.length));
+        return outputs;
+    }
+
+    @Override
+    public void abort() {
+        uploads.cancel();
+    }
+}
