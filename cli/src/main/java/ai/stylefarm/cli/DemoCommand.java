@@ -41,7 +41,7 @@ final class DemoCommand implements Callable<Integer> {
             System.err.println("farm: registering the demo model (" + config + ", seeded random init)");
             client.registerRandomModel(MODEL, config, 0);
         }
-        JsonNode job = client.generate(MODEL, JsonNodeFactory.instance.objectNode().put("seeds", seeds), null);
+        JsonNode job = client.generate(MODEL, JsonNodeFactory.instance.objectNode().put("seeds", seeds));
         UUID id = UUID.fromString(job.path("id").asText());
         System.err.println("farm: job " + id + " accepted");
         Path out = Path.of("farm-out", id.toString());

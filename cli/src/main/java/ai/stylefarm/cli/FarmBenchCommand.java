@@ -7,13 +7,19 @@ import ai.stylefarm.infra.StackConfig;
 import ai.stylefarm.modelkit.ModelKit;
 import ai.stylefarm.modelkit.bundle.ModelBundle;
 import ai.stylefarm.modelkit.bundle.ModelManifest;
+import ai.stylefarm.modelkit.inference.ExecutionDevice;
 import ai.stylefarm.modelkit.inference.GeneratorSession;
 import ai.stylefarm.modelkit.inference.NoiseMode;
 import ai.stylefarm.modelkit.inference.RenderOptions;
 import ai.stylefarm.modelkit.inference.Renderer;
 import ai.stylefarm.modelkit.inference.SessionSettings;
 import ai.stylefarm.modelkit.io.Pixels;
+import ai.stylefarm.schemas.GenerateTaskSpec;
+import ai.stylefarm.schemas.ImageFormat;
 import ai.stylefarm.schemas.JobState;
+import ai.stylefarm.schemas.Layout;
+import ai.stylefarm.schemas.Seeds;
+import ai.stylefarm.worker.ShardWriter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.nio.file.Files;
@@ -36,6 +42,9 @@ import picocli.CommandLine.Option;
 @Command(name = "bench-farm", mixinStandardHelpOptions = true,
         description = "Benchmark a fresh local farm: start-up, 1-seed latency, and throughput against the bare loop.")
 final class FarmBenchCommand implements Callable<Integer> {
+    /** The worker's own session settings (one thread per core, no spinning), so the bare loops are the worker's. */
+    private static final SessionSettings WORKER_SESSION = new SessionSettings(ExecutionDevice.AUTO, 0, false);
+
     @Option(names = "--latency-jobs", defaultValue = "10", description = "1-seed jobs to time (default: ${DEFAULT-VALUE})")
     int latencyJobs;
 
@@ -47,6 +56,13 @@ final class FarmBenchCommand implements Callable<Integer> {
 
     @Option(names = "--seeds-per-task", defaultValue = "64", description = "scheduler task size (default: ${DEFAULT-VALUE})")
     int seedsPerTask;
+
+    @Option(names = "--dataset-seeds", defaultValue = "20000",
+            description = "seeds of the webdataset job, 0 to skip it and the scaling run (default: ${DEFAULT-VALUE})")
+    int datasetSeeds;
+
+    @Option(names = "--shard-size", defaultValue = "1000", description = "webdataset shard size (default: ${DEFAULT-VALUE})")
+    int shardSize;
 
     @Override
     public Integer call() throws Exception {
@@ -81,8 +97,102 @@ final class FarmBenchCommand implements Callable<Integer> {
             System.out.printf("%-44s %.1f images/s (%d seeds in %.1f s)%n", "farm end to end, 64x64", farmRate, seeds,
                     (System.nanoTime() - t0) / 1e9);
             System.out.printf("%-44s %.0f %%%n", "farm / bare", 100 * farmRate / bare);
+            System.out.flush();
+
+            tenMillion(client, farm);
+            if (datasetSeeds > 0) {
+                double bareShards = bareShardLoop(dir.resolve("bare-shards"), datasetSeeds);
+                double oneWorker = datasetSeeds / run(client, datasetJob(200000), 500);
+                System.out.printf("%-44s %.1f images/s%n", "bare render+PNG+tar loop, 64x64, webdataset", bareShards);
+                System.out.printf("%-44s %.1f images/s (%d seeds, shards of %d)%n", "farm end to end, webdataset, 1 worker",
+                        oneWorker, datasetSeeds, shardSize);
+                System.out.printf("%-44s %.0f %%%n", "farm / bare (webdataset)", 100 * oneWorker / bareShards);
+                System.out.flush();
+                farm.scaleWorkers(2);
+                run(client, "small", "0-" + (batch - 1)); // the new workers load the model
+                double twoWorkers = datasetSeeds / run(client, datasetJob(400000), 500);
+                System.out.printf("%-44s %.1f images/s (%.2fx one worker)%n", "farm end to end, webdataset, 2 workers x 1 thread",
+                        twoWorkers, twoWorkers / oneWorker);
+            }
         }
         return 0;
+    }
+
+    private com.fasterxml.jackson.databind.node.ObjectNode datasetJob(long firstSeed) {
+        com.fasterxml.jackson.databind.node.ObjectNode job = JsonNodeFactory.instance.objectNode().put("kind", "generate")
+                .put("model", "small").put("priority", "bulk");
+        job.putObject("spec").put("seeds", firstSeed + "-" + (firstSeed + datasetSeeds - 1)).put("layout", "webdataset")
+                .put("shard_size", shardSize);
+        return job;
+    }
+
+    /** Accepting a 10M-seed job, and what it does to the services' memory while it starts running. */
+    private static void tenMillion(GatewayClient client, LocalFarm farm) throws Exception {
+        Map<String, Long> before = rss(farm);
+        long start = System.nanoTime();
+        com.fasterxml.jackson.databind.node.ObjectNode job = JsonNodeFactory.instance.objectNode()
+                .put("kind", "generate").put("model", "small").put("priority", "bulk");
+        job.putObject("spec").put("seeds", "0-9999999");
+        UUID id = UUID.fromString(client.submit(job).path("id").asText());
+        double accept = (System.nanoTime() - start) / 1e9;
+        while (client.job(id).path("items").path("done").asLong() == 0) {
+            Thread.sleep(200);
+        }
+        Thread.sleep(10_000);
+        Map<String, Long> during = rss(farm);
+        client.cancel(id);
+        while (!"CANCELLED".equals(client.job(id).path("state").asText())) {
+            Thread.sleep(200);
+        }
+        System.out.printf("%-44s %.0f ms%n", "10M-seed job, POST /v1/jobs to 202", accept * 1000);
+        for (String service : before.keySet()) {
+            System.out.printf("%-44s %d MB before, %d MB while it runs%n", "resident memory, " + service,
+                    before.get(service) >> 20, during.getOrDefault(service, 0L) >> 20);
+        }
+        System.out.flush();
+    }
+
+    private static Map<String, Long> rss(LocalFarm farm) throws java.io.IOException {
+        Map<String, Long> rss = new java.util.LinkedHashMap<>();
+        List<ai.stylefarm.cli.local.ServiceProcess> services = new ArrayList<>(List.of(farm.gateway(), farm.scheduler()));
+        services.add(farm.workers().get(0));
+        for (ai.stylefarm.cli.local.ServiceProcess service : services) {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(service.pid()), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    rss.put(service.name(), Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024);
+                }
+            }
+        }
+        return rss;
+    }
+
+    /** The worker's webdataset loop without the farm: render, encode, append to a local tar shard. */
+    private double bareShardLoop(Path dir, int count) throws Exception {
+        ModelBundle bundle = ModelKit.writeBundle(ModelKit.randomInit("small64", 0), "small", dir.resolve("bundle"));
+        ModelManifest m = bundle.manifest();
+        try (GeneratorSession session = GeneratorSession.open(bundle, WORKER_SESSION)) {
+            Renderer renderer = new Renderer(session);
+            RenderOptions options = new RenderOptions(1f, null, null, NoiseMode.CONST, batch);
+            renderer.render(LongStream.range(0, batch).toArray(), options);
+            long start = System.nanoTime();
+            for (int shard = 0; shard * shardSize < count; shard++) {
+                long first = 200000L + (long) shard * shardSize;
+                long[] seeds = LongStream.range(first, first + Math.min(shardSize, count - shard * shardSize)).toArray();
+                GenerateTaskSpec spec = new GenerateTaskSpec(Seeds.range(seeds[0], seeds[seeds.length - 1]), 1.0, null,
+                        null, ai.stylefarm.schemas.NoiseMode.CONST, ImageFormat.PNG, Layout.WEBDATASET,
+                        "jobs/" + UUID.randomUUID() + "/shards/", null, null, shard);
+                try (ShardWriter writer = new ShardWriter(spec, m, dir.resolve("shard.tar"), dir.resolve("part.jsonl"))) {
+                    renderer.render(seeds, options, r -> {
+                        try {
+                            writer.add(r, Pixels.toUint8Hwc(r.img(), 0, m.imgChannels(), m.resolution(), m.resolution()));
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    });
+                }
+            }
+            return count / ((System.nanoTime() - start) / 1e9);
+        }
     }
 
     /** Seconds from submission until the job is seen SUCCEEDED. */
@@ -90,11 +200,18 @@ final class FarmBenchCommand implements Callable<Integer> {
         return run(client, model, seeds, 5);
     }
 
-    /** @param pollMillis fine for latency; coarse for throughput, where polling would take CPU from the farm */
     private static double run(GatewayClient client, String model, String seeds, long pollMillis)
             throws InterruptedException {
+        com.fasterxml.jackson.databind.node.ObjectNode job = JsonNodeFactory.instance.objectNode().put("kind", "generate")
+                .put("model", model);
+        job.putObject("spec").put("seeds", seeds);
+        return run(client, job, pollMillis);
+    }
+
+    /** @param pollMillis fine for latency; coarse for throughput, where polling would take CPU from the farm */
+    private static double run(GatewayClient client, JsonNode request, long pollMillis) throws InterruptedException {
         long start = System.nanoTime();
-        JsonNode job = client.generate(model, JsonNodeFactory.instance.objectNode().put("seeds", seeds), null);
+        JsonNode job = client.submit(request);
         UUID id = UUID.fromString(job.path("id").asText());
         while (!JobState.valueOf(job.path("state").asText()).isTerminal()) {
             Thread.sleep(pollMillis);
@@ -111,7 +228,7 @@ final class FarmBenchCommand implements Callable<Integer> {
     private double bareLoop(Path dir, int count) {
         ModelBundle bundle = ModelKit.writeBundle(ModelKit.randomInit("small64", 0), "small", dir);
         ModelManifest m = bundle.manifest();
-        try (GeneratorSession session = GeneratorSession.open(bundle, SessionSettings.defaults())) {
+        try (GeneratorSession session = GeneratorSession.open(bundle, WORKER_SESSION)) {
             Renderer renderer = new Renderer(session);
             RenderOptions options = new RenderOptions(1f, null, null, NoiseMode.CONST, batch);
             renderer.render(LongStream.range(0, batch).toArray(), options); // warm-up

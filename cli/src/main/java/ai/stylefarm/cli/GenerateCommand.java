@@ -36,8 +36,23 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--noise-mode", description = "const, random or none (default const)")
     String noiseMode;
 
-    @Option(names = "--priority", description = "0 to 9, higher first (default 5)")
-    Integer priority;
+    @Option(names = "--priority", description = "interactive, normal, bulk, or 0 to 9 (higher first; default normal)")
+    String priority;
+
+    @Option(names = "--layout", description = "files (one object per image, the default) or webdataset (tar shards)")
+    String layout;
+
+    @Option(names = "--shard-size", description = "samples per webdataset shard (default 1000)")
+    Integer shardSize;
+
+    @Option(names = "--format", description = "png (default) or jpeg")
+    String format;
+
+    @Option(names = "--jpeg-quality", description = "1 to 100 (default 90)")
+    Integer jpegQuality;
+
+    @Option(names = "--latents", description = "store z and w with every image (sample and manifest)")
+    boolean latents;
 
     @Option(names = "--wait", description = "wait for the job to end, with a progress bar")
     boolean await;
@@ -61,7 +76,31 @@ final class GenerateCommand implements Callable<Integer> {
         if (noiseMode != null) {
             spec.put("noise_mode", noiseMode);
         }
-        JsonNode job = client.generate(model, spec, priority);
+        if (layout != null) {
+            spec.put("layout", layout);
+        }
+        if (shardSize != null) {
+            spec.put("shard_size", shardSize);
+        }
+        if (format != null) {
+            spec.put("format", format);
+        }
+        if (jpegQuality != null) {
+            spec.put("jpeg_quality", jpegQuality);
+        }
+        if (latents) {
+            spec.put("include_latents", true);
+        }
+        ObjectNode request = JsonNodeFactory.instance.objectNode().put("kind", "generate").put("model", model);
+        if (priority != null) {
+            if (priority.matches("[0-9]+")) {
+                request.put("priority", Integer.parseInt(priority));
+            } else {
+                request.put("priority", priority);
+            }
+        }
+        request.set("spec", spec);
+        JsonNode job = client.submit(request);
         UUID id = UUID.fromString(job.path("id").asText());
         System.out.println("job " + id + " accepted (" + job.path("items").path("total").asLong() + " images)");
         if (!await && download == null) {

@@ -221,6 +221,8 @@ class FarmEndToEndTest {
         assertProblem(post(acme, "{\"kind\":\"generate\",\"model\":\"tiny\",\"spec\":{\"seeds\":\"0-3\",\"class_idx\":3}}"),
                 422, "spec.class_idx");
         assertProblem(post(acme, "{\"kind\":\"paint\",\"model\":\"tiny\",\"spec\":{\"seeds\":\"0-3\"}}"), 422, "kind");
+        assertProblem(post(acme, "{\"kind\":\"generate\",\"model\":\"tiny\",\"spec\":{\"seeds\":\"0\",\"shard_size\":10}}"),
+                422, "spec.shard_size");
         assertProblem(post(acme, "{\"kind\":\"generate\",\"model\":\"tiny\",\"spec\":{\"seeds\":\"0-3\""), 400, "body");
         assertProblem(post(acme, "[1, 2]"), 400, "body");
         assertProblem(post(acme, "{\"kind\":\"generate\",\"model\":\"tiny\",\"priority\":12,\"spec\":{\"seeds\":\"0\"}}"),
@@ -297,6 +299,45 @@ class FarmEndToEndTest {
     }
 
     @Test
+    @Order(5)
+    void aStyleMixJobRendersEveryCellAndAGridLaidOutAsStyleMixingPy() throws Exception {
+        JsonNode job = acme.submit(JSON.readTree("{\"kind\": \"style_mix\", \"model\": \"tiny\", \"spec\": {"
+                + "\"row_seeds\": \"85,100,75\", \"col_seeds\": [55, 821], \"styles\": \"0-3\"}}"));
+        UUID id = UUID.fromString(job.path("id").asText());
+        assertEquals(3 * 2 + 5, job.path("items").path("total").asLong());
+        JsonNode ended = awaitEnd(acme, id);
+        assertEquals("SUCCEEDED", ended.path("state").asText(), ended.toString());
+        Path out = tmp.resolve("mix-" + id);
+        assertTrue(Downloader.download(acme, id, out, false).mismatched().isEmpty());
+
+        List<String> lines = Files.readAllLines(out.resolve("manifest.jsonl"));
+        assertEquals(11, lines.size());
+        BufferedImage grid = ImageIO.read(out.resolve("grid.png").toFile());
+        assertEquals(3 * 32, grid.getWidth());
+        assertEquals(4 * 32, grid.getHeight());
+        assertEquals(0, grid.getRGB(5, 5) & 0xffffff, "the top-left corner is black");
+        long[] rows = {85, 100, 75};
+        long[] cols = {55, 821};
+        for (int r = 0; r <= rows.length; r++) {
+            for (int c = 0; c <= cols.length; c++) {
+                if (r == 0 && c == 0) {
+                    continue;
+                }
+                long row = r == 0 ? cols[c - 1] : rows[r - 1];
+                long col = c == 0 ? rows[r - 1] : cols[c - 1];
+                BufferedImage cell = ImageIO.read(out.resolve("style_mix/" + row + "-" + col + ".png").toFile());
+                for (int y = 0; y < 32; y += 7) {
+                    for (int x = 0; x < 32; x += 7) {
+                        assertEquals(cell.getRGB(x, y), grid.getRGB(c * 32 + x, r * 32 + y), row + "-" + col);
+                    }
+                }
+            }
+        }
+        assertProblem(post(acme, "{\"kind\":\"style_mix\",\"model\":\"tiny\",\"spec\":{\"row_seeds\":\"1\","
+                + "\"col_seeds\":\"2\",\"styles\":\"0-20\"}}"), 422, "spec.styles");
+    }
+
+    @Test
     @Order(6)
     void aRepeatedIdempotencyKeyReturnsTheFirstJobAndADifferentRequestWithItConflicts() {
         String body = "{\"kind\":\"generate\",\"model\":\"tiny\",\"spec\":{\"seeds\":\"7-9\"}}";
@@ -322,7 +363,7 @@ class FarmEndToEndTest {
         assertEquals("READY", model.path("state").asText());
         assertEquals("nvidia_pickle", model.path("source").asText());
         assertEquals(32, model.path("resolution").asInt());
-        UUID id = UUID.fromString(admin.generate("ada-a", JsonNodeFactory.instance.objectNode().put("seeds", "0-7"), null)
+        UUID id = UUID.fromString(admin.generate("ada-a", JsonNodeFactory.instance.objectNode().put("seeds", "0-7"))
                 .path("id").asText());
         assertEquals("SUCCEEDED", awaitEnd(admin, id).path("state").asText());
 
@@ -361,7 +402,7 @@ class FarmEndToEndTest {
     }
 
     private static UUID submit(GatewayClient client, String seeds) {
-        JsonNode job = client.generate(MODEL, JsonNodeFactory.instance.objectNode().put("seeds", seeds), null);
+        JsonNode job = client.generate(MODEL, JsonNodeFactory.instance.objectNode().put("seeds", seeds));
         return UUID.fromString(job.path("id").asText());
     }
 

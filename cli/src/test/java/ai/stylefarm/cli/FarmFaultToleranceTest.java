@@ -118,8 +118,8 @@ class FarmFaultToleranceTest {
         Files.createDirectories(cache);
         Files.writeString(cache.resolve(other.path("bundle_sha256").asText()), "not a bundle");
 
-        UUID job = UUID.fromString(admin.generate("other", JsonNodeFactory.instance.objectNode().put("seeds", "0-639"),
-                null).path("id").asText());
+        UUID job = UUID.fromString(admin.generate("other", JsonNodeFactory.instance.objectNode().put("seeds", "0-639"))
+                .path("id").asText());
         assertCompletesExactlyOnce(job, 640, 32);
         List<String> retries = eventDetails(job, "TASK_RETRY");
         assertTrue(!retries.isEmpty(), "no task landed on worker-1; the fault was not exercised");
@@ -178,7 +178,7 @@ class FarmFaultToleranceTest {
     }
 
     private static UUID submit(String seeds) {
-        return UUID.fromString(admin.generate(MODEL, JsonNodeFactory.instance.objectNode().put("seeds", seeds), null)
+        return UUID.fromString(admin.generate(MODEL, JsonNodeFactory.instance.objectNode().put("seeds", seeds))
                 .path("id").asText());
     }
 

@@ -29,6 +29,14 @@ public final class ObjectKeys {
         return job(jobId) + "dataset.json";
     }
 
+    public static String styleMix(UUID jobId) {
+        return job(jobId) + "style_mix/";
+    }
+
+    public static String grid(UUID jobId) {
+        return job(jobId) + "grid.png";
+    }
+
     public static String manifest(UUID jobId) {
         return job(jobId) + "manifest.jsonl";
     }

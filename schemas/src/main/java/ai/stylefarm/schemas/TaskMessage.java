@@ -28,7 +28,8 @@ public record TaskMessage(
         String modelId,
         String modelSha256,
         @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.EXTERNAL_PROPERTY, property = "kind")
-        @JsonSubTypes(@JsonSubTypes.Type(value = GenerateTaskSpec.class, name = "generate"))
+        @JsonSubTypes({@JsonSubTypes.Type(value = GenerateTaskSpec.class, name = "generate"),
+                @JsonSubTypes.Type(value = StyleMixTaskSpec.class, name = "style_mix")})
         TaskSpec spec,
         int leaseSeconds,
         Instant issuedAt) {

@@ -43,12 +43,12 @@ public final class ModelCache implements AutoCloseable {
     private final SessionSettings settings;
     private final Map<String, GeneratorSession> open;
 
-    public ModelCache(ObjectStore store, Path cacheDir, ExecutionDevice device, int openSessions) {
+    public ModelCache(ObjectStore store, Path cacheDir, ExecutionDevice device, int intraOpThreads, int openSessions) {
         this.store = store;
         this.modelsDir = cacheDir.resolve("models");
         this.tmpDir = cacheDir.resolve("tmp");
         // No spinning: the upload pool and, on a shared host, other services need the cores between operators.
-        this.settings = new SessionSettings(device, 0, false);
+        this.settings = new SessionSettings(device, intraOpThreads, false);
         this.open = new LinkedHashMap<>(4, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, GeneratorSession> eldest) {

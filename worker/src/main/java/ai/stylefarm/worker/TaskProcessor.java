@@ -9,6 +9,7 @@ import ai.stylefarm.modelkit.bundle.ModelManifest;
 import ai.stylefarm.schemas.GenerateTaskSpec;
 import ai.stylefarm.schemas.ImageFormat;
 import ai.stylefarm.schemas.Layout;
+import ai.stylefarm.schemas.StyleMixTaskSpec;
 import ai.stylefarm.schemas.TaskEvent;
 import ai.stylefarm.schemas.TaskMessage;
 import java.io.IOException;
@@ -64,22 +65,21 @@ public final class TaskProcessor implements AutoCloseable {
      * @throws EventPublisher.DeliveryException when a STARTED or terminal event cannot be sent
      */
     public Outcome process(TaskMessage task, BooleanSupplier stopping) {
-        if (!(task.spec() instanceof GenerateTaskSpec spec)) {
-            // Unreachable while TaskSpec permits only generate; a new kind must be handled here first.
-            return send(task, Verdict.failed("task kind " + task.spec().kind() + " is not supported", false));
-        }
         if (cancels.isCancelled(task.jobId())) {
             LOG.info("Task {} skipped: its job {} was cancelled", task.taskId(), task.jobId());
             return send(task, Verdict.failed(CANCELLED, false));
         }
-        long[] seeds = spec.seeds().stream().toArray();
-        LOG.info("Task {} (job {}, attempt {}): {} seeds of model {}", task.taskId(), task.jobId(), task.attempt(),
-                seeds.length, task.modelId());
+        int total = task.spec() instanceof GenerateTaskSpec g ? g.seeds().count()
+                : StyleMixOutputs.cellCount((StyleMixTaskSpec) task.spec());
+        LOG.info("Task {} (job {}, attempt {}): {} {} images of model {}", task.taskId(), task.jobId(), task.attempt(),
+                total, task.spec().kind().value(), task.modelId());
         Verdict verdict;
         // The heartbeat stops before the terminal event goes out, so no HEARTBEAT ever follows a SUCCEEDED.
-        try (Heartbeat heartbeat = new Heartbeat(events, task, config.workerId(), seeds.length,
+        try (Heartbeat heartbeat = new Heartbeat(events, task, config.workerId(), total,
                 config.heartbeatInterval(), clock)) {
-            verdict = render(task, spec, seeds, heartbeat, stopping);
+            verdict = task.spec() instanceof GenerateTaskSpec spec
+                    ? render(task, spec, spec.seeds().stream().toArray(), heartbeat, stopping)
+                    : mixStyles(task, (StyleMixTaskSpec) task.spec(), heartbeat, stopping);
         } catch (EventPublisher.DeliveryException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -90,18 +90,48 @@ public final class TaskProcessor implements AutoCloseable {
         return send(task, verdict);
     }
 
+    /** The model's session, after STARTED is sent; null when the model cannot be loaded (a retryable failure). */
+    private GeneratorSession start(TaskMessage task, Heartbeat heartbeat) {
+        GeneratorSession session = models.session(task.modelId(), task.modelSha256());
+        TaskEvent.Device device = device(session);
+        heartbeat.device(device);
+        events.sendAndWait(TaskEvent.started(task, config.workerId(), device, clock.instant()));
+        return session;
+    }
+
+    private Verdict mixStyles(TaskMessage task, StyleMixTaskSpec spec, Heartbeat heartbeat, BooleanSupplier stopping) {
+        GeneratorSession session;
+        try {
+            session = start(task, heartbeat);
+        } catch (ModelCache.ModelUnavailableException e) {
+            return Verdict.failed(e.getMessage(), true);
+        }
+        if (spec.styles().stream().anyMatch(l -> l >= session.manifest().numWs())) {
+            return Verdict.failed("styles " + spec.styles() + " reach past the model's " + session.manifest().numWs()
+                    + " layers (0 to " + (session.manifest().numWs() - 1) + ")", false);
+        }
+        List<TaskEvent.Output> outputs;
+        try {
+            outputs = StyleMixOutputs.render(session, spec, task.jobId(), store, uploads.batch(), config.batchSize(),
+                    heartbeat::progressed, () -> stopping.getAsBoolean() || cancels.isCancelled(task.jobId()));
+        } catch (IllegalArgumentException e) {
+            return Verdict.failed(e.getMessage(), false);
+        }
+        if (outputs != null) {
+            return Verdict.succeeded(outputs);
+        }
+        return stopping.getAsBoolean() ? Verdict.abandoned(SHUTTING_DOWN) : Verdict.failed(CANCELLED, false);
+    }
+
     private Verdict render(TaskMessage task, GenerateTaskSpec spec, long[] seeds, Heartbeat heartbeat,
                            BooleanSupplier stopping) {
         Instant deadline = clock.instant().plus(config.maxTaskTime());
         GeneratorSession session;
         try {
-            session = models.session(task.modelId(), task.modelSha256());
+            session = start(task, heartbeat);
         } catch (ModelCache.ModelUnavailableException e) {
             return Verdict.failed(e.getMessage(), true);
         }
-        TaskEvent.Device device = device(session);
-        heartbeat.device(device);
-        events.sendAndWait(TaskEvent.started(task, config.workerId(), device, clock.instant()));
         Renderer renderer = new Renderer(session);
         RenderOptions options;
         try {

@@ -38,7 +38,7 @@ final class Uploads implements AutoCloseable {
         private final List<Future<TaskEvent.Output>> pending = new ArrayList<>();
 
         /** Queues one image: encoded and stored on the pool. Blocks while the pool is full. */
-        void image(ObjectStore store, String key, long seed, byte[] hwc, int size, int channels, ImageFormat format,
+        void image(ObjectStore store, String key, Long seed, byte[] hwc, int size, int channels, ImageFormat format,
                    Integer quality) {
             try {
                 room.acquire();

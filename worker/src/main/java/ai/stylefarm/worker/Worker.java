@@ -41,7 +41,8 @@ public final class Worker implements AutoCloseable {
         this.config = config;
         this.store = ObjectStore.of(config);
         this.producer = new KafkaProducer<>(producerConfig(config));
-        this.models = new ModelCache(store, config.cacheDir(), config.device(), config.openSessions());
+        this.models = new ModelCache(store, config.cacheDir(), config.device(), config.intraOpThreads(),
+                config.openSessions());
         EventPublisher events = new EventPublisher(producer);
         this.processor = new TaskProcessor(models, store, events, config, Clock.systemUTC());
         DeadLetters deadLetters = new DeadLetters(producer, Topics.WORKERS_GROUP + "/" + config.workerId());

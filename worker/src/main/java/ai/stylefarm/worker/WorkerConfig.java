@@ -29,6 +29,8 @@ import java.util.function.UnaryOperator;
  * <tr><td>{@code worker.max.task.seconds}</td><td>{@code 3600}</td><td>a task running longer fails, retryable</td></tr>
  * <tr><td>{@code worker.sessions}</td><td>{@code 2}</td><td>models kept open in memory</td></tr>
  * <tr><td>{@code worker.upload.threads}</td><td>{@code 8}</td><td>images encoded and stored in parallel</td></tr>
+ * <tr><td>{@code worker.threads}</td><td>{@code 0}</td><td>ONNX Runtime threads per operator; 0 = one per core.
+ *     Several workers on one host should share the cores (e.g. 1 each for 2 workers on 2 cores)</td></tr>
  * </table>
  */
 public record WorkerConfig(
@@ -44,7 +46,8 @@ public record WorkerConfig(
         Duration heartbeatInterval,
         Duration maxTaskTime,
         int openSessions,
-        int uploadThreads) {
+        int uploadThreads,
+        int intraOpThreads) {
 
     public WorkerConfig {
         Objects.requireNonNull(kafkaBootstrap, "kafkaBootstrap");
@@ -73,6 +76,9 @@ public record WorkerConfig(
         if (openSessions < 1) {
             throw new IllegalArgumentException("worker.sessions must be at least 1, was " + openSessions);
         }
+        if (intraOpThreads < 0) {
+            throw new IllegalArgumentException("worker.threads must be 0 (one per core) or more, was " + intraOpThreads);
+        }
         if (uploadThreads < 1) {
             throw new IllegalArgumentException("worker.upload.threads must be at least 1, was " + uploadThreads);
         }
@@ -99,12 +105,13 @@ public record WorkerConfig(
                 Duration.ofSeconds(s.integer("worker.heartbeat.seconds", 10)),
                 Duration.ofSeconds(s.integer("worker.max.task.seconds", 3600)),
                 s.integer("worker.sessions", 2),
-                s.integer("worker.upload.threads", 8));
+                s.integer("worker.upload.threads", 8),
+                s.integer("worker.threads", 0));
     }
 
     public WorkerConfig withHeartbeatInterval(Duration interval) {
         return new WorkerConfig(kafkaBootstrap, s3Endpoint, s3AccessKey, s3SecretKey, s3Bucket, workerId, cacheDir,
-                batchSize, device, interval, maxTaskTime, openSessions, uploadThreads);
+                batchSize, device, interval, maxTaskTime, openSessions, uploadThreads, intraOpThreads);
     }
 
     /** {@code <host>-<pid>}: unique per process on a host, and still readable on a dashboard. */

@@ -48,11 +48,8 @@ public final class GatewayClient {
     }
 
     /** A generate job: {@code {"kind": "generate", "model": ..., "spec": {...}}}. */
-    public JsonNode generate(String model, ObjectNode spec, Integer priority) {
+    public JsonNode generate(String model, ObjectNode spec) {
         ObjectNode job = JSON.createObjectNode().put("kind", "generate").put("model", model);
-        if (priority != null) {
-            job.put("priority", priority);
-        }
         job.set("spec", spec);
         return submit(job);
     }

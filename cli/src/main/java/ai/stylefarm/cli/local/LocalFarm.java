@@ -41,6 +41,7 @@ public final class LocalFarm implements AutoCloseable {
     private final ServiceProcess gateway;
     private final ServiceProcess scheduler;
     private final List<ServiceProcess> workers = new ArrayList<>();
+    private int workerCount;
 
     private LocalFarm(LocalFarmConfig config, EmbeddedStack stack, String adminKey) {
         this.config = config;
@@ -53,6 +54,7 @@ public final class LocalFarm implements AutoCloseable {
         this.gateway = quarkusService("gateway", gatewayPort, logs);
         this.gateway.builder().environment().put("STYLEFARM_BOOTSTRAP_ADMIN_KEY", adminKey);
         this.scheduler = quarkusService("scheduler", schedulerPort, logs);
+        this.workerCount = config.workers();
         for (int i = 0; i < config.workers(); i++) {
             workers.add(workerService(i, logs));
         }
@@ -120,6 +122,19 @@ public final class LocalFarm implements AutoCloseable {
 
     public List<ServiceProcess> workers() {
         return List.copyOf(workers);
+    }
+
+    /** Replaces the workers with {@code count} new ones that share the host's cores, and waits until they join. */
+    public void scaleWorkers(int count) {
+        workers.forEach(ServiceProcess::stop);
+        workers.clear();
+        workerCount = count;
+        for (int i = 0; i < count; i++) {
+            ServiceProcess worker = workerService(i, config.dataDir().toAbsolutePath().resolve("logs"));
+            workers.add(worker);
+            worker.start();
+        }
+        awaitWorkersJoined(count);
     }
 
     /** Waits until {@code count} workers are members of the workers' consumer group. */
@@ -203,6 +218,11 @@ public final class LocalFarm implements AutoCloseable {
                 options.add("-Dstylefarm." + key + "=" + value);
             }
         });
+        if (!config.serviceSettings().containsKey("worker.threads")) {
+            // Workers on one host share its cores; oversubscribed ONNX Runtime threads lose more than they gain.
+            int cores = Runtime.getRuntime().availableProcessors();
+            options.add("-Dstylefarm.worker.threads=" + Math.max(1, cores / Math.max(1, workerCount)));
+        }
         ProcessBuilder builder = ChildJvm.builder(logs.resolve(name + ".args"), options,
                 "ai.stylefarm.worker.WorkerMain", List.of());
         return new ServiceProcess(name, builder, logs.resolve(name + ".log"), null);

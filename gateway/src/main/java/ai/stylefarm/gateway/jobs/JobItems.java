@@ -2,6 +2,7 @@ package ai.stylefarm.gateway.jobs;
 
 import ai.stylefarm.schemas.GenerateJobSpec;
 import ai.stylefarm.schemas.JobKind;
+import ai.stylefarm.schemas.StyleMixJobSpec;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /** How many outputs a job will make, from its stored spec: the denominator of its progress. */
@@ -10,9 +11,10 @@ final class JobItems {
     }
 
     static long count(String kind, JsonNode spec) {
-        if (JobKind.of(kind) == JobKind.GENERATE) {
-            return GenerateJobSpec.parse(spec).seeds().count();
-        }
-        return 0;
+        return switch (JobKind.of(kind)) {
+            case GENERATE -> GenerateJobSpec.parse(spec).seeds().count();
+            case STYLE_MIX -> StyleMixJobSpec.parse(spec).imageCount();
+            default -> 0;
+        };
     }
 }

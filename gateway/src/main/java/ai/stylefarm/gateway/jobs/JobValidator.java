@@ -8,6 +8,7 @@ import ai.stylefarm.schemas.GenerateJobSpec;
 import ai.stylefarm.schemas.JobKind;
 import ai.stylefarm.schemas.JobMessage;
 import ai.stylefarm.schemas.Messages;
+import ai.stylefarm.schemas.StyleMixJobSpec;
 import ai.stylefarm.schemas.ValidationError;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -48,6 +49,21 @@ public class JobValidator {
         long items = 0;
         if (spec == null || !spec.isObject()) {
             errors.add(new Problem.FieldError("spec", "is required and must be a JSON object"));
+        } else if (kind == JobKind.STYLE_MIX) {
+            List<ValidationError> specErrors = StyleMixJobSpec.validate(spec);
+            specErrors.forEach(e -> errors.add(new Problem.FieldError("spec." + e.field(), e.message())));
+            if (specErrors.isEmpty()) {
+                StyleMixJobSpec mix = StyleMixJobSpec.parse(spec);
+                if (model != null) {
+                    checkClass(mix.classIdx(), model, errors);
+                    int numWs = model.numWs() == null ? Integer.MAX_VALUE : model.numWs();
+                    mix.styles().stream().filter(l -> l >= numWs).findFirst().ifPresent(l -> errors.add(
+                            new Problem.FieldError("spec.styles", "layer " + l + " is out of range: model '" + model.id()
+                                    + "' has " + numWs + " layers (0 to " + (numWs - 1) + ")")));
+                }
+                normalised = Messages.mapper().valueToTree(mix);
+                items = mix.imageCount();
+            }
         } else if (kind == JobKind.GENERATE) {
             List<ValidationError> specErrors = GenerateJobSpec.validate(spec);
             specErrors.forEach(e -> errors.add(new Problem.FieldError("spec." + e.field(), e.message())));
@@ -78,9 +94,9 @@ public class JobValidator {
             errors.add(new Problem.FieldError("kind", e.getMessage()));
             return null;
         }
-        if (kind != JobKind.GENERATE) {
+        if (kind != JobKind.GENERATE && kind != JobKind.STYLE_MIX) {
             errors.add(new Problem.FieldError("kind", "job kind '" + kind.value()
-                    + "' is not available on this farm yet; available: generate"));
+                    + "' is not available on this farm yet; available: generate, style_mix"));
             return null;
         }
         return kind;
@@ -129,18 +145,22 @@ public class JobValidator {
         return model;
     }
 
-    private static void checkAgainstModel(GenerateJobSpec spec, ModelView model, List<Problem.FieldError> errors) {
+    private static void checkClass(Integer classIdx, ModelView model, List<Problem.FieldError> errors) {
         int cDim = model.cDim() == null ? 0 : model.cDim();
-        if (cDim == 0 && spec.classIdx() != null) {
+        if (cDim == 0 && classIdx != null) {
             errors.add(new Problem.FieldError("spec.class_idx", "model '" + model.id()
                     + "' is unconditional; leave class_idx out"));
-        } else if (cDim > 0 && spec.classIdx() == null) {
+        } else if (cDim > 0 && classIdx == null) {
             errors.add(new Problem.FieldError("spec.class_idx", "model '" + model.id() + "' is conditional with "
                     + cDim + " classes; class_idx is required (0 to " + (cDim - 1) + ")"));
-        } else if (cDim > 0 && spec.classIdx() >= cDim) {
-            errors.add(new Problem.FieldError("spec.class_idx", "class " + spec.classIdx() + " is out of range: model '"
+        } else if (cDim > 0 && classIdx >= cDim) {
+            errors.add(new Problem.FieldError("spec.class_idx", "class " + classIdx + " is out of range: model '"
                     + model.id() + "' has " + cDim + " classes (0 to " + (cDim - 1) + ")"));
         }
+    }
+
+    private static void checkAgainstModel(GenerateJobSpec spec, ModelView model, List<Problem.FieldError> errors) {
+        checkClass(spec.classIdx(), model, errors);
         if (spec.truncationCutoff() != null && model.numWs() != null && spec.truncationCutoff() > model.numWs()) {
             errors.add(new Problem.FieldError("spec.truncation_cutoff", "must be at most " + model.numWs()
                     + ", the number of w vectors of model '" + model.id() + "'"));

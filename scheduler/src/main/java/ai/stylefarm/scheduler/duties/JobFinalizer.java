@@ -102,10 +102,10 @@ public final class JobFinalizer implements Runnable {
             try (PreparedStatement s = c.prepareStatement("INSERT INTO artifacts (job_id, key, kind, bytes, sha256)"
                     + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET bytes = EXCLUDED.bytes,"
                     + " sha256 = EXCLUDED.sha256")) {
-                for (ManifestAssembler.Written written : List.of(manifest.manifest(), manifest.card())) {
+                for (ManifestAssembler.Written written : List.of(manifest.manifest(), manifest.extra())) {
                     s.setObject(1, jobId);
                     s.setString(2, written.key());
-                    s.setString(3, written == manifest.card() ? "dataset_card" : "manifest");
+                    s.setString(3, written.kind());
                     s.setLong(4, written.bytes());
                     s.setString(5, written.sha256());
                     s.addBatch();

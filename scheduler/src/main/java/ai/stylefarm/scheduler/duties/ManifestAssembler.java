@@ -3,6 +3,8 @@ package ai.stylefarm.scheduler.duties;
 import ai.stylefarm.scheduler.state.JobRow;
 import ai.stylefarm.scheduler.storage.ObjectStore;
 import ai.stylefarm.schemas.GenerateJobSpec;
+import ai.stylefarm.schemas.JobKind;
+import ai.stylefarm.schemas.StyleMixJobSpec;
 import ai.stylefarm.schemas.Messages;
 import ai.stylefarm.schemas.ObjectKeys;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,6 +13,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -43,13 +46,17 @@ final class ManifestAssembler {
         this.store = store;
     }
 
-    record Written(String key, long bytes, String sha256, long lines) {
+    record Written(String key, String kind, long bytes, String sha256, long lines) {
     }
 
-    record Result(Written manifest, Written card) {
+    /** @param extra the dataset card of a generate job, the grid of a style-mixing job */
+    record Result(Written manifest, Written extra) {
     }
 
     Result assemble(JobRow job) throws Exception {
+        if (JobKind.of(job.kind()) == JobKind.STYLE_MIX) {
+            return assembleStyleMix(job);
+        }
         GenerateJobSpec spec = GenerateJobSpec.parse(JSON.readTree(job.spec()));
         Path file = Files.createTempFile("manifest-", ".jsonl");
         try {
@@ -108,7 +115,7 @@ final class ManifestAssembler {
                 throw new IncompleteManifestException("the manifest would list " + lines + " images, but the job asked for "
                         + spec.seeds().count() + " seeds");
             }
-            Written manifest = new Written(ObjectKeys.manifest(job.id()), Files.size(file),
+            Written manifest = new Written(ObjectKeys.manifest(job.id()), "manifest", Files.size(file),
                     HexFormat.of().formatHex(sha.digest()), lines);
             store.upload(manifest.key(), file, "application/x-ndjson");
             return new Result(manifest, writeCard(job, spec, manifest, imageBytes, shards, shardBytes));
@@ -142,7 +149,85 @@ final class ManifestAssembler {
         byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(card);
         String key = ObjectKeys.datasetCard(job.id());
         store.put(key, bytes, "application/json");
-        return new Written(key, bytes.length, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)), 0);
+        return new Written(key, "dataset_card", bytes.length, sha256(bytes), 0);
+    }
+
+    /**
+     * A style-mixing job: the parts in task order (one line per cell and per seed's own image), then
+     * {@code grid.png} as style_mixing.py lays it out: column seeds across the top, row seeds down the left, each
+     * cell the row seed with the column seed's styles, and the top-left corner black.
+     */
+    private Result assembleStyleMix(JobRow job) throws Exception {
+        StyleMixJobSpec spec = StyleMixJobSpec.parse(JSON.readTree(job.spec()));
+        StringBuilder manifest = new StringBuilder();
+        long lines = 0;
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        for (int part = 0; part < job.tasksTotal(); part++) {
+            try (InputStream in = store.get(ObjectKeys.manifestPart(job.id(), part));
+                 BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                for (String line; (line = reader.readLine()) != null; ) {
+                    if (!keys.add(JSON.readTree(line).path("key").asText())) {
+                        throw new IncompleteManifestException("image listed twice: " + line);
+                    }
+                    manifest.append(line).append('\n');
+                    lines++;
+                }
+            }
+        }
+        if (lines != spec.imageCount()) {
+            throw new IncompleteManifestException("the manifest would list " + lines + " images, but the grid has "
+                    + spec.imageCount());
+        }
+        byte[] manifestBytes = manifest.toString().getBytes(StandardCharsets.UTF_8);
+        String manifestKey = ObjectKeys.manifest(job.id());
+        store.put(manifestKey, manifestBytes, "application/x-ndjson");
+        byte[] grid = grid(job, spec);
+        store.put(ObjectKeys.grid(job.id()), grid, "image/png");
+        return new Result(new Written(manifestKey, "manifest", manifestBytes.length, sha256(manifestBytes), lines),
+                new Written(ObjectKeys.grid(job.id()), "grid", grid.length, sha256(grid), 0));
+    }
+
+    private byte[] grid(JobRow job, StyleMixJobSpec spec) throws Exception {
+        String prefix = ObjectKeys.styleMix(job.id());
+        java.awt.image.BufferedImage first = read(prefix + spec.rowSeeds().get(0) + "-" + spec.colSeeds().get(0) + ".png");
+        int w = first.getWidth();
+        int h = first.getHeight();
+        java.awt.image.BufferedImage canvas = new java.awt.image.BufferedImage(w * (spec.colSeeds().size() + 1),
+                h * (spec.rowSeeds().size() + 1), first.getType() == java.awt.image.BufferedImage.TYPE_BYTE_GRAY
+                ? java.awt.image.BufferedImage.TYPE_BYTE_GRAY : java.awt.image.BufferedImage.TYPE_3BYTE_BGR);
+        java.awt.Graphics2D g = canvas.createGraphics();
+        try {
+            for (int c = 0; c < spec.colSeeds().size(); c++) {
+                long col = spec.colSeeds().get(c);
+                g.drawImage(read(prefix + col + "-" + col + ".png"), w * (c + 1), 0, null);
+            }
+            for (int r = 0; r < spec.rowSeeds().size(); r++) {
+                long row = spec.rowSeeds().get(r);
+                g.drawImage(read(prefix + row + "-" + row + ".png"), 0, h * (r + 1), null);
+                for (int c = 0; c < spec.colSeeds().size(); c++) {
+                    g.drawImage(read(prefix + row + "-" + spec.colSeeds().get(c) + ".png"), w * (c + 1), h * (r + 1), null);
+                }
+            }
+        } finally {
+            g.dispose();
+        }
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(canvas, "png", png);
+        return png.toByteArray();
+    }
+
+    private java.awt.image.BufferedImage read(String key) throws IOException {
+        try (InputStream in = store.get(key)) {
+            java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(in);
+            if (image == null) {
+                throw new IncompleteManifestException(key + " is not a readable PNG");
+            }
+            return image;
+        }
+    }
+
+    private static String sha256(byte[] bytes) throws java.security.NoSuchAlgorithmException {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     }
 
     /** The tasks' outputs do not add up to the job: the job fails with this, never with a wrong manifest. */

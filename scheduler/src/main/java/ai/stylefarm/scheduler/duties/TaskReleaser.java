@@ -170,10 +170,12 @@ public final class TaskReleaser implements Runnable {
     }
 
     private static TaskSpec spec(TaskRow task) throws java.io.IOException {
-        if (TaskKind.of(task.kind()) != TaskKind.GENERATE) {
-            throw new IllegalStateException("task " + task.id() + " has kind " + task.kind() + ", which cannot be released");
-        }
-        return Messages.mapper().readValue(task.spec(), GenerateTaskSpec.class);
+        return switch (TaskKind.of(task.kind())) {
+            case GENERATE -> Messages.mapper().readValue(task.spec(), GenerateTaskSpec.class);
+            case STYLE_MIX -> Messages.mapper().readValue(task.spec(), ai.stylefarm.schemas.StyleMixTaskSpec.class);
+            default -> throw new IllegalStateException("task " + task.id() + " has kind " + task.kind()
+                    + ", which cannot be released");
+        };
     }
 
     private static int count(Connection c, String sql) throws SQLException {

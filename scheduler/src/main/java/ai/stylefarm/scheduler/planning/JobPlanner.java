@@ -5,6 +5,7 @@ import ai.stylefarm.schemas.JobKind;
 import ai.stylefarm.schemas.Layout;
 import ai.stylefarm.schemas.Messages;
 import ai.stylefarm.schemas.ObjectKeys;
+import ai.stylefarm.schemas.StyleMixJobSpec;
 import ai.stylefarm.schemas.TaskKind;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -33,12 +34,23 @@ public final class JobPlanner {
 
     /** @throws IllegalArgumentException for a kind this scheduler cannot plan, or a spec that does not parse */
     public int taskCount(JobKind kind, JsonNode spec) {
+        if (kind == JobKind.STYLE_MIX) {
+            return StyleMixJobSpec.parse(spec).taskCount();
+        }
         GenerateJobSpec generate = generate(kind, spec);
         return generate.seeds().chunkCount(generate.seedsPerTask(seedsPerTask));
     }
 
     /** Tasks {@code from} to {@code from + max - 1}, or fewer at the end of the job. */
     public List<PlannedTask> plan(UUID jobId, JobKind kind, JsonNode spec, int from, int max) {
+        if (kind == JobKind.STYLE_MIX) {
+            StyleMixJobSpec mix = StyleMixJobSpec.parse(spec);
+            List<PlannedTask> tasks = new ArrayList<>();
+            for (int i = from; i < Math.min(mix.taskCount(), from + max); i++) {
+                tasks.add(new PlannedTask(i, TaskKind.STYLE_MIX, json(mix.forTask(i, ObjectKeys.styleMix(jobId)))));
+            }
+            return tasks;
+        }
         GenerateJobSpec generate = generate(kind, spec);
         String prefix = generate.layout() == Layout.FILES ? ObjectKeys.images(jobId) : ObjectKeys.shards(jobId);
         int size = generate.seedsPerTask(seedsPerTask);

@@ -100,7 +100,9 @@ public final class TaskEventIntake {
             s.executeBatch();
         }
         Map<String, Object> set = Jobs.set("error", null);
-        set.put("items_done", Messages.mapper().readValue(task.spec(), GenerateTaskSpec.class).seeds().count());
+        set.put("items_done", task.kind().equals("generate")
+                ? Messages.mapper().readValue(task.spec(), GenerateTaskSpec.class).seeds().count()
+                : (int) event.outputs().stream().filter(o -> o.key().endsWith(".png")).count());
         Tasks.move(c, task, TaskState.SUCCEEDED, set);
         Jobs.countFinishedTask(c, task.jobId(), false);
         return Effect.TASK_ENDED;
@@ -133,6 +135,9 @@ public final class TaskEventIntake {
         }
         if (output.key().endsWith(".jsonl")) {
             return "manifest_part";
+        }
+        if (output.key().contains("/style_mix/")) {
+            return "cell";
         }
         return output.key().endsWith(".tar") ? "shard" : "output";
     }

@@ -1,0 +1,115 @@
+package ai.stylefarm.worker;
+
+import ai.stylefarm.modelkit.bundle.ModelManifest;
+import ai.stylefarm.modelkit.inference.GeneratorSession;
+import ai.stylefarm.modelkit.inference.NoiseMode;
+import ai.stylefarm.modelkit.inference.StyleMixer;
+import ai.stylefarm.modelkit.io.Hashing;
+import ai.stylefarm.modelkit.io.Pixels;
+import ai.stylefarm.schemas.ImageFormat;
+import ai.stylefarm.schemas.Messages;
+import ai.stylefarm.schemas.ObjectKeys;
+import ai.stylefarm.schemas.StyleMixTaskSpec;
+import ai.stylefarm.schemas.TaskEvent;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntConsumer;
+
+/** Renders the cells of a style-mixing task in batches and stores them as PNGs with the task's manifest part. */
+final class StyleMixOutputs {
+    /** One image of the grid: the row seed's ws with the column seed's styles. */
+    private record Cell(long row, long col) {
+    }
+
+    private StyleMixOutputs() {
+    }
+
+    /** @return the stored outputs, or null when {@code stopping} ended it early */
+    static List<TaskEvent.Output> render(GeneratorSession session, StyleMixTaskSpec spec, UUID job, ObjectStore store,
+                                         Uploads.Batch uploads, int batchSize, IntConsumer progress,
+                                         BooleanSupplier stopping) {
+        ModelManifest m = session.manifest();
+        StyleMixer mixer = new StyleMixer(session);
+        LinkedHashSet<Long> seeds = new LinkedHashSet<>(spec.rowSeeds());
+        seeds.addAll(spec.colSeeds());
+        seeds.addAll(spec.diagonals());
+        Map<Long, float[]> ws = mixer.styles(List.copyOf(seeds), (float) spec.truncationPsi(), spec.classIdx());
+        int[] layers = spec.styles().stream().mapToInt(Integer::intValue).toArray();
+        List<Cell> cells = cells(spec);
+        NoiseMode noise = NoiseMode.parse(spec.noiseMode().value());
+        for (int start = 0; start < cells.size(); start += batchSize) {
+            if (stopping.getAsBoolean()) {
+                uploads.cancel();
+                return null;
+            }
+            List<Cell> batch = cells.subList(start, Math.min(cells.size(), start + batchSize));
+            List<float[]> mixed = new ArrayList<>(batch.size());
+            long[] noiseSeeds = new long[batch.size()];
+            for (int i = 0; i < batch.size(); i++) {
+                Cell cell = batch.get(i);
+                mixed.add(mixer.mix(ws.get(cell.row()), ws.get(cell.col()), layers));
+                noiseSeeds[i] = cell.row();
+            }
+            float[] img = mixer.synthesize(mixed, noiseSeeds, noise);
+            for (int i = 0; i < batch.size(); i++) {
+                Cell cell = batch.get(i);
+                uploads.image(store, spec.keyFor(cell.row(), cell.col()), null,
+                        Pixels.toUint8Hwc(img, i, m.imgChannels(), m.resolution(), m.resolution()),
+                        m.resolution(), m.imgChannels(), ImageFormat.PNG, null);
+            }
+            progress.accept(uploads.done());
+        }
+        List<TaskEvent.Output> outputs = new ArrayList<>(uploads.await());
+        StringBuilder part = new StringBuilder();
+        for (int i = 0; i < cells.size(); i++) {
+            part.append(line(spec, cells.get(i), outputs.get(i))).append('\n');
+        }
+        byte[] bytes = part.toString().getBytes(StandardCharsets.UTF_8);
+        String key = ObjectKeys.manifestPart(job, spec.taskIndex());
+        store.put(key, bytes, "application/x-ndjson");
+        outputs.add(new TaskEvent.Output(null, key, Hashing.sha256(bytes), bytes.length));
+        return outputs;
+    }
+
+    static int cellCount(StyleMixTaskSpec spec) {
+        return spec.rowSeeds().size() * spec.colSeeds().size() + spec.diagonals().size();
+    }
+
+    private static List<Cell> cells(StyleMixTaskSpec spec) {
+        List<Cell> cells = new ArrayList<>(cellCount(spec));
+        for (long row : spec.rowSeeds()) {
+            for (long col : spec.colSeeds()) {
+                cells.add(new Cell(row, col));
+            }
+        }
+        spec.diagonals().forEach(s -> cells.add(new Cell(s, s)));
+        return cells;
+    }
+
+    private static String line(StyleMixTaskSpec spec, Cell cell, TaskEvent.Output output) {
+        ObjectNode line = Messages.mapper().createObjectNode();
+        line.put("row_seed", cell.row());
+        line.put("col_seed", cell.col());
+        line.put("key", output.key());
+        line.put("sha256", output.sha256());
+        line.put("bytes", output.bytes());
+        spec.styles().forEach(line.putArray("styles")::add);
+        line.put("truncation_psi", spec.truncationPsi());
+        if (spec.classIdx() != null) {
+            line.put("class_idx", spec.classIdx());
+        }
+        line.put("noise_mode", spec.noiseMode().value());
+        try {
+            return Messages.mapper().writeValueAsString(line);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
