@@ -64,12 +64,17 @@ final class FarmBenchCommand implements Callable<Integer> {
     @Option(names = "--shard-size", defaultValue = "1000", description = "webdataset shard size (default: ${DEFAULT-VALUE})")
     int shardSize;
 
+    @Option(names = "--set", description = "extra service setting, e.g. --set worker.upload.threads=4 (repeatable)")
+    Map<String, String> settings = new java.util.LinkedHashMap<>();
+
     @Override
     public Integer call() throws Exception {
         Path dir = Files.createTempDirectory("stylefarm-bench-");
-        LocalFarmConfig config = new LocalFarmConfig(LocalFarmConfig.findHome(), StackConfig.defaults(dir.resolve("farm")),
-                0, 0, 1, Map.of("worker.batch.size", Integer.toString(batch),
+        Map<String, String> all = new java.util.LinkedHashMap<>(Map.of("worker.batch.size", Integer.toString(batch),
                 "scheduler.seeds-per-task", Integer.toString(seedsPerTask)));
+        all.putAll(settings);
+        LocalFarmConfig config = new LocalFarmConfig(LocalFarmConfig.findHome(), StackConfig.defaults(dir.resolve("farm")),
+                0, 0, 1, all);
         long began = System.nanoTime();
         try (LocalFarm farm = LocalFarm.start(config, "sfk_bench-" + UUID.randomUUID())) {
             double startSeconds = (System.nanoTime() - began) / 1e9;
