@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
@@ -75,7 +76,17 @@ public final class TaskConsumerLoop implements Runnable {
         try {
             consumer.subscribe(List.of(Topics.TASKS), new Rebalance());
             while (!stopping.get() || inFlight != null) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(inFlight == null ? POLL : POLL_WHILE_BUSY)) {
+                ConsumerRecords<byte[], byte[]> records;
+                try {
+                    records = consumer.poll(inFlight == null ? POLL : POLL_WHILE_BUSY);
+                } catch (KafkaException e) {
+                    // A broker restart or a rebalance: the consumer recovers on a later poll; the task goes on.
+                    LOG.warn("Poll failed ({}); polling again", e.getMessage());
+                    sleep(RETRY_BACKOFF_MS);
+                    finishIfDone();
+                    continue;
+                }
+                for (ConsumerRecord<byte[], byte[]> record : records) {
                     if (inFlight != null || stopping.get()) {
                         // max.poll.records=1 makes this rare; not committed, so it comes again.
                         consumer.seek(new TopicPartition(record.topic(), record.partition()), record.offset());

@@ -53,7 +53,17 @@ final class MessageConsumer<T> implements Runnable {
         try {
             consumer.subscribe(List.of(topic));
             while (running) {
-                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
+                ConsumerRecords<byte[], byte[]> records;
+                try {
+                    records = consumer.poll(Duration.ofMillis(500));
+                } catch (WakeupException e) {
+                    throw e;
+                } catch (KafkaException e) {
+                    // The broker restarting or the group rebalancing: the consumer recovers on a later poll.
+                    LOG.warnf("%s: poll failed (%s); polling again", topic, e.getMessage());
+                    sleep(Duration.ofSeconds(1));
+                    continue;
+                }
                 Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
                 try {
                     for (ConsumerRecord<byte[], byte[]> record : records) {
@@ -69,7 +79,7 @@ final class MessageConsumer<T> implements Runnable {
                     backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
                 }
                 if (!done.isEmpty()) {
-                    consumer.commitSync(done);
+                    commit(done);
                 }
             }
         } catch (WakeupException e) {
@@ -80,6 +90,20 @@ final class MessageConsumer<T> implements Runnable {
             LOG.error(topic + " consumer stopped", e);
         } finally {
             consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    /**
+     * A commit that fails (a rebalance after a broker restart, a coordinator moving) is not fatal: the records come
+     * again, and every handler is idempotent (stale attempts, deterministic keys, planning once per job).
+     */
+    private void commit(Map<TopicPartition, OffsetAndMetadata> done) {
+        try {
+            consumer.commitSync(done);
+        } catch (WakeupException e) {
+            throw e;
+        } catch (KafkaException e) {
+            LOG.warnf("%s: could not commit (%s); the records will be processed again", topic, e.getMessage());
         }
     }
 
