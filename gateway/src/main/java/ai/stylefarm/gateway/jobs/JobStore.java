@@ -232,7 +232,10 @@ public class JobStore {
         }
     }
 
-    /** A page of a job's artifacts in id order, each link made by {@code presign}. */
+    /**
+     * A page of a job's artifacts in id order, each link made by {@code presign}. The tasks' manifest parts are
+     * internal (the manifest holds their lines) and not listed.
+     */
     public Page<ArtifactView> artifacts(UUID job, int limit, String cursor, Function<String, String> presign) {
         long after;
         try {
@@ -241,7 +244,8 @@ public class JobStore {
             throw ApiException.badRequest("cursor", "not a cursor from this API");
         }
         try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("SELECT id, key, kind, seed,"
-                + " bytes, sha256 FROM artifacts WHERE job_id = ? AND id > ? ORDER BY id LIMIT ?")) {
+                + " bytes, sha256 FROM artifacts WHERE job_id = ? AND id > ? AND kind <> 'manifest_part'"
+                + " ORDER BY id LIMIT ?")) {
             s.setObject(1, job);
             s.setLong(2, after);
             s.setInt(3, limit + 1);
