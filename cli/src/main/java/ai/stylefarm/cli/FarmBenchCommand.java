@@ -64,6 +64,10 @@ final class FarmBenchCommand implements Callable<Integer> {
     @Option(names = "--shard-size", defaultValue = "1000", description = "webdataset shard size (default: ${DEFAULT-VALUE})")
     int shardSize;
 
+    @Option(names = "--workers", defaultValue = "1",
+            description = "worker processes for the latency and files runs; they share the cores (default: ${DEFAULT-VALUE})")
+    int workers;
+
     @Option(names = "--set", description = "extra service setting, e.g. --set worker.upload.threads=4 (repeatable)")
     Map<String, String> settings = new java.util.LinkedHashMap<>();
 
@@ -74,7 +78,7 @@ final class FarmBenchCommand implements Callable<Integer> {
                 "scheduler.seeds-per-task", Integer.toString(seedsPerTask)));
         all.putAll(settings);
         LocalFarmConfig config = new LocalFarmConfig(LocalFarmConfig.findHome(), StackConfig.defaults(dir.resolve("farm")),
-                0, 0, 1, all);
+                0, 0, workers, all);
         long began = System.nanoTime();
         try (LocalFarm farm = LocalFarm.start(config, "sfk_bench-" + UUID.randomUUID())) {
             double startSeconds = (System.nanoTime() - began) / 1e9;
@@ -109,14 +113,14 @@ final class FarmBenchCommand implements Callable<Integer> {
                 double bareShards = bareShardLoop(dir.resolve("bare-shards"), datasetSeeds);
                 double oneWorker = datasetSeeds / run(client, datasetJob(200000), 500);
                 System.out.printf("%-44s %.1f images/s%n", "bare render+PNG+tar loop, 64x64, webdataset", bareShards);
-                System.out.printf("%-44s %.1f images/s (%d seeds, shards of %d)%n", "farm end to end, webdataset, 1 worker",
+                System.out.printf("%-44s %.1f images/s (%d seeds, shards of %d)%n", "farm end to end, webdataset",
                         oneWorker, datasetSeeds, shardSize);
                 System.out.printf("%-44s %.0f %%%n", "farm / bare (webdataset)", 100 * oneWorker / bareShards);
                 System.out.flush();
-                farm.scaleWorkers(2);
+                farm.scaleWorkers(workers + 1);
                 run(client, "small", "0-" + (batch - 1)); // the new workers load the model
                 double twoWorkers = datasetSeeds / run(client, datasetJob(400000), 500);
-                System.out.printf("%-44s %.1f images/s (%.2fx one worker)%n", "farm end to end, webdataset, 2 workers x 1 thread",
+                System.out.printf("%-44s %.1f images/s (%.2fx)%n", "farm end to end, webdataset, one more worker",
                         twoWorkers, twoWorkers / oneWorker);
             }
         }
