@@ -5,9 +5,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import java.math.BigInteger;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 
@@ -84,26 +82,19 @@ public record GenerateJobSpec(
     }
 
     private static GenerateJobSpec read(JsonNode spec, List<ValidationError> errors) {
-        if (spec == null || !spec.isObject()) {
-            errors.add(new ValidationError("spec", "must be a JSON object"));
+        if (!SpecFields.object(spec, FIELDS, errors)) {
             return null;
         }
-        for (Iterator<String> names = spec.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!FIELDS.contains(name)) {
-                errors.add(new ValidationError(name, "unknown field; known fields are " + String.join(", ", FIELDS)));
-            }
-        }
         Seeds seeds = seeds(spec.get("seeds"), errors);
-        double psi = psi(spec.get("truncation_psi"), errors);
-        Integer cutoff = index(spec, "truncation_cutoff", errors);
-        Integer classIdx = index(spec, "class_idx", errors);
-        NoiseMode noiseMode = choice(spec, "noise_mode", NoiseMode.class, NoiseMode.CONST, errors);
-        ImageFormat format = choice(spec, "format", ImageFormat.class, ImageFormat.PNG, errors);
-        Layout layout = choice(spec, "layout", Layout.class, Layout.FILES, errors);
-        Integer quality = bounded(spec, "jpeg_quality", 1, 100, errors);
-        Integer shardSize = bounded(spec, "shard_size", 1, MAX_SHARD_SIZE, errors);
-        Boolean latents = flag(spec, "include_latents", errors);
+        double psi = SpecFields.psi(spec.get("truncation_psi"), errors);
+        Integer cutoff = SpecFields.index(spec, "truncation_cutoff", errors);
+        Integer classIdx = SpecFields.index(spec, "class_idx", errors);
+        NoiseMode noiseMode = SpecFields.choice(spec, "noise_mode", NoiseMode.class, NoiseMode.CONST, errors);
+        ImageFormat format = SpecFields.choice(spec, "format", ImageFormat.class, ImageFormat.PNG, errors);
+        Layout layout = SpecFields.choice(spec, "layout", Layout.class, Layout.FILES, errors);
+        Integer quality = SpecFields.bounded(spec, "jpeg_quality", 1, 100, errors);
+        Integer shardSize = SpecFields.bounded(spec, "shard_size", 1, MAX_SHARD_SIZE, errors);
+        Boolean latents = SpecFields.flag(spec, "include_latents", errors);
         if (quality != null && format != ImageFormat.JPEG) {
             errors.add(new ValidationError("jpeg_quality", "applies only to format jpeg"));
         }
@@ -120,7 +111,7 @@ public record GenerateJobSpec(
     }
 
     private static Seeds seeds(JsonNode node, List<ValidationError> errors) {
-        if (absent(node)) {
+        if (SpecFields.absent(node)) {
             errors.add(new ValidationError("seeds", "is required, e.g. \"0-99\" or [1, 5, 9]"));
             return null;
         }
@@ -152,73 +143,4 @@ public record GenerateJobSpec(
         }
     }
 
-    private static double psi(JsonNode node, List<ValidationError> errors) {
-        if (absent(node)) {
-            return 1.0;
-        }
-        if (!node.isNumber() || !Double.isFinite(node.doubleValue())) {
-            errors.add(new ValidationError("truncation_psi", "must be a finite number"));
-            return Double.NaN;
-        }
-        return node.doubleValue();
-    }
-
-    private static Integer index(JsonNode spec, String field, List<ValidationError> errors) {
-        JsonNode node = spec.get(field);
-        if (absent(node)) {
-            return null;
-        }
-        if (!node.isIntegralNumber() || node.bigIntegerValue().signum() < 0
-                || node.bigIntegerValue().compareTo(BigInteger.valueOf(Integer.MAX_VALUE)) > 0) {
-            errors.add(new ValidationError(field, "must be a non-negative integer or null"));
-            return null;
-        }
-        return node.intValue();
-    }
-
-    private static Integer bounded(JsonNode spec, String field, int min, int max, List<ValidationError> errors) {
-        JsonNode node = spec.get(field);
-        if (absent(node)) {
-            return null;
-        }
-        if (!node.isIntegralNumber() || node.bigIntegerValue().compareTo(BigInteger.valueOf(min)) < 0
-                || node.bigIntegerValue().compareTo(BigInteger.valueOf(max)) > 0) {
-            errors.add(new ValidationError(field, "must be an integer from " + min + " to " + max));
-            return null;
-        }
-        return node.intValue();
-    }
-
-    private static Boolean flag(JsonNode spec, String field, List<ValidationError> errors) {
-        JsonNode node = spec.get(field);
-        if (absent(node)) {
-            return null;
-        }
-        if (!node.isBoolean()) {
-            errors.add(new ValidationError(field, "must be true or false"));
-            return null;
-        }
-        return node.booleanValue();
-    }
-
-    private static <E extends Enum<E>> E choice(JsonNode spec, String field, Class<E> type, E fallback,
-            List<ValidationError> errors) {
-        JsonNode node = spec.get(field);
-        if (absent(node)) {
-            return fallback;
-        }
-        try {
-            if (node.isTextual()) {
-                return Wire.parse(type, node.textValue());
-            }
-            errors.add(new ValidationError(field, "must be one of " + Wire.values(type)));
-        } catch (IllegalArgumentException e) {
-            errors.add(new ValidationError(field, e.getMessage()));
-        }
-        return null;
-    }
-
-    private static boolean absent(JsonNode node) {
-        return node == null || node.isNull();
-    }
 }

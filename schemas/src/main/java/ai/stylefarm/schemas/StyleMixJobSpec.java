@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.math.BigInteger;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -89,46 +88,15 @@ public record StyleMixJobSpec(
     }
 
     private static StyleMixJobSpec read(JsonNode spec, List<ValidationError> errors) {
-        if (spec == null || !spec.isObject()) {
-            errors.add(new ValidationError("spec", "must be a JSON object"));
+        if (!SpecFields.object(spec, FIELDS, errors)) {
             return null;
-        }
-        for (Iterator<String> names = spec.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!FIELDS.contains(name)) {
-                errors.add(new ValidationError(name, "unknown field; known fields are " + String.join(", ", FIELDS)));
-            }
         }
         List<Long> rows = seeds(spec.get("row_seeds"), "row_seeds", errors);
         List<Long> cols = seeds(spec.get("col_seeds"), "col_seeds", errors);
         List<Integer> styles = styles(spec.get("styles"), errors);
-        double psi = 1.0;
-        JsonNode psiNode = spec.get("truncation_psi");
-        if (psiNode != null && !psiNode.isNull()) {
-            if (!psiNode.isNumber() || !Double.isFinite(psiNode.doubleValue())) {
-                errors.add(new ValidationError("truncation_psi", "must be a finite number"));
-            } else {
-                psi = psiNode.doubleValue();
-            }
-        }
-        Integer classIdx = null;
-        JsonNode classNode = spec.get("class_idx");
-        if (classNode != null && !classNode.isNull()) {
-            if (!classNode.isIntegralNumber() || classNode.asLong() < 0 || classNode.asLong() > Integer.MAX_VALUE) {
-                errors.add(new ValidationError("class_idx", "must be a non-negative integer or null"));
-            } else {
-                classIdx = classNode.intValue();
-            }
-        }
-        NoiseMode noise = NoiseMode.CONST;
-        JsonNode noiseNode = spec.get("noise_mode");
-        if (noiseNode != null && !noiseNode.isNull()) {
-            try {
-                noise = Wire.parse(NoiseMode.class, noiseNode.asText());
-            } catch (IllegalArgumentException e) {
-                errors.add(new ValidationError("noise_mode", e.getMessage()));
-            }
-        }
+        double psi = SpecFields.psi(spec.get("truncation_psi"), errors);
+        Integer classIdx = SpecFields.index(spec, "class_idx", errors);
+        NoiseMode noise = SpecFields.choice(spec, "noise_mode", NoiseMode.class, NoiseMode.CONST, errors);
         if (rows != null && cols != null && (long) rows.size() * cols.size() > MAX_CELLS) {
             errors.add(new ValidationError("row_seeds", rows.size() + " rows × " + cols.size() + " columns is more than "
                     + MAX_CELLS + " cells"));
@@ -141,7 +109,7 @@ public record StyleMixJobSpec(
 
     /** A seed list in the given order, duplicates dropped: "85,100,75", "0-3", or a JSON list. */
     private static List<Long> seeds(JsonNode node, String field, List<ValidationError> errors) {
-        if (node == null || node.isNull()) {
+        if (SpecFields.absent(node)) {
             errors.add(new ValidationError(field, "is required, e.g. \"85,100,75,458,1500\""));
             return null;
         }
@@ -178,7 +146,7 @@ public record StyleMixJobSpec(
 
     /** Layer indices, "0-6" or "0,2,4" or a list; checked against the model's num_ws by the gateway. */
     private static List<Integer> styles(JsonNode node, List<ValidationError> errors) {
-        String text = node == null || node.isNull() ? DEFAULT_STYLES : null;
+        String text = SpecFields.absent(node) ? DEFAULT_STYLES : null;
         List<Integer> layers = new ArrayList<>();
         try {
             if (text == null && node.isArray()) {
