@@ -2,12 +2,9 @@ package ai.stylefarm.worker;
 
 import ai.stylefarm.modelkit.bundle.ModelManifest;
 import ai.stylefarm.modelkit.inference.Renderer;
-import ai.stylefarm.modelkit.io.Hashing;
 import ai.stylefarm.schemas.GenerateTaskSpec;
-import ai.stylefarm.schemas.ObjectKeys;
 import ai.stylefarm.schemas.TaskEvent;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -52,10 +49,7 @@ final class FileOutputs implements TaskOutputs {
         for (TaskEvent.Output o : outputs) {
             part.append(ManifestLines.manifest(samples.get(o.seed()), o.key(), null, o.sha256(), o.bytes())).append('\n');
         }
-        byte[] bytes = part.toString().getBytes(StandardCharsets.UTF_8);
-        String key = ObjectKeys.manifestPart(job, spec.taskIndex());
-        store.put(key, bytes, "application/x-ndjson");
-        outputs.add(new TaskEvent.Output(null, key, Hashing.sha256(bytes), bytes.length));
+        outputs.add(ManifestLines.storePart(store, job, spec.taskIndex(), part));
         return outputs;
     }
 

@@ -1,10 +1,15 @@
 package ai.stylefarm.worker;
 
+import ai.stylefarm.modelkit.io.Hashing;
 import ai.stylefarm.schemas.GenerateTaskSpec;
 import ai.stylefarm.schemas.Messages;
+import ai.stylefarm.schemas.ObjectKeys;
+import ai.stylefarm.schemas.TaskEvent;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
 
 /**
  * The JSON that describes one image: how it was made (seed, ψ, cutoff, class, noise mode, and z and w when asked)
@@ -53,6 +58,14 @@ final class ManifestLines {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Stores a task's manifest lines as its part, {@code jobs/{job}/parts/part-%06d.jsonl}; returns the output. */
+    static TaskEvent.Output storePart(ObjectStore store, UUID job, int taskIndex, CharSequence lines) {
+        byte[] bytes = lines.toString().getBytes(StandardCharsets.UTF_8);
+        String key = ObjectKeys.manifestPart(job, taskIndex);
+        store.put(key, bytes, "application/x-ndjson");
+        return new TaskEvent.Output(null, key, Hashing.sha256(bytes), bytes.length);
     }
 
     static byte[] bytes(ObjectNode node) {

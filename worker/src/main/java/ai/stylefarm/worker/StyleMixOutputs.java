@@ -4,16 +4,13 @@ import ai.stylefarm.modelkit.bundle.ModelManifest;
 import ai.stylefarm.modelkit.inference.GeneratorSession;
 import ai.stylefarm.modelkit.inference.NoiseMode;
 import ai.stylefarm.modelkit.inference.StyleMixer;
-import ai.stylefarm.modelkit.io.Hashing;
 import ai.stylefarm.modelkit.io.Pixels;
 import ai.stylefarm.schemas.ImageFormat;
 import ai.stylefarm.schemas.Messages;
-import ai.stylefarm.schemas.ObjectKeys;
 import ai.stylefarm.schemas.StyleMixTaskSpec;
 import ai.stylefarm.schemas.TaskEvent;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -71,10 +68,7 @@ final class StyleMixOutputs {
         for (int i = 0; i < cells.size(); i++) {
             part.append(line(spec, cells.get(i), outputs.get(i))).append('\n');
         }
-        byte[] bytes = part.toString().getBytes(StandardCharsets.UTF_8);
-        String key = ObjectKeys.manifestPart(job, spec.taskIndex());
-        store.put(key, bytes, "application/x-ndjson");
-        outputs.add(new TaskEvent.Output(null, key, Hashing.sha256(bytes), bytes.length));
+        outputs.add(ManifestLines.storePart(store, job, spec.taskIndex(), part));
         return outputs;
     }
 

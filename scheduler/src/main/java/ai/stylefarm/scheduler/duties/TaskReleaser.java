@@ -58,7 +58,9 @@ public final class TaskReleaser implements Runnable {
         this.clock = clock;
     }
 
-    private record Candidate(UUID job, String tenant, int priority, Instant createdAt, int weight) {
+    /** A job with due tasks, with what its task messages need: the model and its bundle checksum. */
+    private record Candidate(UUID job, String tenant, int priority, Instant createdAt, int weight, String modelId,
+                             String modelSha256) {
     }
 
     @Override
@@ -97,7 +99,7 @@ public final class TaskReleaser implements Runnable {
                 }
                 TaskRow issued = Tasks.issue(c, task, now.plus(settings.releasedLease()), partition);
                 sends.add(producer.send(new ProducerRecord<>(Topics.TASKS, partition, task.id().toString(),
-                        Messages.toJson(message(c, issued, now)))));
+                        Messages.toJson(message(issued, next, now)))));
                 if (target != null) {
                     load.merge(target.workerId(), 1, Integer::sum);
                 }
@@ -140,32 +142,22 @@ public final class TaskReleaser implements Runnable {
 
     private static List<Candidate> candidates(Connection c) throws SQLException {
         List<Candidate> jobs = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement("SELECT j.id, j.tenant_id, j.priority, j.created_at, tn.weight"
-                + " FROM jobs j JOIN tenants tn ON tn.id = j.tenant_id WHERE j.state IN ('PLANNED', 'RUNNING')"
+        try (PreparedStatement s = c.prepareStatement("SELECT j.id, j.tenant_id, j.priority, j.created_at, tn.weight,"
+                + " m.id, m.bundle_sha256 FROM jobs j JOIN tenants tn ON tn.id = j.tenant_id JOIN models m"
+                + " ON m.id = j.model_id WHERE j.state IN ('PLANNED', 'RUNNING')"
                 + " AND j.cancel_requested_at IS NULL AND EXISTS (SELECT 1 FROM tasks t WHERE t.job_id = j.id"
                 + " AND t.state IN ('PENDING', 'RELEASED') AND t.next_attempt_at <= now())"
                 + " ORDER BY j.priority DESC, j.created_at LIMIT 500"); ResultSet r = s.executeQuery()) {
             while (r.next()) {
                 jobs.add(new Candidate(r.getObject(1, UUID.class), r.getString(2), r.getInt(3),
-                        r.getTimestamp(4).toInstant(), r.getInt(5)));
+                        r.getTimestamp(4).toInstant(), r.getInt(5), r.getString(6), r.getString(7)));
             }
         }
         return jobs;
     }
 
-    private TaskMessage message(Connection c, TaskRow task, Instant now) throws Exception {
-        String modelId;
-        String sha256;
-        try (PreparedStatement s = c.prepareStatement("SELECT m.id, m.bundle_sha256 FROM jobs j JOIN models m"
-                + " ON m.id = j.model_id WHERE j.id = ?")) {
-            s.setObject(1, task.jobId());
-            try (ResultSet r = s.executeQuery()) {
-                r.next();
-                modelId = r.getString(1);
-                sha256 = r.getString(2);
-            }
-        }
-        return new TaskMessage(task.id(), task.jobId(), task.attempt(), modelId, sha256, spec(task),
+    private TaskMessage message(TaskRow task, Candidate job, Instant now) throws java.io.IOException {
+        return new TaskMessage(task.id(), task.jobId(), task.attempt(), job.modelId(), job.modelSha256(), spec(task),
                 (int) settings.runningLease().toSeconds(), now);
     }
 
