@@ -77,10 +77,9 @@ class FarmEndToEndTest {
         farm = LocalFarm.start(config, adminKey);
         admin = new GatewayClient(farm.gatewayUrl(), adminKey);
         admin.registerRandomModel(MODEL, "tiny32", 7, true);
-        admin.createTenant("acme");
-        admin.createTenant("globex");
-        acme = admin.withKey(admin.createKey("acme", "user"));
-        globex = admin.withKey(admin.createKey("globex", "user"));
+        FarmTestSupport.Tenants tenants = FarmTestSupport.Tenants.create(admin);
+        acme = tenants.acme();
+        globex = tenants.globex();
     }
 
     @AfterAll
@@ -462,17 +461,8 @@ class FarmEndToEndTest {
     }
 
     private static List<String> jobEvents(UUID job) throws Exception {
-        List<String> types = new ArrayList<>();
-        try (Connection c = FarmTestSupport.db(farm); PreparedStatement s = c.prepareStatement(
-                "SELECT type FROM job_events WHERE job_id = ? AND task_id IS NULL ORDER BY id")) {
-            s.setObject(1, job);
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    types.add(r.getString(1));
-                }
-            }
-        }
-        return types;
+        return FarmTestSupport.column(farm, "SELECT type FROM job_events WHERE job_id = ? AND task_id IS NULL ORDER BY id",
+                job);
     }
 
     private static long imageCount(UUID job) throws Exception {
@@ -487,10 +477,7 @@ class FarmEndToEndTest {
     }
 
     private static long count(String sql) throws Exception {
-        try (Connection c = FarmTestSupport.db(farm); ResultSet r = c.createStatement().executeQuery(sql)) {
-            r.next();
-            return r.getLong(1);
-        }
+        return FarmTestSupport.count(farm, sql);
     }
 
 }

@@ -20,11 +20,7 @@ import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -207,44 +203,18 @@ class FarmFaultToleranceTest {
     }
 
     private static boolean runningOn(UUID job, String worker) throws Exception {
-        try (Connection c = FarmTestSupport.db(farm); PreparedStatement s = c.prepareStatement("SELECT count(*) FROM tasks WHERE job_id = ?"
-                + " AND state = 'RUNNING' AND worker_id = ?")) {
-            s.setObject(1, job);
-            s.setString(2, worker);
-            try (ResultSet r = s.executeQuery()) {
-                r.next();
-                return r.getInt(1) > 0;
-            }
-        }
+        return FarmTestSupport.count(farm, "SELECT count(*) FROM tasks WHERE job_id = ? AND state = 'RUNNING'"
+                + " AND worker_id = ?", job, worker) > 0;
     }
 
     private static Set<String> workersOf(UUID job) throws Exception {
-        Set<String> workers = new HashSet<>();
-        try (Connection c = FarmTestSupport.db(farm); PreparedStatement s = c.prepareStatement(
-                "SELECT DISTINCT actor FROM job_events WHERE job_id = ? AND type = 'TASK_STARTED'")) {
-            s.setObject(1, job);
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    workers.add(r.getString(1));
-                }
-            }
-        }
-        return workers;
+        return new HashSet<>(FarmTestSupport.column(farm,
+                "SELECT DISTINCT actor FROM job_events WHERE job_id = ? AND type = 'TASK_STARTED'", job));
     }
 
     private static List<String> eventDetails(UUID job, String type) throws Exception {
-        List<String> details = new ArrayList<>();
-        try (Connection c = FarmTestSupport.db(farm); PreparedStatement s = c.prepareStatement(
-                "SELECT detail::text FROM job_events WHERE job_id = ? AND type = ? ORDER BY id")) {
-            s.setObject(1, job);
-            s.setString(2, type);
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    details.add(r.getString(1));
-                }
-            }
-        }
-        return details;
+        return FarmTestSupport.column(farm, "SELECT detail::text FROM job_events WHERE job_id = ? AND type = ? ORDER BY id",
+                job, type);
     }
 
 

@@ -12,9 +12,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -43,10 +40,9 @@ class FarmSchedulingTest {
                 0, 0, 1, Map.of("scheduler.seeds-per-task", "32")), "sfk_sched-" + UUID.randomUUID());
         admin = new GatewayClient(farm.gatewayUrl(), farm.adminKey());
         admin.registerRandomModel(MODEL, "small64", 2, true);
-        admin.createTenant("acme");
-        admin.createTenant("globex");
-        acme = admin.withKey(admin.createKey("acme", "user"));
-        globex = admin.withKey(admin.createKey("globex", "user"));
+        FarmTestSupport.Tenants tenants = FarmTestSupport.Tenants.create(admin);
+        acme = tenants.acme();
+        globex = tenants.globex();
     }
 
     @AfterAll
@@ -143,10 +139,6 @@ class FarmSchedulingTest {
     }
 
     private static long count(String sql) throws Exception {
-        try (Connection c = FarmTestSupport.db(farm); PreparedStatement s = c.prepareStatement(sql);
-             ResultSet r = s.executeQuery()) {
-            r.next();
-            return r.getLong(1);
-        }
+        return FarmTestSupport.count(farm, sql);
     }
 }

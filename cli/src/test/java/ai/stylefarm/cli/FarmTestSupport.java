@@ -1,11 +1,16 @@
 package ai.stylefarm.cli;
 
+import ai.stylefarm.cli.client.GatewayClient;
 import ai.stylefarm.cli.local.LocalFarm;
 import ai.stylefarm.infra.StackEndpoints;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -24,6 +29,36 @@ final class FarmTestSupport {
     static Connection db(LocalFarm farm) throws SQLException {
         StackEndpoints e = farm.endpoints();
         return DriverManager.getConnection(e.jdbcUrl(), e.jdbcUser(), e.jdbcPassword());
+    }
+
+    /** The first column of every row, as text. */
+    static List<String> column(LocalFarm farm, String sql, Object... args) throws SQLException {
+        List<String> values = new ArrayList<>();
+        try (Connection c = db(farm); PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                s.setObject(i + 1, args[i]);
+            }
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    values.add(r.getString(1));
+                }
+            }
+        }
+        return values;
+    }
+
+    static long count(LocalFarm farm, String sql, Object... args) throws SQLException {
+        return Long.parseLong(column(farm, sql, args).get(0));
+    }
+
+    /** The tenants acme and globex, each with a user key, as their clients. */
+    record Tenants(GatewayClient acme, GatewayClient globex) {
+        static Tenants create(GatewayClient admin) {
+            admin.createTenant("acme");
+            admin.createTenant("globex");
+            return new Tenants(admin.withKey(admin.createKey("acme", "user")),
+                    admin.withKey(admin.createKey("globex", "user")));
+        }
     }
 
     static KafkaProducer<byte[], byte[]> producer(LocalFarm farm) {
