@@ -37,6 +37,29 @@ public final class ObjectKeys {
         return job(jobId) + "grid.png";
     }
 
+    /** Task {@code index}'s H.264 segment of an interpolation video; a re-run overwrites it whole. */
+    public static String segment(UUID jobId, int index) {
+        return job(jobId) + String.format("segments/segment-%06d.mp4", index);
+    }
+
+    public static String frames(UUID jobId) {
+        return job(jobId) + "frames/";
+    }
+
+    public static String video(UUID jobId) {
+        return job(jobId) + "video.mp4";
+    }
+
+    /** An inline w keyframe of an interpolation job, stored as float32 {@code .npy} when the job is planned. */
+    public static String keyframe(UUID jobId, int index) {
+        return job(jobId) + String.format("keyframes/keyframe-%04d.npy", index);
+    }
+
+    /** The projected w of a projection job's target, NVIDIA's format: key {@code w}, [1, num_ws, w_dim]. */
+    public static String projectedW(UUID jobId, int target) {
+        return job(jobId) + String.format("projections/%06d/projected_w.npz", target);
+    }
+
     public static String manifest(UUID jobId) {
         return job(jobId) + "manifest.jsonl";
     }

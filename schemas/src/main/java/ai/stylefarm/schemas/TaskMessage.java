@@ -29,7 +29,8 @@ public record TaskMessage(
         String modelSha256,
         @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.EXTERNAL_PROPERTY, property = "kind")
         @JsonSubTypes({@JsonSubTypes.Type(value = GenerateTaskSpec.class, name = "generate"),
-                @JsonSubTypes.Type(value = StyleMixTaskSpec.class, name = "style_mix")})
+                @JsonSubTypes.Type(value = StyleMixTaskSpec.class, name = "style_mix"),
+                @JsonSubTypes.Type(value = InterpolateTaskSpec.class, name = "interpolate")})
         TaskSpec spec,
         int leaseSeconds,
         Instant issuedAt) {

@@ -1,6 +1,6 @@
 package ai.stylefarm.schemas;
 
 /** The kind-specific part of a {@link TaskMessage}; its kind travels beside it as the message's {@code kind}. */
-public sealed interface TaskSpec permits GenerateTaskSpec, StyleMixTaskSpec {
+public sealed interface TaskSpec permits GenerateTaskSpec, StyleMixTaskSpec, InterpolateTaskSpec {
     TaskKind kind();
 }

@@ -32,7 +32,7 @@ class InvalidMessagesTest {
                 broken("stylefarm.job.v1.generate.json", "spec", d -> d.put("spec", "0-9")),
                 broken("stylefarm.task.v1.generate.json", "attempt", d -> d.put("attempt", 0)),
                 broken("stylefarm.task.v1.generate.json", "model_sha256", d -> d.put("model_sha256", "abc")),
-                broken("stylefarm.task.v1.generate.json", "kind", d -> d.put("kind", "interpolate")),
+                broken("stylefarm.task.v1.generate.json", "kind", d -> d.put("kind", "project")),
                 broken("stylefarm.task.v1.style-mix.json", "styles", d -> spec(d).putArray("styles").add(64)),
                 broken("stylefarm.task.v1.generate.json", "noise_mode", d -> spec(d).put("noise_mode", "loud")),
                 broken("stylefarm.task.v1.generate.json", "output_prefix", d -> spec(d).put("output_prefix", "../x/")),
