@@ -91,7 +91,19 @@ final class GenerateCommand implements Callable<Integer> {
         if (latents) {
             spec.put("include_latents", true);
         }
-        ObjectNode request = JsonNodeFactory.instance.objectNode().put("kind", "generate").put("model", model);
+        ObjectNode request = request("generate", model, priority, spec);
+        JsonNode job = client.submit(request);
+        UUID id = UUID.fromString(job.path("id").asText());
+        System.out.println("job " + id + " accepted (" + job.path("items").path("total").asLong() + " images)");
+        if (!await && download == null) {
+            return 0;
+        }
+        return finish(client, id, download);
+    }
+
+    /** A {@code POST /v1/jobs} body; {@code priority} is a name or a number, null for the default. */
+    static ObjectNode request(String kind, String model, String priority, ObjectNode spec) {
+        ObjectNode request = JsonNodeFactory.instance.objectNode().put("kind", kind).put("model", model);
         if (priority != null) {
             if (priority.matches("[0-9]+")) {
                 request.put("priority", Integer.parseInt(priority));
@@ -100,13 +112,7 @@ final class GenerateCommand implements Callable<Integer> {
             }
         }
         request.set("spec", spec);
-        JsonNode job = client.submit(request);
-        UUID id = UUID.fromString(job.path("id").asText());
-        System.out.println("job " + id + " accepted (" + job.path("items").path("total").asLong() + " images)");
-        if (!await && download == null) {
-            return 0;
-        }
-        return finish(client, id, download);
+        return request;
     }
 
     /** Waits, reports, and downloads if asked; the exit code says whether the job succeeded. */

@@ -416,18 +416,11 @@ class FarmEndToEndTest {
     }
 
     private static GatewayClient.Raw post(GatewayClient client, String body) {
-        return client.raw("POST", "/v1/jobs", "application/json", body.getBytes(StandardCharsets.UTF_8), b -> { });
+        return FarmTestSupport.postJob(client, body);
     }
 
     private static void assertProblem(GatewayClient.Raw response, int status, String field) {
-        assertEquals(status, response.status(), response.body());
-        assertTrue(response.contentType().startsWith("application/problem+json"), response.contentType());
-        JsonNode problem = response.json();
-        assertEquals(status, problem.path("status").asInt());
-        assertTrue(!problem.path("detail").asText().isBlank(), response.body());
-        if (field != null) {
-            assertEquals(field, problem.path("field").asText(), response.body());
-        }
+        FarmTestSupport.assertProblem(response, status, field);
     }
 
     /** Every consecutive pair of observed states is a path along the allowed transitions. */

@@ -3,6 +3,7 @@ package ai.stylefarm.cli;
 import ai.stylefarm.cli.client.GatewayClient;
 import ai.stylefarm.cli.local.LocalFarm;
 import ai.stylefarm.infra.StackEndpoints;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -81,5 +82,22 @@ final class FarmTestSupport {
     static String header(ConsumerRecord<byte[], byte[]> r, String name) {
         var h = r.headers().lastHeader(name);
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    static GatewayClient.Raw postJob(GatewayClient client, String body) {
+        return client.raw("POST", "/v1/jobs", "application/json", body.getBytes(StandardCharsets.UTF_8), b -> { });
+    }
+
+    /** An RFC 9457 problem with this status, a detail, and (unless null) the field it names. */
+    static void assertProblem(GatewayClient.Raw response, int status, String field) {
+        org.junit.jupiter.api.Assertions.assertEquals(status, response.status(), response.body());
+        org.junit.jupiter.api.Assertions.assertTrue(response.contentType().startsWith("application/problem+json"),
+                response.contentType());
+        JsonNode problem = response.json();
+        org.junit.jupiter.api.Assertions.assertEquals(status, problem.path("status").asInt());
+        org.junit.jupiter.api.Assertions.assertFalse(problem.path("detail").asText().isBlank(), response.body());
+        if (field != null) {
+            org.junit.jupiter.api.Assertions.assertEquals(field, problem.path("field").asText(), response.body());
+        }
     }
 }

@@ -18,7 +18,7 @@ class JobPlannerTest {
     @Test
     void splitsSeedsIntoTasksOfTheConfiguredSizeWithTheJobsSettings() throws Exception {
         ObjectNode spec = Messages.mapper().createObjectNode().put("seeds", "0-199").put("truncation_psi", 0.7);
-        JobPlanner planner = new JobPlanner(64);
+        JobPlanner planner = new JobPlanner(64, 120);
         List<JobPlanner.PlannedTask> plan = planner.plan(JOB, JobKind.GENERATE, spec, 0, 100);
 
         assertEquals(4, planner.taskCount(JobKind.GENERATE, spec));
@@ -37,9 +37,9 @@ class JobPlannerTest {
     @Test
     void planningIsAPureFunctionOfTheJobAndResumesAnywhere() {
         ObjectNode spec = Messages.mapper().createObjectNode().put("seeds", "5,9,100-300");
-        JobPlanner planner = new JobPlanner(32);
+        JobPlanner planner = new JobPlanner(32, 120);
         List<JobPlanner.PlannedTask> whole = planner.plan(JOB, JobKind.GENERATE, spec, 0, 1000);
-        assertEquals(whole, new JobPlanner(32).plan(JOB, JobKind.GENERATE, spec, 0, 1000));
+        assertEquals(whole, new JobPlanner(32, 120).plan(JOB, JobKind.GENERATE, spec, 0, 1000));
         List<JobPlanner.PlannedTask> inWindows = new java.util.ArrayList<>(planner.plan(JOB, JobKind.GENERATE, spec, 0, 3));
         inWindows.addAll(planner.plan(JOB, JobKind.GENERATE, spec, 3, 3));
         inWindows.addAll(planner.plan(JOB, JobKind.GENERATE, spec, 6, 3));
@@ -49,7 +49,7 @@ class JobPlannerTest {
     @Test
     void aTenMillionSeedJobIsPlannedAWindowAtATime() {
         ObjectNode spec = Messages.mapper().createObjectNode().put("seeds", "0-9999999");
-        JobPlanner planner = new JobPlanner(64);
+        JobPlanner planner = new JobPlanner(64, 120);
         assertEquals(156_250, planner.taskCount(JobKind.GENERATE, spec));
         List<JobPlanner.PlannedTask> last = planner.plan(JOB, JobKind.GENERATE, spec, 156_249, 256);
         assertEquals(1, last.size());
@@ -59,7 +59,28 @@ class JobPlannerTest {
     @Test
     void refusesKindsItCannotPlan() {
         ObjectNode spec = Messages.mapper().createObjectNode();
-        assertThrows(IllegalArgumentException.class, () -> new JobPlanner(64).plan(JOB, JobKind.INTERPOLATE, spec, 0, 1));
+        assertThrows(IllegalArgumentException.class, () -> new JobPlanner(64, 120).plan(JOB, JobKind.PROJECT, spec, 0, 1));
+    }
+
+    @Test
+    void anInterpolationBecomesSegmentTasksThatCoverEveryFrameOnceAndReadStoredWsFromTheirKeys() throws Exception {
+        java.util.UUID projection = java.util.UUID.randomUUID();
+        var spec = Messages.mapper().readTree(("{'keyframes': [1, {'w': [0.5, 0.25]}, {'projection': '" + projection
+                + "', 'target': 3}, 2], 'frames_per_keyframe': 25}").replace('\'', '"'));
+        JobPlanner planner = new JobPlanner(64, 30);
+        assertEquals(3, planner.taskCount(JobKind.INTERPOLATE, spec)); // 3 × 25 + 1 = 76 frames
+        List<JobPlanner.PlannedTask> tasks = planner.plan(JOB, JobKind.INTERPOLATE, spec, 0, 10);
+        long next = 0;
+        for (JobPlanner.PlannedTask task : tasks) {
+            var video = Messages.mapper().readValue(task.specJson(), ai.stylefarm.schemas.InterpolateTaskSpec.class);
+            assertEquals(next, video.firstFrame());
+            next += video.frameCount();
+            assertEquals(ai.stylefarm.schemas.ObjectKeys.segment(JOB, task.index()), video.segmentKey());
+            assertEquals(1L, video.keyframes().get(0).seed());
+            assertEquals(ai.stylefarm.schemas.ObjectKeys.keyframe(JOB, 1), video.keyframes().get(1).wKey());
+            assertEquals(ai.stylefarm.schemas.ObjectKeys.projectedW(projection, 3), video.keyframes().get(2).wKey());
+        }
+        assertEquals(76, next);
     }
 
     private static GenerateTaskSpec read(String json) {

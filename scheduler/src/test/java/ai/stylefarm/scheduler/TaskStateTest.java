@@ -215,6 +215,7 @@ class TaskStateTest {
     /** Short back-off, three attempts. */
     private static final class Settings implements SchedulerConfig.Scheduler {
         public int seedsPerTask() { return 64; }
+        public int framesPerTask() { return 120; }
         public int tasksPerWorker() { return 2; }
         public int maxTasksInFlight() { return 32; }
         public int planWindow() { return 256; }

@@ -14,6 +14,8 @@ import java.util.Objects;
  *
  * @param walk the curve ({@code kind} in the job's spec; here {@code kind} is the task's kind)
  * @param keyframes seeds, or object keys of stored ws ({@code .npy} or NVIDIA's {@code projected_w.npz})
+ * @param scale integer magnification of the frames in the video; null lets the worker pick from the frame size
+ *              (the same for every segment, as it depends only on the model and grid)
  * @param totalFrames frames in the whole video, so the worker can check its range
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -32,6 +34,7 @@ public record InterpolateTaskSpec(
         NoiseMode noiseMode,
         int crf,
         String preset,
+        Integer scale,
         long firstFrame,
         int frameCount,
         long totalFrames,

@@ -32,7 +32,7 @@ class InterpolateJobSpecTest {
         assertEquals(NoiseMode.CONST, spec.noiseMode());
         assertEquals(1, spec.gridWidth());
         assertEquals(3 * 120 + 1, spec.frameCount());
-        assertEquals(16, spec.crf());
+        assertEquals(12, spec.crf());
     }
 
     @Test

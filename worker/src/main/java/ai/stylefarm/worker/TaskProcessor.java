@@ -8,6 +8,7 @@ import ai.stylefarm.modelkit.io.Pixels;
 import ai.stylefarm.modelkit.bundle.ModelManifest;
 import ai.stylefarm.schemas.GenerateTaskSpec;
 import ai.stylefarm.schemas.ImageFormat;
+import ai.stylefarm.schemas.InterpolateTaskSpec;
 import ai.stylefarm.schemas.Layout;
 import ai.stylefarm.schemas.StyleMixTaskSpec;
 import ai.stylefarm.schemas.TaskEvent;
@@ -70,16 +71,21 @@ public final class TaskProcessor implements AutoCloseable {
             return send(task, Verdict.failed(CANCELLED, false));
         }
         int total = task.spec() instanceof GenerateTaskSpec g ? g.seeds().count()
-                : StyleMixOutputs.cellCount((StyleMixTaskSpec) task.spec());
+                : task.spec() instanceof StyleMixTaskSpec mix ? StyleMixOutputs.cellCount(mix)
+                : ((InterpolateTaskSpec) task.spec()).frameCount();
         LOG.info("Task {} (job {}, attempt {}): {} {} images of model {}", task.taskId(), task.jobId(), task.attempt(),
                 total, task.spec().kind().value(), task.modelId());
         Verdict verdict;
         // The heartbeat stops before the terminal event goes out, so no HEARTBEAT ever follows a SUCCEEDED.
         try (Heartbeat heartbeat = new Heartbeat(events, task, config.workerId(), total,
                 config.heartbeatInterval(), clock)) {
-            verdict = task.spec() instanceof GenerateTaskSpec spec
-                    ? render(task, spec, spec.seeds().stream().toArray(), heartbeat, stopping)
-                    : mixStyles(task, (StyleMixTaskSpec) task.spec(), heartbeat, stopping);
+            if (task.spec() instanceof GenerateTaskSpec spec) {
+                verdict = render(task, spec, spec.seeds().stream().toArray(), heartbeat, stopping);
+            } else if (task.spec() instanceof StyleMixTaskSpec spec) {
+                verdict = mixStyles(task, spec, heartbeat, stopping);
+            } else {
+                verdict = interpolate(task, (InterpolateTaskSpec) task.spec(), heartbeat, stopping);
+            }
         } catch (EventPublisher.DeliveryException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -115,6 +121,28 @@ public final class TaskProcessor implements AutoCloseable {
             outputs = StyleMixOutputs.render(session, spec, task.jobId(), store, uploads.batch(), config.batchSize(),
                     heartbeat::progressed, () -> stopping.getAsBoolean() || cancels.isCancelled(task.jobId()));
         } catch (IllegalArgumentException e) {
+            return Verdict.failed(e.getMessage(), false);
+        }
+        if (outputs != null) {
+            return Verdict.succeeded(outputs);
+        }
+        return stopping.getAsBoolean() ? Verdict.abandoned(SHUTTING_DOWN) : Verdict.failed(CANCELLED, false);
+    }
+
+    private Verdict interpolate(TaskMessage task, InterpolateTaskSpec spec, Heartbeat heartbeat,
+                                BooleanSupplier stopping) {
+        GeneratorSession session;
+        try {
+            session = start(task, heartbeat);
+        } catch (ModelCache.ModelUnavailableException e) {
+            return Verdict.failed(e.getMessage(), true);
+        }
+        List<TaskEvent.Output> outputs;
+        try {
+            outputs = InterpolateOutputs.render(session, spec, task.jobId(), store, uploads.batch(),
+                    config.cacheDir().resolve("tmp"), config.batchSize(), heartbeat::progressed,
+                    () -> stopping.getAsBoolean() || cancels.isCancelled(task.jobId()));
+        } catch (InterpolateOutputs.BadKeyframeException e) {
             return Verdict.failed(e.getMessage(), false);
         }
         if (outputs != null) {

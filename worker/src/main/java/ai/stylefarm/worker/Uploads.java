@@ -1,6 +1,7 @@
 package ai.stylefarm.worker;
 
 import ai.stylefarm.modelkit.io.Hashing;
+import ai.stylefarm.modelkit.io.Pixels;
 import ai.stylefarm.schemas.ImageFormat;
 import ai.stylefarm.schemas.TaskEvent;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * Encodes and stores a task's images on a small pool while the rendering thread goes on. One object store request
@@ -40,6 +42,16 @@ final class Uploads implements AutoCloseable {
         /** Queues one image: encoded and stored on the pool. Blocks while the pool is full. */
         void image(ObjectStore store, String key, Long seed, byte[] hwc, int size, int channels, ImageFormat format,
                    Integer quality) {
+            submit(store, key, seed, () -> ImageEncoding.encode(hwc, size, channels, format, quality),
+                    ImageEncoding.contentType(format));
+        }
+
+        /** Queues one RGB video frame [height, width, 3] as a PNG. */
+        void frame(ObjectStore store, String key, byte[] rgb, int width, int height) {
+            submit(store, key, null, () -> Pixels.png(rgb, height, width, 3), "image/png");
+        }
+
+        private void submit(ObjectStore store, String key, Long seed, Supplier<byte[]> encoder, String contentType) {
             try {
                 room.acquire();
             } catch (InterruptedException e) {
@@ -48,8 +60,8 @@ final class Uploads implements AutoCloseable {
             }
             pending.add(pool.submit(() -> {
                 try {
-                    byte[] encoded = ImageEncoding.encode(hwc, size, channels, format, quality);
-                    store.put(key, encoded, ImageEncoding.contentType(format));
+                    byte[] encoded = encoder.get();
+                    store.put(key, encoded, contentType);
                     return new TaskEvent.Output(seed, key, Hashing.sha256(encoded), encoded.length);
                 } finally {
                     room.release();

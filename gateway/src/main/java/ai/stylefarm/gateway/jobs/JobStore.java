@@ -113,8 +113,15 @@ public class JobStore {
             }
         }
         if (job.items() > maxImages) {
-            throw new ApiException(422, "Quota Exceeded", "spec.seeds", "the job asks for " + job.items()
-                    + " images, over the limit max_images_per_job = " + maxImages + " of tenant '" + job.tenant() + "'");
+            String field = switch (job.kind()) {
+                case STYLE_MIX -> "spec.row_seeds";
+                case INTERPOLATE -> "spec.frames_per_keyframe";
+                default -> "spec.seeds";
+            };
+            String what = job.kind() == ai.stylefarm.schemas.JobKind.INTERPOLATE ? " images (frames × grid cells)"
+                    : " images";
+            throw new ApiException(422, "Quota Exceeded", field, "the job asks for " + job.items() + what
+                    + ", over the limit max_images_per_job = " + maxImages + " of tenant '" + job.tenant() + "'");
         }
         try (PreparedStatement s = c.prepareStatement("SELECT count(*) FROM jobs WHERE tenant_id = ?"
                 + " AND state IN ('QUEUED', 'PLANNED', 'RUNNING')")) {
@@ -244,7 +251,7 @@ public class JobStore {
             throw ApiException.badRequest("cursor", "not a cursor from this API");
         }
         try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("SELECT id, key, kind, seed,"
-                + " bytes, sha256 FROM artifacts WHERE job_id = ? AND id > ? AND kind <> 'manifest_part'"
+                + " bytes, sha256 FROM artifacts WHERE job_id = ? AND id > ? AND kind NOT IN ('manifest_part', 'segment')"
                 + " ORDER BY id LIMIT ?")) {
             s.setObject(1, job);
             s.setLong(2, after);

@@ -5,7 +5,9 @@ import ai.stylefarm.gateway.api.Problem;
 import ai.stylefarm.gateway.models.ModelStore;
 import ai.stylefarm.gateway.models.ModelView;
 import ai.stylefarm.schemas.GenerateJobSpec;
+import ai.stylefarm.schemas.InterpolateJobSpec;
 import ai.stylefarm.schemas.JobKind;
+import ai.stylefarm.schemas.Keyframe;
 import ai.stylefarm.schemas.JobMessage;
 import ai.stylefarm.schemas.Messages;
 import ai.stylefarm.schemas.StyleMixJobSpec;
@@ -28,9 +30,11 @@ public class JobValidator {
     private static final Set<String> ENVELOPE = Set.of("kind", "model", "priority", "spec");
 
     private final ModelStore models;
+    private final JobStore jobs;
 
-    public JobValidator(ModelStore models) {
+    public JobValidator(ModelStore models, JobStore jobs) {
         this.models = models;
+        this.jobs = jobs;
     }
 
     public NewJob validate(JsonNode body, String tenant, String idempotencyKey) {
@@ -64,6 +68,18 @@ public class JobValidator {
                 normalised = Messages.mapper().valueToTree(mix);
                 items = mix.imageCount();
             }
+        } else if (kind == JobKind.INTERPOLATE) {
+            List<ValidationError> specErrors = InterpolateJobSpec.validate(spec);
+            specErrors.forEach(e -> errors.add(new Problem.FieldError("spec." + e.field(), e.message())));
+            if (specErrors.isEmpty()) {
+                InterpolateJobSpec video = InterpolateJobSpec.parse(spec);
+                if (model != null) {
+                    checkClass(video.classIdx(), model, errors);
+                    checkKeyframes(video, model, tenant, errors);
+                }
+                normalised = Messages.mapper().valueToTree(video);
+                items = video.imageCount();
+            }
         } else if (kind == JobKind.GENERATE) {
             List<ValidationError> specErrors = GenerateJobSpec.validate(spec);
             specErrors.forEach(e -> errors.add(new Problem.FieldError("spec." + e.field(), e.message())));
@@ -94,9 +110,9 @@ public class JobValidator {
             errors.add(new Problem.FieldError("kind", e.getMessage()));
             return null;
         }
-        if (kind != JobKind.GENERATE && kind != JobKind.STYLE_MIX) {
+        if (kind != JobKind.GENERATE && kind != JobKind.STYLE_MIX && kind != JobKind.INTERPOLATE) {
             errors.add(new Problem.FieldError("kind", "job kind '" + kind.value()
-                    + "' is not available on this farm yet; available: generate, style_mix"));
+                    + "' is not available on this farm yet; available: generate, style_mix, interpolate"));
             return null;
         }
         return kind;
@@ -156,6 +172,41 @@ public class JobValidator {
         } else if (cDim > 0 && classIdx >= cDim) {
             errors.add(new Problem.FieldError("spec.class_idx", "class " + classIdx + " is out of range: model '"
                     + model.id() + "' has " + cDim + " classes (0 to " + (cDim - 1) + ")"));
+        }
+    }
+
+    /**
+     * Inline ws must fit the model ([w_dim] or [num_ws][w_dim]); a projection keyframe must name a finished
+     * projection job of the same tenant and model (another tenant's job is reported as not existing).
+     */
+    private void checkKeyframes(InterpolateJobSpec spec, ModelView model, String tenant,
+                                List<Problem.FieldError> errors) {
+        for (int i = 0; i < spec.keyframes().size(); i++) {
+            Keyframe k = spec.keyframes().get(i);
+            String field = "spec.keyframes[" + i + "]";
+            if (k.w() != null && model.wDim() != null && model.numWs() != null) {
+                int rows = k.w().length;
+                int cols = k.w()[0].length;
+                if (cols != model.wDim() || (rows != 1 && rows != model.numWs())) {
+                    errors.add(new Problem.FieldError(field, "w is [" + rows + "][" + cols + "]; model '" + model.id()
+                            + "' takes [" + model.wDim() + "] or [" + model.numWs() + "][" + model.wDim() + "]"));
+                }
+            }
+            if (k.projection() != null) {
+                JobView job = jobs.find(k.projection()).filter(j -> j.tenant().equals(tenant)).orElse(null);
+                if (job == null) {
+                    errors.add(new Problem.FieldError(field, "projection job " + k.projection() + " does not exist"));
+                } else if (!JobKind.PROJECT.value().equals(job.kind())) {
+                    errors.add(new Problem.FieldError(field, "job " + k.projection() + " is a " + job.kind()
+                            + " job, not a projection"));
+                } else if (!"SUCCEEDED".equals(job.state())) {
+                    errors.add(new Problem.FieldError(field, "projection job " + k.projection() + " is " + job.state()
+                            + "; only a finished (SUCCEEDED) projection has a projected w"));
+                } else if (!job.model().equals(model.id())) {
+                    errors.add(new Problem.FieldError(field, "projection job " + k.projection() + " projected into model '"
+                            + job.model() + "', not '" + model.id() + "': its w means nothing to another model"));
+                }
+            }
         }
     }
 

@@ -46,6 +46,14 @@ public interface SchedulerConfig {
         int seedsPerTask();
 
         /**
+         * Frames per interpolation task, each task one H.264 segment starting with a keyframe: 120 frames is two
+         * seconds at 60 fps, the encoder's keyframe interval, so splitting costs no extra keyframes. A job's
+         * {@code frames_per_task} overrides it.
+         */
+        @WithDefault("120")
+        int framesPerTask();
+
+        /**
          * Tasks released to each worker at once (one running, one queued behind it): small, so that a new
          * high-priority job waits behind at most one task per worker, and enough to keep a worker busy.
          */

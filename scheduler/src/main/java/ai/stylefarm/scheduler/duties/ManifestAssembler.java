@@ -40,22 +40,27 @@ final class ManifestAssembler {
 
     private final DataSource db;
     private final ObjectStore store;
+    private final VideoAssembler videos;
 
     ManifestAssembler(DataSource db, ObjectStore store) {
         this.db = db;
         this.store = store;
+        this.videos = new VideoAssembler(store);
     }
 
     record Written(String key, String kind, long bytes, String sha256, long lines) {
     }
 
-    /** @param extra the dataset card of a generate job, the grid of a style-mixing job */
+    /** @param extra the dataset card of a generate job, the grid of a style-mixing job, an interpolation's video */
     record Result(Written manifest, Written extra) {
     }
 
     Result assemble(JobRow job) throws Exception {
         if (JobKind.of(job.kind()) == JobKind.STYLE_MIX) {
             return assembleStyleMix(job);
+        }
+        if (JobKind.of(job.kind()) == JobKind.INTERPOLATE) {
+            return videos.assemble(job);
         }
         GenerateJobSpec spec = GenerateJobSpec.parse(JSON.readTree(job.spec()));
         Path file = Files.createTempFile("manifest-", ".jsonl");

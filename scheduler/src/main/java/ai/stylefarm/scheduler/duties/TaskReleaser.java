@@ -165,6 +165,7 @@ public final class TaskReleaser implements Runnable {
         return switch (TaskKind.of(task.kind())) {
             case GENERATE -> Messages.mapper().readValue(task.spec(), GenerateTaskSpec.class);
             case STYLE_MIX -> Messages.mapper().readValue(task.spec(), ai.stylefarm.schemas.StyleMixTaskSpec.class);
+            case INTERPOLATE -> Messages.mapper().readValue(task.spec(), ai.stylefarm.schemas.InterpolateTaskSpec.class);
             default -> throw new IllegalStateException("task " + task.id() + " has kind " + task.kind()
                     + ", which cannot be released");
         };

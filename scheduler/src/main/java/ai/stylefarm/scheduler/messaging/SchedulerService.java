@@ -63,7 +63,7 @@ public class SchedulerService {
         DeadLetters deadLetters = new DeadLetters(deadLetterProducer, Topics.SCHEDULER_GROUP);
 
         workers = new WorkerGroup(Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrap())));
-        JobPlanner planner = new JobPlanner(settings.seedsPerTask());
+        JobPlanner planner = new JobPlanner(settings.seedsPerTask(), settings.framesPerTask());
         JobFinalizer finalizer = new JobFinalizer(db, store);
         duties = new DutyRunner(List.of(
                 new CancelSweeper(db, store),
@@ -72,7 +72,7 @@ public class SchedulerService {
                 new TaskReleaser(db, tasksProducer, workers, settings, clock),
                 finalizer), settings.tick());
 
-        JobIntake intake = new JobIntake(db, planner, settings.planWindow());
+        JobIntake intake = new JobIntake(db, store, planner, settings.planWindow());
         jobs = new MessageConsumer<>(KafkaClients.consumer(config, "scheduler-jobs"), Topics.JOBS, JobMessage.class,
                 (message, record) -> {
                     if (intake.plan(message)) {

@@ -4,7 +4,18 @@ import ai.stylefarm.scheduler.state.JobRow;
 import ai.stylefarm.scheduler.state.Jobs;
 import ai.stylefarm.scheduler.state.Tasks;
 import ai.stylefarm.scheduler.state.Transactions;
+import ai.stylefarm.modelkit.io.Npy;
+import ai.stylefarm.modelkit.stylegan.Tensor;
+import ai.stylefarm.scheduler.storage.ObjectStore;
+import ai.stylefarm.schemas.InterpolateJobSpec;
+import ai.stylefarm.schemas.JobKind;
 import ai.stylefarm.schemas.JobMessage;
+import ai.stylefarm.schemas.Keyframe;
+import ai.stylefarm.schemas.ObjectKeys;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.UUID;
 import ai.stylefarm.schemas.JobState;
 import ai.stylefarm.schemas.Messages;
 import java.sql.PreparedStatement;
@@ -25,12 +36,14 @@ public final class JobIntake {
     private static final Logger LOG = Logger.getLogger(JobIntake.class);
 
     private final DataSource db;
+    private final ObjectStore store;
     private final JobPlanner planner;
     private final int window;
 
     /** @param window tasks planned at once; the rest follow as these are released ({@code PlanAhead}) */
-    public JobIntake(DataSource db, JobPlanner planner, int window) {
+    public JobIntake(DataSource db, ObjectStore store, JobPlanner planner, int window) {
         this.db = db;
+        this.store = store;
         this.planner = planner;
         this.window = window;
     }
@@ -62,6 +75,9 @@ public final class JobIntake {
                 JsonNode spec = Messages.mapper().readTree(job.spec());
                 total = planner.taskCount(message.kind(), spec);
                 plan = planner.plan(job.id(), message.kind(), spec, 0, window);
+                if (message.kind() == JobKind.INTERPOLATE) {
+                    storeInlineWs(job.id(), InterpolateJobSpec.parse(spec));
+                }
             } catch (IllegalArgumentException e) {
                 Jobs.move(c, job, JobState.FAILED, Jobs.set("error", "could not plan the job: " + e.getMessage()));
                 Jobs.event(c, job.id(), null, "FAILED", "scheduler", null);
@@ -76,6 +92,31 @@ public final class JobIntake {
             LOG.infof("Job %s planned: %d tasks (%d created now, the rest as it runs)", job.id(), total, plan.size());
             return true;
         });
+    }
+
+    /**
+     * Workers read only Kafka and the bucket, and a task message must stay small, so inline w keyframes go to the
+     * bucket as float32 {@code .npy} before any task that reads them exists. Rewriting them yields the same bytes.
+     */
+    private void storeInlineWs(UUID jobId, InterpolateJobSpec spec) {
+        List<Keyframe> keyframes = spec.keyframes();
+        for (int i = 0; i < keyframes.size(); i++) {
+            float[][] w = keyframes.get(i).w();
+            if (w == null) {
+                continue;
+            }
+            float[] flat = new float[w.length * w[0].length];
+            for (int r = 0; r < w.length; r++) {
+                System.arraycopy(w[r], 0, flat, r * w[0].length, w[0].length);
+            }
+            ByteArrayOutputStream npy = new ByteArrayOutputStream();
+            try {
+                Npy.writeFloat32(npy, new Tensor(new int[] {w.length, w[0].length}, flat));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            store.put(ObjectKeys.keyframe(jobId, i), npy.toByteArray(), "application/octet-stream");
+        }
     }
 
     private static String modelProblem(java.sql.Connection c, String modelId) throws java.sql.SQLException {

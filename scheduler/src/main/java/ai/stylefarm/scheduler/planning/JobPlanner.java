@@ -1,7 +1,9 @@
 package ai.stylefarm.scheduler.planning;
 
 import ai.stylefarm.schemas.GenerateJobSpec;
+import ai.stylefarm.schemas.InterpolateJobSpec;
 import ai.stylefarm.schemas.JobKind;
+import ai.stylefarm.schemas.Keyframe;
 import ai.stylefarm.schemas.Layout;
 import ai.stylefarm.schemas.Messages;
 import ai.stylefarm.schemas.ObjectKeys;
@@ -20,12 +22,15 @@ import java.util.UUID;
  */
 public final class JobPlanner {
     private final int seedsPerTask;
+    private final int framesPerTask;
 
-    public JobPlanner(int seedsPerTask) {
-        if (seedsPerTask < 1) {
-            throw new IllegalArgumentException("seeds per task must be at least 1, was " + seedsPerTask);
+    public JobPlanner(int seedsPerTask, int framesPerTask) {
+        if (seedsPerTask < 1 || framesPerTask < 1) {
+            throw new IllegalArgumentException("seeds and frames per task must be at least 1, were " + seedsPerTask
+                    + " and " + framesPerTask);
         }
         this.seedsPerTask = seedsPerTask;
+        this.framesPerTask = framesPerTask;
     }
 
     /** One planned task: its position in the job, its kind, and its spec as stored in {@code tasks.spec}. */
@@ -36,6 +41,9 @@ public final class JobPlanner {
     public int taskCount(JobKind kind, JsonNode spec) {
         if (kind == JobKind.STYLE_MIX) {
             return StyleMixJobSpec.parse(spec).taskCount();
+        }
+        if (kind == JobKind.INTERPOLATE) {
+            return InterpolateJobSpec.parse(spec).taskCount(framesPerTask);
         }
         GenerateJobSpec generate = generate(kind, spec);
         return generate.seeds().chunkCount(generate.seedsPerTask(seedsPerTask));
@@ -51,6 +59,15 @@ public final class JobPlanner {
             }
             return tasks;
         }
+        if (kind == JobKind.INTERPOLATE) {
+            InterpolateJobSpec video = InterpolateJobSpec.parse(spec);
+            List<String> keys = keyframeKeys(jobId, video);
+            List<PlannedTask> tasks = new ArrayList<>();
+            for (int i = from; i < Math.min(video.taskCount(framesPerTask), from + max); i++) {
+                tasks.add(new PlannedTask(i, TaskKind.INTERPOLATE, json(video.forTask(i, framesPerTask, jobId, keys))));
+            }
+            return tasks;
+        }
         GenerateJobSpec generate = generate(kind, spec);
         String prefix = generate.layout() == Layout.FILES ? ObjectKeys.images(jobId) : ObjectKeys.shards(jobId);
         int size = generate.seedsPerTask(seedsPerTask);
@@ -61,6 +78,20 @@ public final class JobPlanner {
                     json(generate.forTask(generate.seeds().chunk(i, size), prefix, i))));
         }
         return tasks;
+    }
+
+    /**
+     * Where each keyframe's w is read from: an inline w at {@link ObjectKeys#keyframe} (stored by {@link JobIntake}),
+     * a projection's {@code projected_w.npz}; null for a seed.
+     */
+    static List<String> keyframeKeys(UUID jobId, InterpolateJobSpec spec) {
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < spec.keyframes().size(); i++) {
+            Keyframe k = spec.keyframes().get(i);
+            keys.add(k.isSeed() ? null : k.w() != null ? ObjectKeys.keyframe(jobId, i)
+                    : ObjectKeys.projectedW(k.projection(), k.target()));
+        }
+        return keys;
     }
 
     private static GenerateJobSpec generate(JobKind kind, JsonNode spec) {

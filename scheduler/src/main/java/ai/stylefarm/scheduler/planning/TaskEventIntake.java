@@ -139,6 +139,12 @@ public final class TaskEventIntake {
         if (output.key().contains("/style_mix/")) {
             return "cell";
         }
+        if (output.key().contains("/segments/")) {
+            return "segment";
+        }
+        if (output.key().contains("/frames/")) {
+            return "frame";
+        }
         return output.key().endsWith(".tar") ? "shard" : "output";
     }
 

@@ -1,0 +1,150 @@
+package ai.stylefarm.modelkit.inference;
+
+import ai.stylefarm.modelkit.bundle.ModelManifest;
+import ai.stylefarm.modelkit.io.Pixels;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Renders the frames of an interpolation video, as stylegan3's gen_video.py: a grid of W×H latent walks, each
+ * cell of a frame the synthesis of its walk's w at that frame, tiled row by row into one RGB frame.
+ * Walks in W interpolate ws; walks in Z slerp z and map each frame's z (truncated by ψ, conditioned by the class).
+ */
+public final class WalkRenderer {
+    /**
+     * @param keyframes grid cell-major: cell {@code c} walks {@code keyframes[c·K .. c·K + K − 1]}; each a
+     *                  ws [num_ws, w_dim] for W walks, or a z [z_dim] for Z walks
+     * @param psi       for Z walks (W keyframes are truncated when they are made)
+     */
+    public record Walk(List<float[]> keyframes, boolean zSpace, LatentWalk.Kind kind, boolean loop,
+                       int framesPerKeyframe, int gridWidth, int gridHeight, float psi, Integer classIdx,
+                       NoiseMode noiseMode) {
+        public Walk {
+            keyframes = List.copyOf(keyframes);
+        }
+
+        int cells() {
+            return gridWidth * gridHeight;
+        }
+    }
+
+    private final GeneratorSession session;
+    private final ModelManifest m;
+    private final Walk walk;
+    private final List<LatentWalk> cells = new ArrayList<>();
+
+    public WalkRenderer(GeneratorSession session, Walk walk) {
+        this.session = session;
+        this.m = session.manifest();
+        this.walk = walk;
+        int cellCount = walk.cells();
+        if (walk.keyframes().size() % cellCount != 0 || walk.keyframes().size() / cellCount < 2) {
+            throw new IllegalArgumentException("a " + walk.gridWidth() + "x" + walk.gridHeight() + " grid needs a multiple"
+                    + " of " + cellCount + " keyframes, at least 2 per walk; got " + walk.keyframes().size());
+        }
+        int expected = walk.zSpace() ? m.zDim() : m.numWs() * m.wDim();
+        for (float[] k : walk.keyframes()) {
+            if (k.length != expected) {
+                throw new IllegalArgumentException("a keyframe has " + k.length + " values, the model needs " + expected
+                        + (walk.zSpace() ? " (z_dim)" : " (num_ws × w_dim)"));
+            }
+        }
+        if (walk.zSpace() && walk.kind() == LatentWalk.Kind.CUBIC) {
+            throw new IllegalArgumentException("cubic walks run in w; z walks slerp");
+        }
+        if (m.cDim() > 0 && walk.zSpace() && (walk.classIdx() == null || walk.classIdx() >= m.cDim())) {
+            throw new IllegalArgumentException("model " + m.name() + " is conditional with " + m.cDim()
+                    + " classes: class_idx 0 to " + (m.cDim() - 1) + " is required");
+        }
+        int k = walk.keyframes().size() / cellCount;
+        for (int c = 0; c < cellCount; c++) {
+            cells.add(new LatentWalk(walk.keyframes().subList(c * k, (c + 1) * k),
+                    walk.zSpace() ? LatentWalk.Kind.SLERP : walk.kind(), walk.loop(), walk.framesPerKeyframe()));
+        }
+    }
+
+    /** ws [num_ws, w_dim] of each seed, mapped and truncated by ψ on every layer, as gen_video.py makes them. */
+    public static List<float[]> seedWs(GeneratorSession session, List<Long> seeds, float psi, Integer classIdx) {
+        var ws = new StyleMixer(session).styles(seeds, psi, classIdx);
+        return seeds.stream().map(ws::get).toList();
+    }
+
+    public long frameCount() {
+        return cells.get(0).frameCount();
+    }
+
+    public int frameWidth() {
+        return walk.gridWidth() * m.resolution();
+    }
+
+    public int frameHeight() {
+        return walk.gridHeight() * m.resolution();
+    }
+
+    /** The ws [num_ws, w_dim] of one cell at one frame: what a direct render of that cell takes. */
+    public float[] ws(int cell, long frame) {
+        float[] latent = cells.get(cell).at(frame);
+        if (!walk.zSpace()) {
+            return latent;
+        }
+        float[] c = m.cDim() > 0 ? Latents.oneHot(walk.classIdx(), m.cDim()) : null;
+        return Latents.broadcastTruncated(session.map(latent, c, 1), m.wAvg(), m.numWs(), walk.psi(), null);
+    }
+
+    /**
+     * Frames {@code [first, first + count)} in order, each as RGB [frameHeight, frameWidth, 3] uint8.
+     *
+     * @param batchImages images per synthesis run; a batch holds whole frames
+     */
+    public void render(long first, int count, int batchImages, Consumer<byte[]> frames) {
+        if (first < 0 || count < 0 || first + count > frameCount()) {
+            throw new IllegalArgumentException("frames " + first + " to " + (first + count - 1) + " are outside the video's"
+                    + " 0 to " + (frameCount() - 1));
+        }
+        int cellCount = walk.cells();
+        int framesPerBatch = Math.max(1, batchImages / cellCount);
+        int wsSize = m.numWs() * m.wDim();
+        for (long start = first; start < first + count; start += framesPerBatch) {
+            int n = (int) Math.min(framesPerBatch, first + count - start);
+            int images = n * cellCount;
+            float[] ws = new float[images * wsSize];
+            long[] noiseSeeds = new long[images];
+            for (int f = 0; f < n; f++) {
+                for (int c = 0; c < cellCount; c++) {
+                    int i = f * cellCount + c;
+                    System.arraycopy(ws(c, start + f), 0, ws, i * wsSize, wsSize);
+                    noiseSeeds[i] = start + f;
+                }
+            }
+            float[] img = session.synthesize(ws, images, walk.noiseMode(), noiseSeeds);
+            for (int f = 0; f < n; f++) {
+                frames.accept(tile(img, f * cellCount));
+            }
+        }
+    }
+
+    /** Cells {@code offset ..} of a synthesis batch laid out row by row as one RGB frame. */
+    private byte[] tile(float[] img, int offset) {
+        int res = m.resolution();
+        int channels = m.imgChannels();
+        int width = frameWidth();
+        byte[] frame = new byte[frameHeight() * width * 3];
+        for (int c = 0; c < walk.cells(); c++) {
+            byte[] cell = Pixels.toUint8Hwc(img, offset + c, channels, res, res);
+            int x0 = (c % walk.gridWidth()) * res;
+            int y0 = (c / walk.gridWidth()) * res;
+            for (int y = 0; y < res; y++) {
+                for (int x = 0; x < res; x++) {
+                    int src = (y * res + x) * channels;
+                    int dst = ((y0 + y) * width + x0 + x) * 3;
+                    for (int ch = 0; ch < 3; ch++) {
+                        // Greyscale models fill all three channels; extra channels (alpha) are not video.
+                        frame[dst + ch] = cell[src + Math.min(ch, channels - 1)];
+                    }
+                }
+            }
+        }
+        return frame;
+    }
+}
