@@ -43,7 +43,7 @@ import picocli.CommandLine.Option;
         description = "Benchmark a fresh local farm: start-up, 1-seed latency, and throughput against the bare loop.")
 final class FarmBenchCommand implements Callable<Integer> {
     /** The worker's own session settings (one thread per core, no spinning), so the bare loops are the worker's. */
-    private static final SessionSettings WORKER_SESSION = new SessionSettings(ExecutionDevice.AUTO, 0, false);
+    static final SessionSettings WORKER_SESSION = new SessionSettings(ExecutionDevice.AUTO, 0, false);
 
     @Option(names = "--latency-jobs", defaultValue = "10", description = "1-seed jobs to time (default: ${DEFAULT-VALUE})")
     int latencyJobs;
@@ -218,7 +218,7 @@ final class FarmBenchCommand implements Callable<Integer> {
     }
 
     /** @param pollMillis fine for latency; coarse for throughput, where polling would take CPU from the farm */
-    private static double run(GatewayClient client, JsonNode request, long pollMillis) throws InterruptedException {
+    static double run(GatewayClient client, JsonNode request, long pollMillis) throws InterruptedException {
         long start = System.nanoTime();
         JsonNode job = client.submit(request);
         UUID id = UUID.fromString(job.path("id").asText());
