@@ -30,10 +30,14 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Interpolation videos on the real stack: two workers render segments in parallel, the scheduler joins them. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FarmVideoTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String MODEL = "tiny";
@@ -50,7 +54,8 @@ class FarmVideoTest {
     @BeforeAll
     static void startFarm() {
         farm = LocalFarm.start(new LocalFarmConfig(LocalFarmConfig.findHome(), StackConfig.defaults(tmp.resolve("farm")),
-                0, 0, 2, Map.of()), "sfk_video-" + UUID.randomUUID());
+                0, 0, 2, Map.of("worker.heartbeat.seconds", "1", "scheduler.running-lease", "PT5S")),
+                "sfk_video-" + UUID.randomUUID());
         admin = new GatewayClient(farm.gatewayUrl(), farm.adminKey());
         admin.registerRandomModel(MODEL, "tiny32", 7, true);
         FarmTestSupport.Tenants tenants = FarmTestSupport.Tenants.create(admin);
@@ -67,6 +72,7 @@ class FarmVideoTest {
     }
 
     @Test
+    @Order(1)
     void aLoopingGridWalkBecomesOneH264VideoWhoseFramesMatchDirectRendersOfTheSameWs() throws Exception {
         String spec = "{'seeds': '1,2,3,4,5,6', 'grid': '2x1', 'loop': true, 'frames_per_keyframe': 12,"
                 + " 'fps': 24, 'frames_per_task': 6, 'truncation_psi': 0.7}";
@@ -132,6 +138,7 @@ class FarmVideoTest {
     }
 
     @Test
+    @Order(2)
     void keptFramesAndInlineWKeyframesComeOutAsPngsBesideTheVideo() throws Exception {
         Path bundleDir = tmp.resolve("bundle-w");
         ModelBundle bundle = ModelKit.writeBundle(ModelKit.randomInit("tiny32", 7), MODEL, bundleDir);
@@ -156,6 +163,27 @@ class FarmVideoTest {
     }
 
     @Test
+    @Order(4)
+    void aWorkerKilledMidSegmentIsReplacedByARerunAndTheVideoKeepsEveryFrameOnce() throws Exception {
+        UUID id = submit(acme, "{'seeds': '11,12,13,14', 'loop': true, 'frames_per_keyframe': 60, 'frames_per_task': 40}");
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20)).until(() -> FarmTestSupport.count(farm,
+                "SELECT count(*) FROM tasks WHERE job_id = ? AND state = 'RUNNING' AND worker_id = 'local-worker-0'", id) > 0);
+        farm.workers().get(0).kill();
+        farm.workers().get(0).start();
+        farm.awaitWorkersJoined(2);
+        JsonNode job = awaitEnd(acme, id);
+        assertEquals("SUCCEEDED", job.path("state").asText(), job.toString());
+        assertTrue(FarmTestSupport.count(farm, "SELECT max(attempt) FROM tasks WHERE job_id = ?", id) > 1,
+                "the killed segment was not rendered again");
+        Path out = tmp.resolve("killed-" + id);
+        Downloader.download(acme, id, out, false);
+        try (VideoReader reader = new VideoReader(out.resolve("video.mp4"))) {
+            assertEquals(240, reader.countFrames());
+        }
+    }
+
+    @Test
+    @Order(3)
     void badInterpolationsAreRefusedNamingTheFieldAndStoreNothing() throws Exception {
         UUID generate = submit(acme, null);
         UUID running = UUID.randomUUID();
