@@ -16,8 +16,12 @@ import ai.stylefarm.modelkit.inference.LatentWalk;
 import ai.stylefarm.modelkit.inference.NoiseMode;
 import ai.stylefarm.modelkit.inference.SessionSettings;
 import ai.stylefarm.modelkit.inference.WalkRenderer;
+import ai.stylefarm.modelkit.io.Npz;
 import ai.stylefarm.modelkit.io.Pixels;
+import ai.stylefarm.modelkit.stylegan.Tensor;
 import ai.stylefarm.modelkit.video.VideoReader;
+import ai.stylefarm.schemas.ObjectKeys;
+import ai.stylefarm.worker.ObjectStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
@@ -62,6 +66,12 @@ class FarmVideoTest {
         acme = tenants.acme();
         globex = tenants.globex();
         farm.awaitWorkersJoined(2);
+        // The scheduler reads the group's assignment every 2 s; past that, it releases to both workers.
+        try {
+            Thread.sleep(3000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @AfterAll
@@ -74,12 +84,12 @@ class FarmVideoTest {
     @Test
     @Order(1)
     void aLoopingGridWalkBecomesOneH264VideoWhoseFramesMatchDirectRendersOfTheSameWs() throws Exception {
-        String spec = "{'seeds': '1,2,3,4,5,6', 'grid': '2x1', 'loop': true, 'frames_per_keyframe': 12,"
+        String spec = "{'seeds': '1,2,3,4,5,6', 'grid': '2x1', 'loop': true, 'frames_per_keyframe': 24,"
                 + " 'fps': 24, 'frames_per_task': 6, 'truncation_psi': 0.7}";
         UUID id = submit(acme, spec);
         JsonNode job = awaitEnd(acme, id);
         assertEquals("SUCCEEDED", job.path("state").asText(), job.toString());
-        assertEquals(36, job.path("items").path("total").asLong()); // 3 keyframes per walk × 12, a loop
+        assertEquals(72, job.path("items").path("total").asLong()); // 3 keyframes per walk × 24, a loop
         assertEquals(2L, FarmTestSupport.count(farm, "SELECT count(DISTINCT worker_id) FROM tasks WHERE job_id = ?", id),
                 "the segments were rendered by both workers");
 
@@ -88,7 +98,7 @@ class FarmVideoTest {
         assertTrue(downloaded.mismatched().isEmpty());
         Path video = out.resolve("video.mp4");
         List<String> manifest = Files.readAllLines(out.resolve("manifest.jsonl"));
-        assertEquals(6, manifest.size(), "one line per segment");
+        assertEquals(12, manifest.size(), "one line per segment");
         assertTrue(Files.notExists(out.resolve("segments")), "segments are internal, not artifacts");
         String head = new String(Files.readAllBytes(video), StandardCharsets.ISO_8859_1);
         assertTrue(head.indexOf("moov") < head.indexOf("mdat"), "faststart: the index comes first");
@@ -102,12 +112,12 @@ class FarmVideoTest {
             assertEquals(2 * 2 * RESOLUTION, info.width());
             assertEquals(2 * RESOLUTION, info.height());
             assertEquals(24.0, info.fps(), 1e-9);
-            assertEquals(36 / 24.0, info.durationSeconds(), 1e-3);
+            assertEquals(72 / 24.0, info.durationSeconds(), 1e-3);
             for (var frame = reader.next(); frame.isPresent(); frame = reader.next()) {
                 frames.add(halve(frame.get(), 4 * RESOLUTION, 2 * RESOLUTION));
             }
         }
-        assertEquals(36, frames.size());
+        assertEquals(72, frames.size());
 
         // Direct renders: each cell's w at each frame through the synthesis network, one image at a time.
         Path bundleDir = tmp.resolve("bundle");
@@ -115,7 +125,7 @@ class FarmVideoTest {
         try (GeneratorSession session = GeneratorSession.open(bundle, SessionSettings.defaults())) {
             List<float[]> keyframes = WalkRenderer.seedWs(session, List.of(1L, 2L, 3L, 4L, 5L, 6L), 0.7f, null);
             WalkRenderer walk = new WalkRenderer(session, new WalkRenderer.Walk(keyframes, false, LatentWalk.Kind.CUBIC,
-                    true, 12, 2, 1, 0.7f, null, NoiseMode.CONST));
+                    true, 24, 2, 1, 0.7f, null, NoiseMode.CONST));
             double worst = Double.POSITIVE_INFINITY;
             for (int f = 0; f < frames.size(); f++) {
                 for (int cell = 0; cell < 2; cell++) {
@@ -128,7 +138,7 @@ class FarmVideoTest {
         }
 
         // Seamless: from the last frame back to the first is a step like any other.
-        double seam = psnr(frames.get(35), frames.get(0));
+        double seam = psnr(frames.get(frames.size() - 1), frames.get(0));
         double roughest = Double.POSITIVE_INFINITY;
         for (int f = 1; f < frames.size(); f++) {
             roughest = Math.min(roughest, psnr(frames.get(f - 1), frames.get(f)));
@@ -163,7 +173,51 @@ class FarmVideoTest {
     }
 
     @Test
-    @Order(4)
+    @Order(3)
+    void aFinishedProjectionsWIsAKeyframeAndTheCliRendersAZSpaceSlerp() throws Exception {
+        Path bundleDir = tmp.resolve("bundle-p");
+        ModelBundle bundle = ModelKit.writeBundle(ModelKit.randomInit("tiny32", 7), MODEL, bundleDir);
+        float[] ws;
+        try (GeneratorSession session = GeneratorSession.open(bundle, SessionSettings.defaults())) {
+            ws = WalkRenderer.seedWs(session, List.of(21L), 1f, null).get(0);
+        }
+        // A finished projection job as issue 5's projector leaves it: its row, and projected_w.npz in the bucket.
+        UUID projection = UUID.randomUUID();
+        try (var c = FarmTestSupport.db(farm); var s = c.prepareStatement("INSERT INTO jobs (id, tenant_id, kind,"
+                + " model_id, spec, state, priority, created_at, updated_at) VALUES (?, 'acme', 'project', ?,"
+                + " '{}'::jsonb, 'SUCCEEDED', 5, now(), now())")) {
+            s.setObject(1, projection);
+            s.setString(2, MODEL);
+            s.executeUpdate();
+        }
+        Path npz = tmp.resolve("projected_w.npz");
+        Npz.write(npz, Map.of("w", new Tensor(new int[] {1, bundle.manifest().numWs(), bundle.manifest().wDim()}, ws)));
+        var e = farm.endpoints();
+        try (ObjectStore store = new ObjectStore(e.s3Endpoint(), e.s3AccessKey(), e.s3SecretKey(), e.s3Bucket())) {
+            store.upload(ObjectKeys.projectedW(projection, 0), npz, "application/octet-stream");
+        }
+        UUID id = submit(acme, "{'keyframes': [{'projection': '" + projection + "', 'target': 0}, 21],"
+                + " 'kind': 'linear', 'frames_per_keyframe': 3, 'keep_frames': true}");
+        JsonNode job = awaitEnd(acme, id);
+        assertEquals("SUCCEEDED", job.path("state").asText(), job.toString());
+        Path out = tmp.resolve("projection-" + id);
+        Downloader.download(acme, id, out, false);
+        // The projection holds seed 21's own ws, so the walk from it to seed 21 stands still.
+        assertArrayEquals(Files.readAllBytes(out.resolve("frames/frame000000.png")),
+                Files.readAllBytes(out.resolve("frames/frame000003.png")));
+
+        Path cliOut = tmp.resolve("cli-z");
+        assertEquals(0, Farm.commandLine().execute("interpolate", "--gateway", farm.gatewayUrl(), "--key",
+                farm.adminKey(), "--model", MODEL, "--seeds", "1,2", "--space", "z", "--frames", "5", "--fps", "10",
+                "--download", cliOut.toString()));
+        try (VideoReader reader = new VideoReader(cliOut.resolve("video.mp4"))) {
+            assertEquals(10.0, reader.info().fps(), 1e-9);
+            assertEquals(6, reader.countFrames()); // an open walk: (2 − 1) × 5 + 1
+        }
+    }
+
+    @Test
+    @Order(5)
     void aWorkerKilledMidSegmentIsReplacedByARerunAndTheVideoKeepsEveryFrameOnce() throws Exception {
         UUID id = submit(acme, "{'seeds': '11,12,13,14', 'loop': true, 'frames_per_keyframe': 60, 'frames_per_task': 40}");
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20)).until(() -> FarmTestSupport.count(farm,
@@ -183,7 +237,7 @@ class FarmVideoTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void badInterpolationsAreRefusedNamingTheFieldAndStoreNothing() throws Exception {
         UUID generate = submit(acme, null);
         UUID running = UUID.randomUUID();
