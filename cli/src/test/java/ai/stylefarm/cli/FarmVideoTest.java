@@ -120,8 +120,7 @@ class FarmVideoTest {
         assertEquals(72, frames.size());
 
         // Direct renders: each cell's w at each frame through the synthesis network, one image at a time.
-        Path bundleDir = tmp.resolve("bundle");
-        ModelBundle bundle = ModelKit.writeBundle(ModelKit.randomInit("tiny32", 7), MODEL, bundleDir);
+        ModelBundle bundle = localBundle("bundle");
         try (GeneratorSession session = GeneratorSession.open(bundle, SessionSettings.defaults())) {
             List<float[]> keyframes = WalkRenderer.seedWs(session, List.of(1L, 2L, 3L, 4L, 5L, 6L), 0.7f, null);
             WalkRenderer walk = new WalkRenderer(session, new WalkRenderer.Walk(keyframes, false, LatentWalk.Kind.CUBIC,
@@ -150,12 +149,8 @@ class FarmVideoTest {
     @Test
     @Order(2)
     void keptFramesAndInlineWKeyframesComeOutAsPngsBesideTheVideo() throws Exception {
-        Path bundleDir = tmp.resolve("bundle-w");
-        ModelBundle bundle = ModelKit.writeBundle(ModelKit.randomInit("tiny32", 7), MODEL, bundleDir);
-        float[] ws;
-        try (GeneratorSession session = GeneratorSession.open(bundle, SessionSettings.defaults())) {
-            ws = WalkRenderer.seedWs(session, List.of(9L), 1f, null).get(0);
-        }
+        ModelBundle bundle = localBundle("bundle-w");
+        float[] ws = seedWs(bundle, 9L);
         // Seed 9's ws at ψ = 1 are one w repeated on every layer; given as one [w_dim] row, it is broadcast back.
         float[] first = java.util.Arrays.copyOf(ws, bundle.manifest().wDim());
         UUID id = submit(acme, "{'keyframes': [9, {'w': " + JSON.writeValueAsString(first) + "}],"
@@ -175,12 +170,8 @@ class FarmVideoTest {
     @Test
     @Order(3)
     void aFinishedProjectionsWIsAKeyframeAndTheCliRendersAZSpaceSlerp() throws Exception {
-        Path bundleDir = tmp.resolve("bundle-p");
-        ModelBundle bundle = ModelKit.writeBundle(ModelKit.randomInit("tiny32", 7), MODEL, bundleDir);
-        float[] ws;
-        try (GeneratorSession session = GeneratorSession.open(bundle, SessionSettings.defaults())) {
-            ws = WalkRenderer.seedWs(session, List.of(21L), 1f, null).get(0);
-        }
+        ModelBundle bundle = localBundle("bundle-p");
+        float[] ws = seedWs(bundle, 21L);
         // A finished projection job as issue 5's projector leaves it: its row, and projected_w.npz in the bucket.
         UUID projection = UUID.randomUUID();
         try (var c = FarmTestSupport.db(farm); var s = c.prepareStatement("INSERT INTO jobs (id, tenant_id, kind,"
@@ -272,6 +263,18 @@ class FarmVideoTest {
         assertTrue(overQuota.body().contains("max_images_per_job"), overQuota.body());
 
         assertEquals(jobsBefore, FarmTestSupport.count(farm, "SELECT count(*) FROM jobs"));
+    }
+
+    /** The farm's model, byte for byte: the kit's seeded init. */
+    private static ModelBundle localBundle(String dir) {
+        return ModelKit.writeBundle(ModelKit.randomInit("tiny32", 7), MODEL, tmp.resolve(dir));
+    }
+
+    /** A seed's ws [num_ws, w_dim] at ψ = 1: one w on every layer. */
+    private static float[] seedWs(ModelBundle bundle, long seed) {
+        try (GeneratorSession session = GeneratorSession.open(bundle, SessionSettings.defaults())) {
+            return WalkRenderer.seedWs(session, List.of(seed), 1f, null).get(0);
+        }
     }
 
     private static void assertRefused(String spec, int status, String field) {
