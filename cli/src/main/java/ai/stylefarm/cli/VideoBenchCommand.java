@@ -92,8 +92,8 @@ final class VideoBenchCommand implements Callable<Integer> {
     }
 
     private H264Settings settings() {
-        return new H264Settings(InterpolateJobSpec.DEFAULT_FPS, InterpolateJobSpec.DEFAULT_CRF,
-                InterpolateJobSpec.DEFAULT_PRESET, 2 * InterpolateJobSpec.DEFAULT_FPS);
+        return H264Settings.of(InterpolateJobSpec.DEFAULT_FPS, InterpolateJobSpec.DEFAULT_CRF,
+                InterpolateJobSpec.DEFAULT_PRESET);
     }
 
     /** What a worker does for a whole video in one segment: walk, render in batches, magnify, encode. */

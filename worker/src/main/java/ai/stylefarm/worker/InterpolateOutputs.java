@@ -42,29 +42,20 @@ final class InterpolateOutputs {
     private InterpolateOutputs() {
     }
 
-    /** A keyframe or spec the model cannot take: the task fails for good with this message. */
-    static final class BadKeyframeException extends RuntimeException {
-        BadKeyframeException(String message) {
-            super(message);
-        }
-    }
-
-    /** @return the stored outputs, or null when {@code stopping} ended it early */
+    /**
+     * @return the stored outputs, or null when {@code stopping} ended it early
+     * @throws IllegalArgumentException for a keyframe or spec the model cannot take (the task fails for good)
+     */
     static List<TaskEvent.Output> render(GeneratorSession session, InterpolateTaskSpec spec, UUID job, ObjectStore store,
                                          Uploads.Batch uploads, Path tmp, int batchSize, IntConsumer progress,
                                          BooleanSupplier stopping) {
         if (spec.firstFrame() + spec.frameCount() > spec.totalFrames()) {
-            throw new BadKeyframeException("frames " + spec.firstFrame() + " to " + (spec.firstFrame() + spec.frameCount()
+            throw new IllegalArgumentException("frames " + spec.firstFrame() + " to " + (spec.firstFrame() + spec.frameCount()
                     - 1) + " reach past the video's " + spec.totalFrames() + " frames");
         }
-        WalkRenderer renderer;
-        try {
-            renderer = new WalkRenderer(session, walk(session, spec, store, tmp));
-        } catch (IllegalArgumentException e) {
-            throw new BadKeyframeException(e.getMessage());
-        }
+        WalkRenderer renderer = new WalkRenderer(session, walk(session, spec, store, tmp));
         if (renderer.frameCount() != spec.totalFrames()) {
-            throw new BadKeyframeException("the walk has " + renderer.frameCount() + " frames, the job planned "
+            throw new IllegalArgumentException("the walk has " + renderer.frameCount() + " frames, the job planned "
                     + spec.totalFrames());
         }
         Path segment;
@@ -80,7 +71,7 @@ final class InterpolateOutputs {
             int scale = spec.scale() != null ? spec.scale() : PixelScale.auto(width, height);
             long[] done = {0};
             try (H264Encoder encoder = new H264Encoder(segment, width * scale, height * scale,
-                    new H264Settings(spec.fps(), spec.crf(), spec.preset(), Math.max(1, 2 * spec.fps())))) {
+                    H264Settings.of(spec.fps(), spec.crf(), spec.preset()))) {
                 int chunk = Math.max(1, batchSize);
                 for (long start = spec.firstFrame(); start < spec.firstFrame() + spec.frameCount(); start += chunk) {
                     if (stopping.getAsBoolean()) {
@@ -160,7 +151,7 @@ final class InterpolateOutputs {
             if (key.endsWith(".npz")) {
                 w = Npz.read(file).get("w");
                 if (w == null) {
-                    throw new BadKeyframeException("keyframe " + index + ": " + key + " has no array 'w'");
+                    throw new IllegalArgumentException("keyframe " + index + ": " + key + " has no array 'w'");
                 }
             } else {
                 try (InputStream in = Files.newInputStream(file)) {
@@ -168,9 +159,9 @@ final class InterpolateOutputs {
                 }
             }
         } catch (ObjectStore.NotFoundException e) {
-            throw new BadKeyframeException("keyframe " + index + ": " + key + " does not exist");
+            throw new IllegalArgumentException("keyframe " + index + ": " + key + " does not exist");
         } catch (IOException | IllegalStateException e) {
-            throw new BadKeyframeException("keyframe " + index + ": " + key + " is not a float array: " + e.getMessage());
+            throw new IllegalArgumentException("keyframe " + index + ": " + key + " is not a float array: " + e.getMessage());
         } finally {
             if (file != null) {
                 try {
@@ -189,7 +180,7 @@ final class InterpolateOutputs {
             return ws;
         }
         if (data.length != m.numWs() * m.wDim()) {
-            throw new BadKeyframeException("keyframe " + index + ": " + key + " holds " + data.length + " values; model "
+            throw new IllegalArgumentException("keyframe " + index + ": " + key + " holds " + data.length + " values; model "
                     + m.name() + " takes [" + m.numWs() + ", " + m.wDim() + "] or one [" + m.wDim() + "] row");
         }
         return data;

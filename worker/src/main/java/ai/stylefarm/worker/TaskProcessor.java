@@ -105,21 +105,26 @@ public final class TaskProcessor implements AutoCloseable {
         return session;
     }
 
-    private Verdict mixStyles(TaskMessage task, StyleMixTaskSpec spec, Heartbeat heartbeat, BooleanSupplier stopping) {
+    /** Renders a task's outputs with the model's session; null when {@code stop} ended it early. */
+    private interface OutputRenderer {
+        List<TaskEvent.Output> render(GeneratorSession session, BooleanSupplier stop);
+    }
+
+    /**
+     * STARTED, then {@code renderer}: an {@link IllegalArgumentException} is a spec the model cannot take (final),
+     * stopping early is an abandoned task on shutdown and a cancelled one otherwise.
+     */
+    private Verdict renderOutputs(TaskMessage task, Heartbeat heartbeat, BooleanSupplier stopping,
+                                  OutputRenderer renderer) {
         GeneratorSession session;
         try {
             session = start(task, heartbeat);
         } catch (ModelCache.ModelUnavailableException e) {
             return Verdict.failed(e.getMessage(), true);
         }
-        if (spec.styles().stream().anyMatch(l -> l >= session.manifest().numWs())) {
-            return Verdict.failed("styles " + spec.styles() + " reach past the model's " + session.manifest().numWs()
-                    + " layers (0 to " + (session.manifest().numWs() - 1) + ")", false);
-        }
         List<TaskEvent.Output> outputs;
         try {
-            outputs = StyleMixOutputs.render(session, spec, task.jobId(), store, uploads.batch(), config.batchSize(),
-                    heartbeat::progressed, () -> stopping.getAsBoolean() || cancels.isCancelled(task.jobId()));
+            outputs = renderer.render(session, () -> stopping.getAsBoolean() || cancels.isCancelled(task.jobId()));
         } catch (IllegalArgumentException e) {
             return Verdict.failed(e.getMessage(), false);
         }
@@ -129,26 +134,23 @@ public final class TaskProcessor implements AutoCloseable {
         return stopping.getAsBoolean() ? Verdict.abandoned(SHUTTING_DOWN) : Verdict.failed(CANCELLED, false);
     }
 
+    private Verdict mixStyles(TaskMessage task, StyleMixTaskSpec spec, Heartbeat heartbeat, BooleanSupplier stopping) {
+        return renderOutputs(task, heartbeat, stopping, (session, stop) -> {
+            int numWs = session.manifest().numWs();
+            if (spec.styles().stream().anyMatch(l -> l >= numWs)) {
+                throw new IllegalArgumentException("styles " + spec.styles() + " reach past the model's " + numWs
+                        + " layers (0 to " + (numWs - 1) + ")");
+            }
+            return StyleMixOutputs.render(session, spec, task.jobId(), store, uploads.batch(), config.batchSize(),
+                    heartbeat::progressed, stop);
+        });
+    }
+
     private Verdict interpolate(TaskMessage task, InterpolateTaskSpec spec, Heartbeat heartbeat,
                                 BooleanSupplier stopping) {
-        GeneratorSession session;
-        try {
-            session = start(task, heartbeat);
-        } catch (ModelCache.ModelUnavailableException e) {
-            return Verdict.failed(e.getMessage(), true);
-        }
-        List<TaskEvent.Output> outputs;
-        try {
-            outputs = InterpolateOutputs.render(session, spec, task.jobId(), store, uploads.batch(),
-                    config.cacheDir().resolve("tmp"), config.batchSize(), heartbeat::progressed,
-                    () -> stopping.getAsBoolean() || cancels.isCancelled(task.jobId()));
-        } catch (InterpolateOutputs.BadKeyframeException e) {
-            return Verdict.failed(e.getMessage(), false);
-        }
-        if (outputs != null) {
-            return Verdict.succeeded(outputs);
-        }
-        return stopping.getAsBoolean() ? Verdict.abandoned(SHUTTING_DOWN) : Verdict.failed(CANCELLED, false);
+        return renderOutputs(task, heartbeat, stopping, (session, stop) -> InterpolateOutputs.render(session, spec,
+                task.jobId(), store, uploads.batch(), config.cacheDir().resolve("tmp"), config.batchSize(),
+                heartbeat::progressed, stop));
     }
 
     private Verdict render(TaskMessage task, GenerateTaskSpec spec, long[] seeds, Heartbeat heartbeat,

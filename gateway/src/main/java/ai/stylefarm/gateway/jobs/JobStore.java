@@ -2,6 +2,7 @@ package ai.stylefarm.gateway.jobs;
 
 import ai.stylefarm.gateway.api.ApiException;
 import ai.stylefarm.gateway.messaging.OutboxRelay;
+import ai.stylefarm.schemas.JobKind;
 import ai.stylefarm.schemas.JobMessage;
 import ai.stylefarm.schemas.Messages;
 import ai.stylefarm.schemas.Topics;
@@ -118,8 +119,7 @@ public class JobStore {
                 case INTERPOLATE -> "spec.frames_per_keyframe";
                 default -> "spec.seeds";
             };
-            String what = job.kind() == ai.stylefarm.schemas.JobKind.INTERPOLATE ? " images (frames × grid cells)"
-                    : " images";
+            String what = job.kind() == JobKind.INTERPOLATE ? " images (frames × grid cells)" : " images";
             throw new ApiException(422, "Quota Exceeded", field, "the job asks for " + job.items() + what
                     + ", over the limit max_images_per_job = " + maxImages + " of tenant '" + job.tenant() + "'");
         }

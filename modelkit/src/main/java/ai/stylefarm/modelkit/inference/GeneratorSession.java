@@ -112,6 +112,36 @@ public final class GeneratorSession implements AutoCloseable {
     }
 
     /**
+     * z [n, z_dim] → ws [n, num_ws, w_dim], mapped with one class for all and truncated toward w_avg by ψ on every
+     * layer, as style_mixing.py and gen_video.py make them.
+     *
+     * @param classIdx required for conditional models, null otherwise
+     */
+    public float[] mapTruncated(float[] z, int n, Integer classIdx, float psi) {
+        if (manifest.cDim() > 0 && (classIdx == null || classIdx < 0 || classIdx >= manifest.cDim())) {
+            throw new IllegalArgumentException("model " + manifest.name() + " is conditional with " + manifest.cDim()
+                    + " classes: class_idx 0 to " + (manifest.cDim() - 1) + " is required");
+        }
+        float[] c = null;
+        if (manifest.cDim() > 0) {
+            c = new float[n * manifest.cDim()];
+            for (int i = 0; i < n; i++) {
+                c[i * manifest.cDim() + classIdx] = 1f;
+            }
+        }
+        float[] w = map(z, c, n); // [n, w_dim]
+        int wDim = manifest.wDim();
+        int size = manifest.numWs() * wDim;
+        float[] ws = new float[n * size];
+        for (int i = 0; i < n; i++) {
+            float[] wi = java.util.Arrays.copyOfRange(w, i * wDim, (i + 1) * wDim);
+            System.arraycopy(Latents.broadcastTruncated(wi, manifest.wAvg(), manifest.numWs(), psi, null), 0, ws,
+                    i * size, size);
+        }
+        return ws;
+    }
+
+    /**
      * ws [n, num_ws, w_dim] → img [n, C, H, W], raw generator output.
      *
      * @param seeds one per image; used only by {@link NoiseMode#RANDOM}

@@ -22,29 +22,18 @@ public final class StyleMixer {
 
     /** ws [num_ws, w_dim] per seed, in the given order. */
     public Map<Long, float[]> styles(List<Long> seeds, float psi, Integer classIdx) {
-        if (m.cDim() > 0 && (classIdx == null || classIdx < 0 || classIdx >= m.cDim())) {
-            throw new IllegalArgumentException("model " + m.name() + " is conditional with " + m.cDim()
-                    + " classes: class_idx 0 to " + (m.cDim() - 1) + " is required");
-        }
         int n = seeds.size();
         float[] z = new float[n * m.zDim()];
         for (int i = 0; i < n; i++) {
             System.arraycopy(Latents.z(seeds.get(i), m.zDim()), 0, z, i * m.zDim(), m.zDim());
         }
-        float[] c = null;
-        if (m.cDim() > 0) {
-            c = new float[n * m.cDim()];
-            for (int i = 0; i < n; i++) {
-                c[i * m.cDim() + classIdx] = 1f;
-            }
-        }
-        float[] w = session.map(z, c, n); // [n, w_dim]
-        Map<Long, float[]> ws = new LinkedHashMap<>();
+        float[] ws = session.mapTruncated(z, n, classIdx, psi);
+        int size = m.numWs() * m.wDim();
+        Map<Long, float[]> bySeed = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) {
-            float[] wi = Arrays.copyOfRange(w, i * m.wDim(), (i + 1) * m.wDim());
-            ws.put(seeds.get(i), Latents.broadcastTruncated(wi, m.wAvg(), m.numWs(), psi, null));
+            bySeed.put(seeds.get(i), Arrays.copyOfRange(ws, i * size, (i + 1) * size));
         }
-        return ws;
+        return bySeed;
     }
 
     /** The row's ws with {@code layers} taken from the column's: [num_ws, w_dim]. */

@@ -53,10 +53,6 @@ public final class WalkRenderer {
         if (walk.zSpace() && walk.kind() == LatentWalk.Kind.CUBIC) {
             throw new IllegalArgumentException("cubic walks run in w; z walks slerp");
         }
-        if (m.cDim() > 0 && walk.zSpace() && (walk.classIdx() == null || walk.classIdx() >= m.cDim())) {
-            throw new IllegalArgumentException("model " + m.name() + " is conditional with " + m.cDim()
-                    + " classes: class_idx 0 to " + (m.cDim() - 1) + " is required");
-        }
         int k = walk.keyframes().size() / cellCount;
         for (int c = 0; c < cellCount; c++) {
             cells.add(new LatentWalk(walk.keyframes().subList(c * k, (c + 1) * k),
@@ -84,12 +80,29 @@ public final class WalkRenderer {
 
     /** The ws [num_ws, w_dim] of one cell at one frame: what a direct render of that cell takes. */
     public float[] ws(int cell, long frame) {
-        float[] latent = cells.get(cell).at(frame);
+        float[] ws = new float[m.numWs() * m.wDim()];
+        fillWs(List.of(cells.get(cell).at(frame)), ws);
+        return ws;
+    }
+
+    /**
+     * Writes the ws of {@code latents} into {@code ws} [n, num_ws, w_dim]: W walks are ws already; Z walks are
+     * mapped in one batch (with the class), then truncated by ψ.
+     */
+    private void fillWs(List<float[]> latents, float[] ws) {
+        int n = latents.size();
+        int size = m.numWs() * m.wDim();
         if (!walk.zSpace()) {
-            return latent;
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(latents.get(i), 0, ws, i * size, size);
+            }
+            return;
         }
-        float[] c = m.cDim() > 0 ? Latents.oneHot(walk.classIdx(), m.cDim()) : null;
-        return Latents.broadcastTruncated(session.map(latent, c, 1), m.wAvg(), m.numWs(), walk.psi(), null);
+        float[] z = new float[n * m.zDim()];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(latents.get(i), 0, z, i * m.zDim(), m.zDim());
+        }
+        System.arraycopy(session.mapTruncated(z, n, walk.classIdx(), walk.psi()), 0, ws, 0, n * size);
     }
 
     /**
@@ -108,15 +121,16 @@ public final class WalkRenderer {
         for (long start = first; start < first + count; start += framesPerBatch) {
             int n = (int) Math.min(framesPerBatch, first + count - start);
             int images = n * cellCount;
-            float[] ws = new float[images * wsSize];
+            List<float[]> latents = new ArrayList<>(images);
             long[] noiseSeeds = new long[images];
             for (int f = 0; f < n; f++) {
                 for (int c = 0; c < cellCount; c++) {
-                    int i = f * cellCount + c;
-                    System.arraycopy(ws(c, start + f), 0, ws, i * wsSize, wsSize);
-                    noiseSeeds[i] = start + f;
+                    latents.add(cells.get(c).at(start + f));
+                    noiseSeeds[f * cellCount + c] = start + f;
                 }
             }
+            float[] ws = new float[images * wsSize];
+            fillWs(latents, ws);
             float[] img = session.synthesize(ws, images, walk.noiseMode(), noiseSeeds);
             for (int f = 0; f < n; f++) {
                 frames.accept(tile(img, f * cellCount));

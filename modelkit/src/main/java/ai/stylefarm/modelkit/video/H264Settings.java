@@ -31,8 +31,13 @@ public record H264Settings(int fps, int crf, String preset, int keyframeInterval
         }
     }
 
+    /** A keyframe every two seconds: seeking stays quick and a 120-frame segment at 60 fps needs no extra one. */
+    public static H264Settings of(int fps, int crf, String preset) {
+        return new H264Settings(fps, crf, preset, Math.max(1, 2 * fps));
+    }
+
     /** High quality for generated imagery, as interpolation jobs default to. */
     public static H264Settings defaults(int fps) {
-        return new H264Settings(fps, 12, "medium", Math.max(1, 2 * fps));
+        return of(fps, 12, "medium");
     }
 }

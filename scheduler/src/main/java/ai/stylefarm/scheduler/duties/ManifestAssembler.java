@@ -1,5 +1,6 @@
 package ai.stylefarm.scheduler.duties;
 
+import ai.stylefarm.modelkit.io.Hashing;
 import ai.stylefarm.scheduler.state.JobRow;
 import ai.stylefarm.scheduler.storage.ObjectStore;
 import ai.stylefarm.schemas.GenerateJobSpec;
@@ -154,7 +155,7 @@ final class ManifestAssembler {
         byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(card);
         String key = ObjectKeys.datasetCard(job.id());
         store.put(key, bytes, "application/json");
-        return new Written(key, "dataset_card", bytes.length, sha256(bytes), 0);
+        return new Written(key, "dataset_card", bytes.length, Hashing.sha256(bytes), 0);
     }
 
     /**
@@ -188,8 +189,8 @@ final class ManifestAssembler {
         store.put(manifestKey, manifestBytes, "application/x-ndjson");
         byte[] grid = grid(job, spec);
         store.put(ObjectKeys.grid(job.id()), grid, "image/png");
-        return new Result(new Written(manifestKey, "manifest", manifestBytes.length, sha256(manifestBytes), lines),
-                new Written(ObjectKeys.grid(job.id()), "grid", grid.length, sha256(grid), 0));
+        return new Result(new Written(manifestKey, "manifest", manifestBytes.length, Hashing.sha256(manifestBytes), lines),
+                new Written(ObjectKeys.grid(job.id()), "grid", grid.length, Hashing.sha256(grid), 0));
     }
 
     private byte[] grid(JobRow job, StyleMixJobSpec spec) throws Exception {
@@ -231,9 +232,6 @@ final class ManifestAssembler {
         }
     }
 
-    private static String sha256(byte[] bytes) throws java.security.NoSuchAlgorithmException {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    }
 
     /** The tasks' outputs do not add up to the job: the job fails with this, never with a wrong manifest. */
     static final class IncompleteManifestException extends RuntimeException {

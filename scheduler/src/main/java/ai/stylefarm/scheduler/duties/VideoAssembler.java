@@ -1,5 +1,6 @@
 package ai.stylefarm.scheduler.duties;
 
+import ai.stylefarm.modelkit.io.Hashing;
 import ai.stylefarm.modelkit.video.Mp4Concat;
 import ai.stylefarm.modelkit.video.VideoException;
 import ai.stylefarm.scheduler.state.JobRow;
@@ -10,17 +11,14 @@ import ai.stylefarm.schemas.ObjectKeys;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -70,7 +68,7 @@ final class VideoAssembler {
         String manifestKey = ObjectKeys.manifest(job.id());
         store.put(manifestKey, manifestBytes, "application/x-ndjson");
         ManifestAssembler.Written manifestWritten = new ManifestAssembler.Written(manifestKey, "manifest",
-                manifestBytes.length, sha256(manifestBytes), lines);
+                manifestBytes.length, Hashing.sha256(manifestBytes), lines);
         return new ManifestAssembler.Result(manifestWritten, join(job, spec, segments));
     }
 
@@ -99,26 +97,11 @@ final class VideoAssembler {
             }
             String key = ObjectKeys.video(job.id());
             store.upload(key, video, "video/mp4");
-            return new ManifestAssembler.Written(key, "video", Files.size(video), sha256(video), 0);
+            return new ManifestAssembler.Written(key, "video", Files.size(video), Hashing.sha256(video), 0);
         } finally {
             try (Stream<Path> paths = Files.walk(dir)) {
                 paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
-    }
-
-    private static String sha256(byte[] bytes) throws java.security.NoSuchAlgorithmException {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    }
-
-    private static String sha256(Path file) throws IOException, java.security.NoSuchAlgorithmException {
-        MessageDigest digest = MessageDigest.getInstance("SHA-256");
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buffer = new byte[1 << 16];
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                digest.update(buffer, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(digest.digest());
     }
 }
