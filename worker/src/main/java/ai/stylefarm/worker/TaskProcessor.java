@@ -49,9 +49,10 @@ public final class TaskProcessor implements AutoCloseable {
     private final Clock clock;
     private final CancelWatch cancels;
     private final Uploads uploads;
+    private final WorkerMetrics metrics;
 
     public TaskProcessor(ModelCache models, ObjectStore store, EventPublisher events, WorkerConfig config,
-                         Clock clock) {
+                         Clock clock, WorkerMetrics metrics) {
         this.models = models;
         this.store = store;
         this.events = events;
@@ -59,6 +60,7 @@ public final class TaskProcessor implements AutoCloseable {
         this.clock = clock;
         this.cancels = new CancelWatch(store, clock);
         this.uploads = new Uploads(config.uploadThreads());
+        this.metrics = metrics;
     }
 
     /**
@@ -75,6 +77,7 @@ public final class TaskProcessor implements AutoCloseable {
                 : ((InterpolateTaskSpec) task.spec()).frameCount();
         LOG.info("Task {} (job {}, attempt {}): {} {} images of model {}", task.taskId(), task.jobId(), task.attempt(),
                 total, task.spec().kind().value(), task.modelId());
+        long started = System.nanoTime();
         Verdict verdict;
         // The heartbeat stops before the terminal event goes out, so no HEARTBEAT ever follows a SUCCEEDED.
         try (Heartbeat heartbeat = new Heartbeat(events, task, config.workerId(), total,
@@ -93,6 +96,8 @@ public final class TaskProcessor implements AutoCloseable {
             LOG.warn("Task {} failed", task.taskId(), e);
             verdict = Verdict.failed(describe(e), true);
         }
+        metrics.taskEnded(task.spec().kind().value(), verdict.outcome(), (System.nanoTime() - started) / 1e9,
+                task.modelId(), verdict.outputs() == null ? 0 : total);
         return send(task, verdict);
     }
 
@@ -239,6 +244,11 @@ public final class TaskProcessor implements AutoCloseable {
 
         static Verdict abandoned(String reason) {
             return new Verdict(null, reason, true, true);
+        }
+
+        /** The metrics label: succeeded, failed, or abandoned (released on shutdown). */
+        String outcome() {
+            return outputs != null ? "succeeded" : redeliver ? "abandoned" : "failed";
         }
     }
 

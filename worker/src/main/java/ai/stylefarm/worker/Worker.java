@@ -33,6 +33,7 @@ public final class Worker implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
     private final ModelCache models;
     private final TaskProcessor processor;
+    private final WorkerMetrics metrics;
     private final TaskConsumerLoop loop;
     private final Thread loopThread;
     private boolean closed;
@@ -44,7 +45,10 @@ public final class Worker implements AutoCloseable {
         this.models = new ModelCache(store, config.cacheDir(), config.device(), config.intraOpThreads(),
                 config.openSessions());
         EventPublisher events = new EventPublisher(producer);
-        this.processor = new TaskProcessor(models, store, events, config, Clock.systemUTC());
+        String device = GeneratorSession.resolveDevice(config.device());
+        this.metrics = new WorkerMetrics(config.workerId(), device, config.metricsPort(),
+                device.equals("cuda") ? GpuStats.probe() : null);
+        this.processor = new TaskProcessor(models, store, events, config, Clock.systemUTC(), metrics);
         DeadLetters deadLetters = new DeadLetters(producer, Topics.WORKERS_GROUP + "/" + config.workerId());
         this.loop = new TaskConsumerLoop(new KafkaConsumer<>(consumerConfig(config)), processor, deadLetters);
         this.loopThread = new Thread(loop, "task-consumer");
@@ -64,6 +68,11 @@ public final class Worker implements AutoCloseable {
 
     public WorkerConfig config() {
         return config;
+    }
+
+    /** Where {@code /q/metrics} is served, or -1 when {@code worker.metrics.port} is -1. */
+    public int metricsPort() {
+        return metrics.port();
     }
 
     /** Blocks until the consumer loop has ended, after {@link #close()} or a fatal error. */
@@ -87,7 +96,7 @@ public final class Worker implements AutoCloseable {
         if (loopThread.isAlive()) {
             LOG.warn("Consumer loop still busy after {}; closing anyway", STOP_TIMEOUT);
         }
-        try (store; producer; models; processor) {
+        try (store; producer; models; processor; metrics) {
             producer.flush();
         }
         LOG.info("Worker {} stopped", config.workerId());

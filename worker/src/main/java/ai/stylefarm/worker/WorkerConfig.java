@@ -29,6 +29,8 @@ import java.util.function.UnaryOperator;
  * <tr><td>{@code worker.max.task.seconds}</td><td>{@code 3600}</td><td>a task running longer fails, retryable</td></tr>
  * <tr><td>{@code worker.sessions}</td><td>{@code 2}</td><td>models kept open in memory</td></tr>
  * <tr><td>{@code worker.upload.threads}</td><td>{@code 8}</td><td>images encoded and stored in parallel</td></tr>
+ * <tr><td>{@code worker.metrics.port}</td><td>{@code 9400}</td><td>Prometheus {@code /q/metrics} and
+ *     {@code /q/health} on this port; 0 picks a free one, -1 turns them off</td></tr>
  * <tr><td>{@code worker.threads}</td><td>{@code 0}</td><td>ONNX Runtime threads per operator; 0 = one per core.
  *     Several workers on one host should share the cores (e.g. 1 each for 2 workers on 2 cores)</td></tr>
  * </table>
@@ -47,7 +49,8 @@ public record WorkerConfig(
         Duration maxTaskTime,
         int openSessions,
         int uploadThreads,
-        int intraOpThreads) {
+        int intraOpThreads,
+        int metricsPort) {
 
     public WorkerConfig {
         Objects.requireNonNull(kafkaBootstrap, "kafkaBootstrap");
@@ -79,6 +82,10 @@ public record WorkerConfig(
         if (intraOpThreads < 0) {
             throw new IllegalArgumentException("worker.threads must be 0 (one per core) or more, was " + intraOpThreads);
         }
+        if (metricsPort < -1 || metricsPort > 65535) {
+            throw new IllegalArgumentException("worker.metrics.port must be a port, 0 (any free one) or -1 (off), was "
+                    + metricsPort);
+        }
         if (uploadThreads < 1) {
             throw new IllegalArgumentException("worker.upload.threads must be at least 1, was " + uploadThreads);
         }
@@ -106,12 +113,13 @@ public record WorkerConfig(
                 Duration.ofSeconds(s.integer("worker.max.task.seconds", 3600)),
                 s.integer("worker.sessions", 2),
                 s.integer("worker.upload.threads", 8),
-                s.integer("worker.threads", 0));
+                s.integer("worker.threads", 0),
+                s.integer("worker.metrics.port", 9400));
     }
 
     public WorkerConfig withHeartbeatInterval(Duration interval) {
         return new WorkerConfig(kafkaBootstrap, s3Endpoint, s3AccessKey, s3SecretKey, s3Bucket, workerId, cacheDir,
-                batchSize, device, interval, maxTaskTime, openSessions, uploadThreads, intraOpThreads);
+                batchSize, device, interval, maxTaskTime, openSessions, uploadThreads, intraOpThreads, metricsPort);
     }
 
     /** {@code <host>-<pid>}: unique per process on a host, and still readable on a dashboard. */

@@ -109,6 +109,7 @@ class WorkerEndToEndTest {
         settings.put("worker.batch.size", Integer.toString(BATCH));
         settings.put("worker.device", "cpu");
         settings.put("worker.heartbeat.seconds", "1");
+        settings.put("worker.metrics.port", "0");
         workerConfig = WorkerConfig.from(settings::get);
         worker = Worker.start(workerConfig);
 
@@ -172,6 +173,47 @@ class WorkerEndToEndTest {
             assertEquals(i, line.path("seed").asLong());
             assertEquals(images.get(i).sha256(), line.path("sha256").asText());
         }
+    }
+
+    @Test
+    void metricsCountEachTasksImagesByModelAndDeviceAndTimeTheTask() throws Exception {
+        String url = "http://127.0.0.1:" + worker.metricsPort();
+        Map<String, String> images = Map.of("model", MODEL_ID, "device", "cpu", "kind", "generate");
+        Map<String, String> succeeded = Map.of("kind", "generate", "outcome", "succeeded");
+        String before = get(url + "/q/metrics");
+        UUID job = UUID.randomUUID();
+        publish(generate(job, MODEL_ID, bundle.checksum(), "100-102"));
+        assertEquals(TaskEvent.Type.SUCCEEDED, awaitTerminal(job).type());
+
+        String after = get(url + "/q/metrics");
+        assertEquals(3, sample(after, "stylefarm_images_total", images) - sample(before, "stylefarm_images_total", images));
+        assertEquals(1, sample(after, "stylefarm_task_duration_seconds_count", succeeded)
+                - sample(before, "stylefarm_task_duration_seconds_count", succeeded));
+        assertTrue(sample(after, "stylefarm_task_duration_seconds_sum", succeeded) > 0);
+        double utilization = sample(after, "stylefarm_worker_utilization_ratio", Map.of("worker", "test-worker"));
+        assertTrue(utilization > 0 && utilization <= 1, "utilization " + utilization);
+        assertTrue(sample(after, "jvm_memory_used_bytes", Map.of("area", "heap")) > 0);
+        assertTrue(get(url + "/q/health").contains("\"UP\""));
+    }
+
+    /** One sample's value from Prometheus text: the line of {@code name} whose labels include {@code labels}; 0 if none. */
+    static double sample(String text, String name, Map<String, String> labels) {
+        for (String line : text.split("\n")) {
+            if (!line.startsWith(name + "{") && !line.startsWith(name + " ")) {
+                continue;
+            }
+            if (labels.entrySet().stream().allMatch(l -> line.contains(l.getKey() + "=\"" + l.getValue() + "\""))) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return 0;
+    }
+
+    private static String get(String url) throws Exception {
+        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(url)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), url);
+        return response.body();
     }
 
     @Test
