@@ -90,6 +90,7 @@ class FarmVideoTest {
         JsonNode job = awaitEnd(acme, id);
         assertEquals("SUCCEEDED", job.path("state").asText(), job.toString());
         assertEquals(72, job.path("items").path("total").asLong()); // 3 keyframes per walk × 24, a loop
+        assertEquals(72, job.path("items").path("done").asLong());
         assertEquals(2L, FarmTestSupport.count(farm, "SELECT count(DISTINCT worker_id) FROM tasks WHERE job_id = ?", id),
                 "the segments were rendered by both workers");
 

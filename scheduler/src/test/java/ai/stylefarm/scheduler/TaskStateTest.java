@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.stylefarm.migrations.Migrations;
 import ai.stylefarm.scheduler.config.SchedulerConfig;
 import ai.stylefarm.scheduler.duties.LeaseReaper;
+import ai.stylefarm.scheduler.metrics.SchedulerMetrics;
 import ai.stylefarm.scheduler.planning.JobPlanner;
 import ai.stylefarm.scheduler.planning.TaskEventIntake;
 import ai.stylefarm.scheduler.state.StaleWriteException;
@@ -107,7 +108,7 @@ class TaskStateTest {
 
     @Test
     void eventsOfASupersededAttemptChangeNothing() {
-        TaskEventIntake intake = new TaskEventIntake(db, SETTINGS, Clock.systemUTC());
+        TaskEventIntake intake = new TaskEventIntake(db, SETTINGS, Clock.systemUTC(), SchedulerMetrics.detached());
         TaskRow released = read();
         assertEquals(1, released.attempt());
         assertEquals(TaskEventIntake.Effect.STALE, intake.apply(event(TaskEvent.Type.STARTED, 2, null)));
@@ -120,7 +121,7 @@ class TaskStateTest {
 
     @Test
     void aRetryableFailureIsRetriedAfterABackoffUntilTheAttemptsAreSpent() {
-        TaskEventIntake intake = new TaskEventIntake(db, SETTINGS, Clock.systemUTC());
+        TaskEventIntake intake = new TaskEventIntake(db, SETTINGS, Clock.systemUTC(), SchedulerMetrics.detached());
         for (int attempt = 1; attempt <= SETTINGS.maxAttempts(); attempt++) {
             intake.apply(event(TaskEvent.Type.STARTED, attempt, null));
             TaskEventIntake.Effect effect = intake.apply(event(TaskEvent.Type.FAILED, attempt,
@@ -143,7 +144,7 @@ class TaskStateTest {
 
     @Test
     void aNonRetryableFailureFailsTheTaskAtOnceWithItsReason() {
-        TaskEventIntake intake = new TaskEventIntake(db, SETTINGS, Clock.systemUTC());
+        TaskEventIntake intake = new TaskEventIntake(db, SETTINGS, Clock.systemUTC(), SchedulerMetrics.detached());
         intake.apply(event(TaskEvent.Type.STARTED, 1, null));
         intake.apply(event(TaskEvent.Type.FAILED, 1, new TaskEvent.Failure("class_idx 12 is out of range", false)));
         assertEquals(TaskState.FAILED, read().state());
@@ -152,11 +153,11 @@ class TaskStateTest {
 
     @Test
     void aTaskWhoseHeartbeatStopsIsReissuedWithTheNextAttempt() throws Exception {
-        TaskEventIntake intake = new TaskEventIntake(db, SETTINGS, Clock.systemUTC());
+        TaskEventIntake intake = new TaskEventIntake(db, SETTINGS, Clock.systemUTC(), SchedulerMetrics.detached());
         intake.apply(event(TaskEvent.Type.STARTED, 1, null));
         expireLease();
         List<UUID> ended = new ArrayList<>();
-        LeaseReaper reaper = new LeaseReaper(db, SETTINGS, Clock.systemUTC(), ended::add);
+        LeaseReaper reaper = new LeaseReaper(db, SETTINGS, Clock.systemUTC(), ended::add, SchedulerMetrics.detached());
         reaper.run();
         TaskRow row = read();
         assertEquals(TaskState.RELEASED, row.state());

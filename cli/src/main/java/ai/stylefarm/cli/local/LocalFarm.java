@@ -124,6 +124,11 @@ public final class LocalFarm implements AutoCloseable {
         return List.copyOf(workers);
     }
 
+    /** Worker {@code index}'s Prometheus endpoint. */
+    public String workerMetricsUrl(int index) {
+        return workers.get(index).healthUrl().replace("/q/health", "/q/metrics");
+    }
+
     /** Replaces the workers with {@code count} new ones that share the host's cores, and waits until they join. */
     public void scaleWorkers(int count) {
         workers.forEach(ServiceProcess::stop);
@@ -218,6 +223,9 @@ public final class LocalFarm implements AutoCloseable {
                 options.add("-Dstylefarm." + key + "=" + value);
             }
         });
+        // Each worker on this host serves /q/metrics on its own port (9400 in production, one per machine).
+        int metricsPort = FreePorts.pick(1)[0];
+        options.add("-Dstylefarm.worker.metrics.port=" + metricsPort);
         if (!config.serviceSettings().containsKey("worker.threads")) {
             // Workers on one host share its cores; oversubscribed ONNX Runtime threads lose more than they gain.
             int cores = Runtime.getRuntime().availableProcessors();
@@ -225,7 +233,8 @@ public final class LocalFarm implements AutoCloseable {
         }
         ProcessBuilder builder = ChildJvm.builder(logs.resolve(name + ".args"), options,
                 "ai.stylefarm.worker.WorkerMain", List.of());
-        return new ServiceProcess(name, builder, logs.resolve(name + ".log"), null);
+        return new ServiceProcess(name, builder, logs.resolve(name + ".log"),
+                "http://127.0.0.1:" + metricsPort + "/q/health");
     }
 
     /** Settings go to the service named by their first segment; anything else is the gateway's. */

@@ -33,6 +33,11 @@ public final class ServiceProcess implements AutoCloseable {
         this.healthUrl = healthUrl;
     }
 
+    /** The URL its readiness is checked at; null when none. */
+    public String healthUrl() {
+        return healthUrl;
+    }
+
     public String name() {
         return name;
     }

@@ -9,6 +9,8 @@ import ai.stylefarm.schemas.Topics;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -37,10 +39,12 @@ public class JobStore {
 
     private final AgroalDataSource db;
     private final OutboxRelay relay;
+    private final MeterRegistry registry;
 
-    public JobStore(AgroalDataSource db, OutboxRelay relay) {
+    public JobStore(AgroalDataSource db, OutboxRelay relay, MeterRegistry registry) {
         this.db = db;
         this.relay = relay;
+        this.registry = registry;
     }
 
     /** The outcome of a submission: the job, and whether this request created it (else an idempotent replay). */
@@ -79,6 +83,8 @@ public class JobStore {
                 OutboxRelay.enqueue(c, Topics.JOBS, id.toString(), Messages.toJson(message));
                 JobEvents.record(c, id, "SUBMITTED", job.tenant(), "{\"items\":" + job.items() + "}");
                 c.commit();
+                Counter.builder("stylefarm.jobs.submitted").description("Jobs accepted by the gateway, by kind")
+                        .tag("kind", job.kind().value()).register(registry).increment();
                 relay.nudge();
                 return new Submitted(find(id).orElseThrow(), true);
             } catch (SQLException e) {

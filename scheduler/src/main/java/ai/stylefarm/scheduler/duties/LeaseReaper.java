@@ -1,6 +1,7 @@
 package ai.stylefarm.scheduler.duties;
 
 import ai.stylefarm.scheduler.config.SchedulerConfig;
+import ai.stylefarm.scheduler.metrics.SchedulerMetrics;
 import ai.stylefarm.scheduler.state.JobRow;
 import ai.stylefarm.scheduler.state.Jobs;
 import ai.stylefarm.scheduler.state.TaskRow;
@@ -28,9 +29,12 @@ public final class LeaseReaper implements Runnable {
     private final SchedulerConfig.Scheduler settings;
     private final Clock clock;
     private final Consumer<UUID> taskEnded;
+    private final SchedulerMetrics metrics;
 
     /** @param taskEnded told the job of each task that failed for good, so the job can be finalized */
-    public LeaseReaper(DataSource db, SchedulerConfig.Scheduler settings, Clock clock, Consumer<UUID> taskEnded) {
+    public LeaseReaper(DataSource db, SchedulerConfig.Scheduler settings, Clock clock, Consumer<UUID> taskEnded,
+                       SchedulerMetrics metrics) {
+        this.metrics = metrics;
         this.db = db;
         this.settings = settings;
         this.clock = clock;
@@ -60,6 +64,7 @@ public final class LeaseReaper implements Runnable {
                 return null;
             }
             long silentSeconds = Duration.between(task.leaseExpiresAt(), clock.instant()).toSeconds();
+            metrics.leaseExpired(task.kind());
             String who = task.workerId() != null ? "worker " + task.workerId() : "no worker";
             String reason = task.state() == TaskState.RUNNING
                     ? "lease expired: no heartbeat from " + who + " on attempt " + task.attempt()

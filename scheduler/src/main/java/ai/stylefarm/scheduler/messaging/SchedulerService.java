@@ -7,6 +7,8 @@ import ai.stylefarm.scheduler.duties.JobFinalizer;
 import ai.stylefarm.scheduler.duties.LeaseReaper;
 import ai.stylefarm.scheduler.duties.PlanAhead;
 import ai.stylefarm.scheduler.duties.TaskReleaser;
+import ai.stylefarm.scheduler.metrics.FarmGauges;
+import ai.stylefarm.scheduler.metrics.SchedulerMetrics;
 import ai.stylefarm.scheduler.planning.JobIntake;
 import ai.stylefarm.scheduler.planning.JobPlanner;
 import ai.stylefarm.scheduler.planning.TaskEventIntake;
@@ -16,6 +18,7 @@ import ai.stylefarm.schemas.JobMessage;
 import ai.stylefarm.schemas.TaskEvent;
 import ai.stylefarm.schemas.Topics;
 import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,6 +27,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -48,11 +54,15 @@ public class SchedulerService {
     private WorkerGroup workers;
     private Thread jobsThread;
     private Thread eventsThread;
+    private final SchedulerMetrics metrics;
+    private Admin gaugesAdmin;
+    private ScheduledExecutorService gauges;
 
-    public SchedulerService(AgroalDataSource db, SchedulerConfig config, ObjectStore store) {
+    public SchedulerService(AgroalDataSource db, SchedulerConfig config, ObjectStore store, MeterRegistry registry) {
         this.db = db;
         this.config = config;
         this.store = store;
+        this.metrics = new SchedulerMetrics(registry);
     }
 
     void start(@Observes StartupEvent event) {
@@ -67,7 +77,7 @@ public class SchedulerService {
         JobFinalizer finalizer = new JobFinalizer(db, store);
         duties = new DutyRunner(List.of(
                 new CancelSweeper(db, store),
-                new LeaseReaper(db, settings, clock, finalizer::finalizeIfDone),
+                new LeaseReaper(db, settings, clock, finalizer::finalizeIfDone, metrics),
                 new PlanAhead(db, planner, settings.planWindow()),
                 new TaskReleaser(db, tasksProducer, workers, settings, clock),
                 finalizer), settings.tick());
@@ -79,7 +89,7 @@ public class SchedulerService {
                         duties.nudge();
                     }
                 }, deadLetters);
-        TaskEventIntake eventIntake = new TaskEventIntake(db, settings, clock);
+        TaskEventIntake eventIntake = new TaskEventIntake(db, settings, clock, metrics);
         events = new MessageConsumer<>(KafkaClients.consumer(config, "scheduler-events"), Topics.TASK_EVENTS,
                 TaskEvent.class, (message, record) -> {
                     switch (eventIntake.apply(message)) {
@@ -94,6 +104,14 @@ public class SchedulerService {
                 }, deadLetters);
 
         duties.start();
+        gaugesAdmin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrap()));
+        FarmGauges farmGauges = new FarmGauges(db, gaugesAdmin, metrics.registry());
+        gauges = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "farm-gauges");
+            t.setDaemon(true);
+            return t;
+        });
+        gauges.scheduleWithFixedDelay(farmGauges, 0, FarmGauges.PERIOD.toMillis(), TimeUnit.MILLISECONDS);
         jobsThread = start(jobs, "jobs-consumer");
         eventsThread = start(events, "task-events-consumer");
         LOG.infof("Scheduler running: %d seeds per task, %d tasks in flight per worker, %d attempts, lease %ds",
@@ -109,6 +127,10 @@ public class SchedulerService {
     }
 
     void stop(@Observes ShutdownEvent event) throws InterruptedException {
+        if (gauges != null) {
+            gauges.shutdownNow();
+            gaugesAdmin.close(Duration.ofSeconds(5));
+        }
         if (jobs != null) {
             jobs.shutdown();
             events.shutdown();

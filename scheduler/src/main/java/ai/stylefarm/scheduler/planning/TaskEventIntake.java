@@ -1,15 +1,18 @@
 package ai.stylefarm.scheduler.planning;
 
 import ai.stylefarm.scheduler.config.SchedulerConfig;
+import ai.stylefarm.scheduler.metrics.SchedulerMetrics;
 import ai.stylefarm.scheduler.state.JobRow;
 import ai.stylefarm.scheduler.state.Jobs;
 import ai.stylefarm.scheduler.state.TaskRow;
 import ai.stylefarm.scheduler.state.Tasks;
 import ai.stylefarm.scheduler.state.Transactions;
 import ai.stylefarm.schemas.GenerateTaskSpec;
+import ai.stylefarm.schemas.InterpolateTaskSpec;
 import ai.stylefarm.schemas.JobState;
 import ai.stylefarm.schemas.Messages;
 import ai.stylefarm.schemas.TaskEvent;
+import ai.stylefarm.schemas.TaskKind;
 import ai.stylefarm.schemas.TaskState;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -38,11 +41,13 @@ public final class TaskEventIntake {
     private final DataSource db;
     private final SchedulerConfig.Scheduler settings;
     private final Clock clock;
+    private final SchedulerMetrics metrics;
 
-    public TaskEventIntake(DataSource db, SchedulerConfig.Scheduler settings, Clock clock) {
+    public TaskEventIntake(DataSource db, SchedulerConfig.Scheduler settings, Clock clock, SchedulerMetrics metrics) {
         this.db = db;
         this.settings = settings;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     public Effect apply(TaskEvent event) {
@@ -100,9 +105,11 @@ public final class TaskEventIntake {
             s.executeBatch();
         }
         Map<String, Object> set = Jobs.set("error", null);
-        set.put("items_done", task.kind().equals("generate")
-                ? Messages.mapper().readValue(task.spec(), GenerateTaskSpec.class).seeds().count()
-                : (int) event.outputs().stream().filter(o -> o.key().endsWith(".png")).count());
+        set.put("items_done", switch (TaskKind.of(task.kind())) {
+            case GENERATE -> Messages.mapper().readValue(task.spec(), GenerateTaskSpec.class).seeds().count();
+            case INTERPOLATE -> Messages.mapper().readValue(task.spec(), InterpolateTaskSpec.class).frameCount();
+            default -> (int) event.outputs().stream().filter(o -> o.key().endsWith(".png")).count();
+        });
         Tasks.move(c, task, TaskState.SUCCEEDED, set);
         Jobs.countFinishedTask(c, task.jobId(), false);
         return Effect.TASK_ENDED;
@@ -118,6 +125,7 @@ public final class TaskEventIntake {
             Jobs.event(c, task.jobId(), task.id(), "TASK_RETRY", event.workerId(), json(Map.of(
                     "attempt", task.attempt(), "reason", reason, "retry_at", at.toString())));
             LOG.infof("Task %s attempt %d failed (%s); retry at %s", task.id(), task.attempt(), reason, at);
+            metrics.retryScheduled(task.kind());
             return Effect.RETRY_SCHEDULED;
         }
         String why = retryable ? "failed on all " + task.attempt() + " attempts; last: " + reason : reason;
