@@ -38,6 +38,10 @@ public final class GatewayClient {
         return baseUrl;
     }
 
+    public String apiKey() {
+        return apiKey;
+    }
+
     public GatewayClient withKey(String key) {
         return new GatewayClient(baseUrl, key);
     }

@@ -2,6 +2,7 @@ package ai.stylefarm.gateway.api;
 
 import ai.stylefarm.gateway.auth.Caller;
 import ai.stylefarm.gateway.config.GatewayConfig;
+import ai.stylefarm.gateway.dashboard.OpsStore;
 import ai.stylefarm.gateway.jobs.ArtifactView;
 import ai.stylefarm.gateway.jobs.JobStore;
 import ai.stylefarm.gateway.jobs.JobValidator;
@@ -11,6 +12,8 @@ import ai.stylefarm.gateway.jobs.Page;
 import ai.stylefarm.gateway.storage.ObjectStorage;
 import ai.stylefarm.schemas.JobKind;
 import ai.stylefarm.schemas.JobState;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -37,9 +40,11 @@ public class JobsResource {
     private final JsonBodies bodies;
     private final ObjectStorage storage;
     private final GatewayConfig config;
+    private final OpsStore ops;
 
     public JobsResource(JobStore jobs, JobValidator validator, JsonBodies bodies, ObjectStorage storage,
-                        GatewayConfig config) {
+                        GatewayConfig config, OpsStore ops) {
+        this.ops = ops;
         this.jobs = jobs;
         this.validator = validator;
         this.bodies = bodies;
@@ -96,6 +101,52 @@ public class JobsResource {
             throw ApiException.conflict("id", "job " + job.id() + " has already ended: " + now.state());
         }
         return Response.accepted(jobs.find(job.id()).orElseThrow()).build();
+    }
+
+    /**
+     * Runs a failed or cancelled job again as a new job with the same kind, model, priority and spec (validated
+     * and counted against quotas anew): 202 with the new job, 409 while the job has not ended or if it succeeded.
+     */
+    @POST
+    @Path("/{id}/retry")
+    @Consumes(MediaType.WILDCARD)
+    public Response retry(@PathParam("id") String id, @Context ContainerRequestContext request) {
+        Caller caller = Callers.of(request);
+        JobView job = visibleJob(id, caller);
+        if (!job.state().equals(JobState.FAILED.name()) && !job.state().equals(JobState.CANCELLED.name())) {
+            throw ApiException.conflict("id", "job " + job.id() + " is " + job.state() + "; only FAILED or CANCELLED"
+                    + " jobs can be retried");
+        }
+        ObjectNode body = JsonNodeFactory.instance.objectNode().put("kind", job.kind()).put("model", job.model())
+                .put("priority", job.priority());
+        body.set("spec", job.spec());
+        JobStore.Submitted submitted = jobs.submit(validator.validate(body, job.tenant(), null));
+        return Response.status(202).location(URI.create("/v1/jobs/" + submitted.job().id()))
+                .entity(submitted.job()).build();
+    }
+
+    /** The task grid: every state's count, and the first {@code limit} tasks (default 2,000) with their details. */
+    @GET
+    @Path("/{id}/tasks")
+    public OpsStore.TaskGrid tasks(@PathParam("id") String id, @QueryParam("limit") Integer limit,
+                                   @Context ContainerRequestContext request) {
+        JobView job = visibleJob(id, Callers.of(request));
+        if (limit != null && (limit < 1 || limit > 10_000)) {
+            throw ApiException.badRequest("limit", "must be from 1 to 10000");
+        }
+        return ops.tasks(job.id(), limit == null ? 2000 : limit);
+    }
+
+    /** The job's newest pictures (images, style-mix cells, kept frames), newest first, with presigned links. */
+    @GET
+    @Path("/{id}/pictures")
+    public java.util.List<ArtifactView> pictures(@PathParam("id") String id, @QueryParam("limit") Integer limit,
+                                                 @Context ContainerRequestContext request) {
+        JobView job = visibleJob(id, Callers.of(request));
+        if (limit != null && (limit < 1 || limit > 100)) {
+            throw ApiException.badRequest("limit", "must be from 1 to 100");
+        }
+        return ops.latestPictures(job.id(), limit == null ? 12 : limit, storage::presign);
     }
 
     @GET

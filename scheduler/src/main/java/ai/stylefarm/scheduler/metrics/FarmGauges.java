@@ -1,5 +1,6 @@
 package ai.stylefarm.scheduler.metrics;
 
+import ai.stylefarm.schemas.ConsumerLag;
 import ai.stylefarm.schemas.JobState;
 import ai.stylefarm.schemas.TaskState;
 import ai.stylefarm.schemas.Topics;
@@ -15,13 +16,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.jboss.logging.Logger;
 
 /**
@@ -33,10 +29,6 @@ import org.jboss.logging.Logger;
 public final class FarmGauges implements Runnable {
     private static final Logger LOG = Logger.getLogger(FarmGauges.class);
     public static final Duration PERIOD = Duration.ofSeconds(5);
-    /** The consumer groups and the topics they read. */
-    private static final Map<String, List<String>> GROUPS = Map.of(
-            Topics.WORKERS_GROUP, List.of(Topics.TASKS),
-            Topics.SCHEDULER_GROUP, List.of(Topics.JOBS, Topics.TASK_EVENTS));
 
     private final DataSource db;
     private final Admin admin;
@@ -71,7 +63,7 @@ public final class FarmGauges implements Runnable {
         try {
             lag.register(lag(), true);
             deadLetters.register(List.of(MultiGauge.Row.of(Tags.of("topic", Topics.DLQ),
-                    sum(endOffsets(List.of(Topics.DLQ))))), true);
+                    ConsumerLag.records(admin, Topics.DLQ))), true);
         } catch (Exception e) {
             LOG.debugf("Gauges not refreshed from the broker: %s", e.getMessage());
         }
@@ -105,37 +97,9 @@ public final class FarmGauges implements Runnable {
 
     private List<MultiGauge.Row<?>> lag() throws Exception {
         List<MultiGauge.Row<?>> rows = new ArrayList<>();
-        for (Map.Entry<String, List<String>> group : GROUPS.entrySet()) {
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group.getKey())
-                    .partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS);
-            Map<TopicPartition, Long> ends = endOffsets(group.getValue());
-            for (String topic : group.getValue()) {
-                long behind = 0;
-                for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
-                    if (end.getKey().topic().equals(topic)) {
-                        OffsetAndMetadata at = committed.get(end.getKey());
-                        behind += Math.max(0, end.getValue() - (at == null ? 0 : at.offset()));
-                    }
-                }
-                rows.add(MultiGauge.Row.of(Tags.of("topic", topic, "group", group.getKey()), behind));
-            }
+        for (ConsumerLag.Lag lag : ConsumerLag.measure(admin)) {
+            rows.add(MultiGauge.Row.of(Tags.of("topic", lag.topic(), "group", lag.group()), lag.messages()));
         }
         return rows;
-    }
-
-    private Map<TopicPartition, Long> endOffsets(List<String> topics) throws Exception {
-        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-        admin.describeTopics(topics).allTopicNames().get(5, TimeUnit.SECONDS).values().forEach(d -> d.partitions()
-                .forEach(p -> request.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest())));
-        Map<TopicPartition, Long> ends = new HashMap<>();
-        for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> e : admin.listOffsets(request).all()
-                .get(5, TimeUnit.SECONDS).entrySet()) {
-            ends.put(e.getKey(), e.getValue().offset());
-        }
-        return ends;
-    }
-
-    private static long sum(Map<TopicPartition, Long> offsets) {
-        return offsets.values().stream().mapToLong(Long::longValue).sum();
     }
 }

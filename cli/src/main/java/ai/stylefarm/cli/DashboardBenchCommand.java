@@ -1,0 +1,125 @@
+package ai.stylefarm.cli;
+
+import ai.stylefarm.cli.client.GatewayClient;
+import ai.stylefarm.cli.local.LocalFarm;
+import ai.stylefarm.cli.local.LocalFarmConfig;
+import ai.stylefarm.infra.StackConfig;
+import ai.stylefarm.infra.StackEndpoints;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The dashboard's page-load target: a fresh farm whose database holds {@code --jobs} jobs with {@code
+ * --tasks-per-job} tasks each (finished in the last hour by 8 workers, over two tenants and every state), and for each
+ * page the time from the first request to the last response of what that page loads, fetched as the page fetches
+ * it (the page itself, then its API calls, the parallel ones in parallel). Median and max of {@code --runs}.
+ */
+@Command(name = "bench-dashboard", mixinStandardHelpOptions = true,
+        description = "Benchmark the dashboard's page loads on a farm with many jobs and tasks.")
+final class DashboardBenchCommand implements Callable<Integer> {
+    @Option(names = "--jobs", defaultValue = "1000", description = "jobs in the database (default: ${DEFAULT-VALUE})")
+    int jobs;
+
+    @Option(names = "--tasks-per-job", defaultValue = "100", description = "(default: ${DEFAULT-VALUE})")
+    int tasksPerJob;
+
+    @Option(names = "--runs", defaultValue = "20", description = "loads per page (default: ${DEFAULT-VALUE})")
+    int runs;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Override
+    public Integer call() throws Exception {
+        var dir = Files.createTempDirectory("stylefarm-dashboard-bench-");
+        try (LocalFarm farm = LocalFarm.start(new LocalFarmConfig(LocalFarmConfig.findHome(),
+                StackConfig.defaults(dir.resolve("farm")), 0, 0, 0, Map.of()), "sfk_bench-" + UUID.randomUUID())) {
+            GatewayClient client = new GatewayClient(farm.gatewayUrl(), farm.adminKey());
+            client.registerRandomModel("tiny", "tiny32", 0);
+            client.createTenant("acme");
+            client.createTenant("globex");
+            UUID job = seed(farm.endpoints());
+            String base = farm.gatewayUrl();
+            String key = farm.adminKey();
+            Map<String, List<List<String>>> pages = new LinkedHashMap<>();
+            pages.put("jobs", List.of(List.of("/", "/app.js", "/app.css"), List.of("/v1/jobs?limit=100")));
+            pages.put("job (" + tasksPerJob + " tasks)", List.of(List.of("/", "/app.js", "/app.css"),
+                    List.of("/v1/jobs/" + job), List.of("/v1/jobs/" + job + "/tasks?limit=2000",
+                            "/v1/jobs/" + job + "/pictures?limit=12")));
+            pages.put("workers", List.of(List.of("/", "/app.js", "/app.css"), List.of("/v1/workers")));
+            pages.put("queues", List.of(List.of("/", "/app.js", "/app.css"), List.of("/v1/queues")));
+            pages.put("throughput", List.of(List.of("/", "/app.js", "/app.css"), List.of("/v1/throughput")));
+            System.out.printf("%n%d jobs, %d tasks in the database%n%-28s %10s %10s%n", jobs, (long) jobs * tasksPerJob,
+                    "page", "median", "max");
+            for (Map.Entry<String, List<List<String>>> page : pages.entrySet()) {
+                load(base, key, page.getValue()); // warm
+                List<Double> times = new ArrayList<>();
+                for (int i = 0; i < runs; i++) {
+                    times.add(load(base, key, page.getValue()));
+                }
+                Collections.sort(times);
+                System.out.printf("%-28s %7.1f ms %7.1f ms%n", page.getKey(), times.get(times.size() / 2),
+                        times.get(times.size() - 1));
+            }
+        }
+        return 0;
+    }
+
+    /** Milliseconds for one page: each step's requests in parallel, the steps one after another. */
+    private double load(String base, String key, List<List<String>> steps) {
+        long start = System.nanoTime();
+        for (List<String> step : steps) {
+            CompletableFuture.allOf(step.stream().map(path -> http.sendAsync(HttpRequest.newBuilder(URI.create(base + path))
+                    .header("Authorization", "Bearer " + key).build(), HttpResponse.BodyHandlers.ofByteArray())
+                    .thenAccept(r -> {
+                        if (r.statusCode() != 200) {
+                            throw new IllegalStateException(path + " answered " + r.statusCode());
+                        }
+                    })).toArray(CompletableFuture[]::new)).join();
+        }
+        return (System.nanoTime() - start) / 1e6;
+    }
+
+    /** Jobs and tasks straight into PostgreSQL; returns a job to open. */
+    private UUID seed(StackEndpoints e) throws Exception {
+        try (Connection c = DriverManager.getConnection(e.jdbcUrl(), e.jdbcUser(), e.jdbcPassword());
+             Statement s = c.createStatement()) {
+            s.execute("INSERT INTO jobs (id, tenant_id, kind, model_id, spec, state, priority, tasks_total, tasks_planned,"
+                    + " tasks_done, created_at, updated_at, started_at, finished_at)"
+                    + " SELECT gen_random_uuid(), CASE WHEN g % 2 = 0 THEN 'acme' ELSE 'globex' END, 'generate', 'tiny',"
+                    + " ('{\"seeds\": \"0-" + (tasksPerJob * 64 - 1) + "\"}')::jsonb,"
+                    + " (ARRAY['SUCCEEDED','FAILED','CANCELLED','RUNNING','QUEUED','PLANNED'])[1 + g % 6], 5, "
+                    + tasksPerJob + ", " + tasksPerJob + ", " + tasksPerJob + ","
+                    + " now() - g * interval '3 seconds', now(), now() - g * interval '3 seconds', now()"
+                    + " FROM generate_series(1, " + jobs + ") g");
+            s.execute("INSERT INTO tasks (id, job_id, idx, kind, spec, state, attempt, worker_id, items_done,"
+                    + " started_at, finished_at, created_at, updated_at)"
+                    + " SELECT gen_random_uuid(), j.id, i, 'generate', '{}'::jsonb, 'SUCCEEDED', 1, 'worker-' || (i % 8),"
+                    + " 64, now() - interval '1 hour' + random() * interval '59 minutes', now() - random() * interval"
+                    + " '59 minutes', now(), now() FROM jobs j, generate_series(0, " + (tasksPerJob - 1) + ") i");
+            s.execute("INSERT INTO workers (id, device_kind, device_name, last_heartbeat)"
+                    + " SELECT 'worker-' || i, 'cuda', 'cuda:0', now() - random() * interval '5 seconds'"
+                    + " FROM generate_series(0, 7) i");
+            s.execute("ANALYZE jobs; ANALYZE tasks");
+            try (var r = s.executeQuery("SELECT id FROM jobs ORDER BY created_at DESC LIMIT 1")) {
+                r.next();
+                return r.getObject(1, UUID.class);
+            }
+        }
+    }
+}

@@ -1,0 +1,244 @@
+package ai.stylefarm.cli;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.stylefarm.cli.client.GatewayClient;
+import ai.stylefarm.cli.local.LocalFarm;
+import ai.stylefarm.cli.local.LocalFarmConfig;
+import ai.stylefarm.infra.StackConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * The dashboard in a real headless Chromium (Debian's, driven through Debian's chromedriver; nothing is
+ * downloaded): live progress without reloading, thumbnails, cancel from the page, tenants kept apart, and the
+ * operators' pages. Screenshots of every page land in {@code target/screenshots}.
+ */
+class FarmDashboardTest {
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final Path SCREENSHOTS = Path.of("target/screenshots");
+
+    @TempDir
+    static Path tmp;
+
+    static LocalFarm farm;
+    static GatewayClient admin;
+    static GatewayClient acme;
+    static GatewayClient globex;
+    ChromeDriver browser;
+    String test;
+
+    @BeforeAll
+    static void startFarm() throws Exception {
+        installChromiumIfAbsent();
+        farm = LocalFarm.start(new LocalFarmConfig(LocalFarmConfig.findHome(), StackConfig.defaults(tmp.resolve("farm")),
+                0, 0, 1, Map.of("scheduler.seeds-per-task", "16")), "sfk_dash-" + UUID.randomUUID());
+        admin = new GatewayClient(farm.gatewayUrl(), farm.adminKey());
+        admin.registerRandomModel("tiny", "tiny32", 7, true);
+        FarmTestSupport.Tenants tenants = FarmTestSupport.Tenants.create(admin);
+        acme = tenants.acme();
+        globex = tenants.globex();
+        Files.createDirectories(SCREENSHOTS);
+    }
+
+    /** The test set-up installs Debian's chromium and chromium-driver when they are missing (as root, with apt). */
+    private static void installChromiumIfAbsent() throws IOException, InterruptedException {
+        if (Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER)) {
+            return;
+        }
+        for (List<String> command : List.of(List.of("apt-get", "update", "-q"),
+                List.of("apt-get", "install", "-y", "-q", "chromium", "chromium-driver"))) {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(tmp.resolve("apt.log").toFile()).start();
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed; install Debian's chromium and"
+                        + " chromium-driver to run the dashboard tests (log: " + tmp.resolve("apt.log") + ")");
+            }
+        }
+    }
+
+    @AfterAll
+    static void stopFarm() {
+        if (farm != null) {
+            farm.close();
+        }
+    }
+
+    @BeforeEach
+    void openBrowser(TestInfo info) throws IOException {
+        test = info.getTestMethod().orElseThrow().getName();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--window-size=1280,1000",
+                "--user-data-dir=" + Files.createTempDirectory(tmp, "chromium"));
+        browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort().build(), options);
+        browser.manage().timeouts().implicitlyWait(Duration.ZERO);
+    }
+
+    @AfterEach
+    void closeBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void aSubmittedJobAppearsItsProgressAdvancesWithoutAReloadAndItsThumbnailsShow() throws Exception {
+        signIn(acme);
+        browser.executeScript("window.notReloaded = true;");
+        UUID id = submit(acme, "0-2999");
+        await().atMost(Duration.ofSeconds(30)).until(() -> find("tr[data-job='" + id + "'] .bar > span") != null);
+        double first = width(id);
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100))
+                .until(() -> width(id) > first && width(id) < 100);
+        screenshot("jobs");
+        assertEquals(Boolean.TRUE, browser.executeScript("return window.notReloaded === true;"), "the page reloaded");
+
+        browser.findElement(By.cssSelector("tr[data-job='" + id + "'] a")).click();
+        await().atMost(Duration.ofSeconds(30)).until(() -> (Boolean) browser.executeScript(
+                "const imgs = [...document.querySelectorAll('#thumbs img')];"
+                        + "return imgs.length > 0 && imgs.every(i => i.complete && i.naturalWidth === 32);"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> !browser.findElements(By.cssSelector("#task-grid i")).isEmpty());
+        screenshot("job");
+        await().atMost(Duration.ofMinutes(2)).until(() -> "SUCCEEDED".equals(acme.job(id).path("state").asText()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> browser.findElement(By.cssSelector("#job-progress"))
+                .getText().contains("3000 / 3000"));
+    }
+
+    @Test
+    void cancellingFromThePageEndsTheJobCancelled() {
+        signIn(acme);
+        UUID id = submit(acme, "100000-299999");
+        browser.get(farm.gatewayUrl() + "/#/jobs/" + id);
+        WebElement cancel = await().atMost(Duration.ofSeconds(30)).until(() -> find("#cancel"), e -> e != null);
+        screenshot("job-running");
+        cancel.click();
+        await().atMost(Duration.ofSeconds(60)).until(() -> "CANCELLED".equals(acme.job(id).path("state").asText()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> browser.findElement(By.cssSelector("#main .state"))
+                .getText().equals("CANCELLED"));
+        screenshot("job-cancelled");
+        browser.findElement(By.id("retry")).click();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !browser.getCurrentUrl().endsWith(id.toString())
+                && browser.getCurrentUrl().contains("#/jobs/"));
+        UUID again = UUID.fromString(browser.getCurrentUrl().substring(browser.getCurrentUrl().lastIndexOf('/') + 1));
+        assertEquals(acme.job(id).path("spec"), acme.job(again).path("spec"), "the retry runs the same spec");
+        acme.cancel(again);
+    }
+
+    @Test
+    void anInterpolationJobsPagePlaysItsVideo() {
+        GatewayClient.Raw response = FarmTestSupport.postJob(acme, "{\"kind\": \"interpolate\", \"model\": \"tiny\","
+                + " \"spec\": {\"seeds\": \"1,2\", \"frames_per_keyframe\": 30, \"fps\": 30}}");
+        assertEquals(202, response.status(), response.body());
+        UUID id = UUID.fromString(response.json().path("id").asText());
+        await().atMost(Duration.ofMinutes(1)).until(() -> "SUCCEEDED".equals(acme.job(id).path("state").asText()));
+        signIn(acme);
+        browser.get(farm.gatewayUrl() + "/#/jobs/" + id);
+        await().atMost(Duration.ofSeconds(15)).until(() -> find("video#video") != null);
+        // HAVE_METADATA or more: Chromium has read the MP4 and knows its length (31 frames at 30 fps).
+        await().atMost(Duration.ofSeconds(15)).until(() -> ((Number) browser.executeScript(
+                "return document.getElementById('video').readyState;")).intValue() >= 1);
+        double seconds = ((Number) browser.executeScript("return document.getElementById('video').duration;"))
+                .doubleValue();
+        assertEquals(31 / 30.0, seconds, 0.05);
+        screenshot("video");
+    }
+
+    @Test
+    void aUserKeySeesOnlyItsTenantsJobs() {
+        UUID theirs = submit(globex, "0-3");
+        UUID mine = submit(acme, "0-3");
+        signIn(acme);
+        await().atMost(Duration.ofSeconds(30)).until(() -> find("tr[data-job='" + mine + "']") != null);
+        assertTrue(browser.findElements(By.cssSelector("tr[data-job='" + theirs + "']")).isEmpty());
+        browser.findElements(By.cssSelector("#jobs tbody tr td:nth-child(3)"))
+                .forEach(cell -> assertEquals("acme", cell.getText()));
+        browser.get(farm.gatewayUrl() + "/#/jobs/" + theirs);
+        await().atMost(Duration.ofSeconds(10)).until(() -> browser.findElement(By.id("main")).getText()
+                .contains("does not exist"));
+        browser.get(farm.gatewayUrl() + "/#/workers");
+        await().atMost(Duration.ofSeconds(10)).until(() -> browser.findElement(By.id("main")).getText()
+                .contains("admin key"));
+        screenshot("user-sees-no-workers");
+    }
+
+    @Test
+    void operatorsSeeWorkersQueuesAndThroughput() {
+        UUID id = submit(admin, "0-63");
+        await().atMost(Duration.ofMinutes(1)).until(() -> "SUCCEEDED".equals(admin.job(id).path("state").asText()));
+        signIn(admin);
+        browser.get(farm.gatewayUrl() + "/#/workers");
+        WebElement worker = await().atMost(Duration.ofSeconds(10)).until(
+                () -> find("tr[data-worker='local-worker-0']"), e -> e != null);
+        assertTrue(worker.getText().contains("cpu"), worker.getText());
+        screenshot("workers");
+        browser.get(farm.gatewayUrl() + "/#/queues");
+        await().atMost(Duration.ofSeconds(10)).until(() -> find("#lag tbody tr") != null);
+        assertTrue(browser.findElement(By.id("lag")).getText().contains("stylefarm.tasks.v1"));
+        assertEquals("0", browser.findElement(By.id("dlq-count")).getText());
+        screenshot("queues");
+        browser.get(farm.gatewayUrl() + "/#/throughput");
+        await().atMost(Duration.ofSeconds(10)).until(() -> find("#throughput-chart polyline") != null);
+        screenshot("throughput");
+    }
+
+    private void signIn(GatewayClient client) {
+        browser.get(farm.gatewayUrl() + "/");
+        WebElement key = await().atMost(Duration.ofSeconds(10)).until(() -> find("#key"), e -> e != null);
+        key.sendKeys(client.apiKey());
+        browser.findElement(By.id("signin")).click();
+        await().atMost(Duration.ofSeconds(10)).until(() -> find("#jobs") != null);
+    }
+
+    private static UUID submit(GatewayClient client, String seeds) {
+        return UUID.fromString(client.generate("tiny", com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+                .objectNode().put("seeds", seeds)).path("id").asText());
+    }
+
+    private double width(UUID id) {
+        Object w = browser.executeScript("const s = document.querySelector(\"tr[data-job='" + id + "'] .bar > span\");"
+                + "return s ? parseFloat(s.style.width) : -1;");
+        return ((Number) w).doubleValue();
+    }
+
+    private WebElement find(String css) {
+        List<WebElement> found = browser.findElements(By.cssSelector(css));
+        return found.isEmpty() ? null : found.get(0);
+    }
+
+    private void screenshot(String page) throws RuntimeException {
+        try {
+            Files.write(SCREENSHOTS.resolve(test + "-" + page + ".png"), ((TakesScreenshot) browser)
+                    .getScreenshotAs(OutputType.BYTES));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
