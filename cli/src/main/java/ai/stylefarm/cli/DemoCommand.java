@@ -48,6 +48,8 @@ final class DemoCommand implements Callable<Integer> {
         int exit = GenerateCommand.finish(client, id, out);
         if (exit == 0) {
             System.out.println("images and manifest.jsonl: " + out.toAbsolutePath());
+            System.out.println("dashboard: " + state.gatewayUrl() + "/#/jobs/" + id + "  (sign in with the admin key,"
+                    + " ./farm up prints it)");
             System.out.println("the farm keeps running: API " + state.gatewayUrl() + "/v1, OpenAPI " + state.gatewayUrl()
                     + "/q/openapi; ./farm status, ./farm down");
         }

@@ -90,6 +90,7 @@ final class UpCommand implements Callable<Integer> {
     }
 
     static void print(FarmState state, Path dataDir) {
+        System.out.println("dashboard  " + state.gatewayUrl() + "/   (sign in with the admin key below)");
         System.out.println("gateway    " + state.gatewayUrl() + "   (API " + state.gatewayUrl() + "/v1, OpenAPI "
                 + state.gatewayUrl() + "/q/openapi, metrics " + state.gatewayUrl() + "/q/metrics)");
         System.out.println("scheduler  " + state.schedulerUrl() + "/q/health");
