@@ -163,6 +163,9 @@ async function jobPage(id) {
       el('p', {id: 'job-progress'}, bar(job.progress), ' ', job.items ? job.items.done + ' / ' + job.items.total : '',
         rate ? ' · ' + rate.toFixed(1) + ' items/s' : '', eta ? ' · ETA ' + duration(eta) : ''),
       job.error ? el('p', {class: 'error'}, job.error) : '');
+    // The buttons depend only on the state: keep them while it holds, so that a click never lands on a redraw.
+    if (actions.dataset.state === job.state) return;
+    actions.dataset.state = job.state;
     actions.replaceChildren(
       active() ? el('button', {id: 'cancel', onclick: async () => {
         try { job = await api('/v1/jobs/' + id + '/cancel', {method: 'POST'}); renderHeader(); }

@@ -121,15 +121,14 @@ class FarmDashboardTest {
         screenshot("jobs");
         assertEquals(Boolean.TRUE, browser.executeScript("return window.notReloaded === true;"), "the page reloaded");
 
-        browser.findElement(By.cssSelector("tr[data-job='" + id + "'] a")).click();
+        click("tr[data-job='" + id + "'] a");
         await().atMost(Duration.ofSeconds(30)).until(() -> (Boolean) browser.executeScript(
                 "const imgs = [...document.querySelectorAll('#thumbs img')];"
                         + "return imgs.length > 0 && imgs.every(i => i.complete && i.naturalWidth === 32);"));
         await().atMost(Duration.ofSeconds(30)).until(() -> !browser.findElements(By.cssSelector("#task-grid i")).isEmpty());
         screenshot("job");
         await().atMost(Duration.ofMinutes(2)).until(() -> "SUCCEEDED".equals(acme.job(id).path("state").asText()));
-        await().atMost(Duration.ofSeconds(10)).until(() -> browser.findElement(By.cssSelector("#job-progress"))
-                .getText().contains("3000 / 3000"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> text("#job-progress").contains("3000 / 3000"));
     }
 
     @Test
@@ -137,14 +136,13 @@ class FarmDashboardTest {
         signIn(acme);
         UUID id = submit(acme, "100000-299999");
         browser.get(farm.gatewayUrl() + "/#/jobs/" + id);
-        WebElement cancel = await().atMost(Duration.ofSeconds(30)).until(() -> find("#cancel"), e -> e != null);
+        await().atMost(Duration.ofSeconds(30)).until(() -> find("#cancel") != null);
         screenshot("job-running");
-        cancel.click();
+        click("#cancel");
         await().atMost(Duration.ofSeconds(60)).until(() -> "CANCELLED".equals(acme.job(id).path("state").asText()));
-        await().atMost(Duration.ofSeconds(10)).until(() -> browser.findElement(By.cssSelector("#main .state"))
-                .getText().equals("CANCELLED"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> text("#main .state").equals("CANCELLED"));
         screenshot("job-cancelled");
-        browser.findElement(By.id("retry")).click();
+        click("#retry");
         await().atMost(Duration.ofSeconds(10)).until(() -> !browser.getCurrentUrl().endsWith(id.toString())
                 && browser.getCurrentUrl().contains("#/jobs/"));
         UUID again = UUID.fromString(browser.getCurrentUrl().substring(browser.getCurrentUrl().lastIndexOf('/') + 1));
@@ -178,8 +176,11 @@ class FarmDashboardTest {
         signIn(acme);
         await().atMost(Duration.ofSeconds(30)).until(() -> find("tr[data-job='" + mine + "']") != null);
         assertTrue(browser.findElements(By.cssSelector("tr[data-job='" + theirs + "']")).isEmpty());
-        browser.findElements(By.cssSelector("#jobs tbody tr td:nth-child(3)"))
-                .forEach(cell -> assertEquals("acme", cell.getText()));
+        @SuppressWarnings("unchecked")
+        List<String> tenantsShown = (List<String>) browser.executeScript("return [...document.querySelectorAll("
+                + "'#jobs tbody tr td:nth-child(3)')].map(td => td.textContent);");
+        assertFalse(tenantsShown.isEmpty());
+        tenantsShown.forEach(tenant -> assertEquals("acme", tenant));
         browser.get(farm.gatewayUrl() + "/#/jobs/" + theirs);
         await().atMost(Duration.ofSeconds(10)).until(() -> browser.findElement(By.id("main")).getText()
                 .contains("does not exist"));
@@ -226,6 +227,24 @@ class FarmDashboardTest {
         Object w = browser.executeScript("const s = document.querySelector(\"tr[data-job='" + id + "'] .bar > span\");"
                 + "return s ? parseFloat(s.style.width) : -1;");
         return ((Number) w).doubleValue();
+    }
+
+    /**
+     * Clicks what {@code css} finds now. Live pages redraw every second, so an element found a moment ago may be
+     * gone: find and click again until one click lands.
+     */
+    private void click(String css) {
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
+            browser.findElement(By.cssSelector(css)).click();
+            return true;
+        });
+    }
+
+    /** The text of what {@code css} finds, read in one step in the page (no stale element in between); "" if none. */
+    private String text(String css) {
+        Object text = browser.executeScript("const e = document.querySelector(arguments[0]);"
+                + " return e ? e.textContent : '';", css);
+        return (String) text;
     }
 
     private WebElement find(String css) {

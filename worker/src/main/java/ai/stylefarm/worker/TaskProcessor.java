@@ -258,10 +258,10 @@ public final class TaskProcessor implements AutoCloseable {
         return message == null || message.isBlank() ? e.getClass().getName() : message;
     }
 
-    /** The device as the scheduler's worker table shows it; CUDA device names would need NVML, so an index. */
-    private static TaskEvent.Device device(GeneratorSession session) {
+    /** The device as the scheduler's worker table shows it: the GPU's name from nvidia-smi, else its index. */
+    private TaskEvent.Device device(GeneratorSession session) {
         if ("cuda".equals(session.device())) {
-            return new TaskEvent.Device(TaskEvent.DeviceKind.CUDA, "cuda:0");
+            return new TaskEvent.Device(TaskEvent.DeviceKind.CUDA, metrics.gpuName().orElse("cuda:0"));
         }
         return new TaskEvent.Device(TaskEvent.DeviceKind.CPU, cpuName());
     }

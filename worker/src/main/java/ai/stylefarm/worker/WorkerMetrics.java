@@ -38,6 +38,7 @@ final class WorkerMetrics implements AutoCloseable {
     private final long startedNanos = System.nanoTime();
     private final String workerId;
     private final String device;
+    private final GpuStats gpus;
     private final HttpServer server;
 
     /**
@@ -79,6 +80,7 @@ final class WorkerMetrics implements AutoCloseable {
         busySeconds.labelValues(workerId).inc(0);
         this.workerId = workerId;
         this.device = device;
+        this.gpus = gpus;
         this.server = port < 0 ? null : serve(port);
     }
 
@@ -94,6 +96,11 @@ final class WorkerMetrics implements AutoCloseable {
                 images.labelValues(model, device, kind).inc(outputs);
             }
         }
+    }
+
+    /** The first GPU's name (e.g. "NVIDIA H100 80GB HBM3") where nvidia-smi sees one. */
+    java.util.Optional<String> gpuName() {
+        return gpus == null ? java.util.Optional.empty() : gpus.read().stream().map(GpuStats.Gpu::name).findFirst();
     }
 
     /** The port the server listens on, or -1 without one. */
