@@ -72,6 +72,11 @@ public final class ObjectKeys {
         return job(jobId) + "cancelled";
     }
 
+    /** An uploaded image: the tenant is part of the key, so one tenant's uploads can never name another's. */
+    public static String upload(String tenant, UUID uploadId) {
+        return "uploads/" + tenant + "/" + uploadId;
+    }
+
     public static String model(String modelId, String file) {
         return "models/" + modelId + "/" + file;
     }

@@ -63,6 +63,17 @@ public interface GatewayConfig {
         @WithDefault("2147483647")
         long maxModelBytes();
 
+        /** Largest image upload ({@code POST /v1/uploads}), in bytes; larger ones get 413. */
+        @WithDefault("20971520")
+        long maxUploadBytes();
+
+        /**
+         * Largest image upload in pixels, read from the header before decoding, so that a small file that would
+         * decode to gigabytes (a decompression bomb) is refused without decoding it. 40 MP is a 6,000 × 6,600 photo.
+         */
+        @WithDefault("40000000")
+        long maxUploadPixels();
+
         /** Default and largest page sizes of list endpoints. */
         @WithDefault("50")
         int defaultPageSize();
