@@ -4,9 +4,9 @@ import ai.stylefarm.gateway.auth.Caller;
 import ai.stylefarm.gateway.config.GatewayConfig;
 import ai.stylefarm.gateway.storage.ObjectStorage;
 import ai.stylefarm.gateway.uploads.ImageCheck;
+import ai.stylefarm.gateway.uploads.UploadStore;
 import ai.stylefarm.modelkit.io.Hashing;
 import ai.stylefarm.schemas.ObjectKeys;
-import io.agroal.api.AgroalDataSource;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -19,10 +19,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.net.URI;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.UUID;
 import org.jboss.resteasy.reactive.RestForm;
@@ -36,18 +32,14 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 @Path("/v1/uploads")
 @Produces(MediaType.APPLICATION_JSON)
 public class UploadsResource {
-    private final AgroalDataSource db;
+    private final UploadStore uploads;
     private final ObjectStorage storage;
     private final GatewayConfig config;
 
-    public UploadsResource(AgroalDataSource db, ObjectStorage storage, GatewayConfig config) {
-        this.db = db;
+    public UploadsResource(UploadStore uploads, ObjectStorage storage, GatewayConfig config) {
+        this.uploads = uploads;
         this.storage = storage;
         this.config = config;
-    }
-
-    public record UploadView(UUID id, String tenant, String filename, String contentType, long bytes, String sha256,
-                             Integer width, Integer height, Integer channels, Instant createdAt) {
     }
 
     /** A multipart form with the image in the part {@code file}: 201 with the upload, or 4xx naming the problem. */
@@ -67,7 +59,7 @@ public class UploadsResource {
         try {
             image = ImageCheck.inspect(file.uploadedFile(), config.api().maxUploadPixels());
         } catch (ImageCheck.Rejected e) {
-            int status = e.getMessage().startsWith("is not an image") ? 415 : 422;
+            int status = e.notAnImage() ? 415 : 422;
             throw new ApiException(status, status == 415 ? "Unsupported Media Type" : "Unprocessable Content", "file",
                     "'" + name + "' " + e.getMessage());
         } catch (IOException e) {
@@ -76,32 +68,17 @@ public class UploadsResource {
         UUID id = UUID.randomUUID();
         String sha256 = Hashing.sha256(file.uploadedFile());
         storage.upload(ObjectKeys.upload(caller.tenant(), id), file.uploadedFile(), image.contentType());
-        Instant now = Instant.now();
-        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("INSERT INTO uploads (id,"
-                + " tenant_id, filename, content_type, bytes, sha256, created_at, width, height, channels)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            s.setObject(1, id);
-            s.setString(2, caller.tenant());
-            s.setString(3, name.length() > 255 ? name.substring(0, 255) : name);
-            s.setString(4, image.contentType());
-            s.setLong(5, file.size());
-            s.setString(6, sha256);
-            s.setTimestamp(7, java.sql.Timestamp.from(now));
-            s.setInt(8, image.width());
-            s.setInt(9, image.height());
-            s.setInt(10, image.channels());
-            s.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not record the upload", e);
-        }
-        return Response.created(URI.create("/v1/uploads/" + id)).entity(new UploadView(id, caller.tenant(), name,
-                image.contentType(), file.size(), sha256, image.width(), image.height(), image.channels(), now)).build();
+        UploadStore.UploadView upload = new UploadStore.UploadView(id, caller.tenant(),
+                name.length() > 255 ? name.substring(0, 255) : name, image.contentType(), file.size(), sha256,
+                image.width(), image.height(), image.channels(), Instant.now());
+        uploads.insert(upload);
+        return Response.created(URI.create("/v1/uploads/" + id)).entity(upload).build();
     }
 
     /** An upload of the caller's tenant (another tenant's is reported as missing). */
     @GET
     @Path("/{id}")
-    public UploadView get(@PathParam("id") String id, @Context ContainerRequestContext request) {
+    public UploadStore.UploadView get(@PathParam("id") String id, @Context ContainerRequestContext request) {
         Caller caller = Callers.of(request);
         UUID uuid;
         try {
@@ -109,18 +86,7 @@ public class UploadsResource {
         } catch (IllegalArgumentException e) {
             throw ApiException.notFound("upload " + id);
         }
-        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("SELECT tenant_id, filename,"
-                + " content_type, bytes, sha256, created_at, width, height, channels FROM uploads WHERE id = ?")) {
-            s.setObject(1, uuid);
-            try (ResultSet r = s.executeQuery()) {
-                if (!r.next() || !caller.maySee(r.getString(1))) {
-                    throw ApiException.notFound("upload " + id);
-                }
-                return new UploadView(uuid, r.getString(1), r.getString(2), r.getString(3), r.getLong(4),
-                        r.getString(5), r.getInt(7), r.getInt(8), r.getInt(9), r.getTimestamp(6).toInstant());
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not read upload " + id, e);
-        }
+        return uploads.find(uuid).filter(u -> caller.maySee(u.tenant()))
+                .orElseThrow(() -> ApiException.notFound("upload " + id));
     }
 }

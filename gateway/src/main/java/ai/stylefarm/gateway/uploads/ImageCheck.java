@@ -24,8 +24,20 @@ public final class ImageCheck {
 
     /** Why a file was refused, in words for the person who uploaded it. */
     public static final class Rejected extends Exception {
-        public Rejected(String message) {
+        private final boolean notAnImage;
+
+        Rejected(String message) {
+            this(message, false);
+        }
+
+        Rejected(String message, boolean notAnImage) {
             super(message);
+            this.notAnImage = notAnImage;
+        }
+
+        /** Not a PNG or JPEG at all (an unsupported media type), rather than a bad one. */
+        public boolean notAnImage() {
+            return notAnImage;
         }
     }
 
@@ -40,7 +52,7 @@ public final class ImageCheck {
         }
         String format = startsWith(head, read, PNG) ? "png" : startsWith(head, read, JPEG) ? "jpeg" : null;
         if (format == null) {
-            throw new Rejected("is not an image: PNG or JPEG files only");
+            throw new Rejected("is not an image: PNG or JPEG files only", true);
         }
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
             Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format);

@@ -1,0 +1,62 @@
+package ai.stylefarm.gateway.uploads;
+
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Uploaded images in PostgreSQL; the object itself is at {@code uploads/{tenant}/{id}}. */
+@ApplicationScoped
+public class UploadStore {
+    private final AgroalDataSource db;
+
+    public UploadStore(AgroalDataSource db) {
+        this.db = db;
+    }
+
+    public record UploadView(UUID id, String tenant, String filename, String contentType, long bytes, String sha256,
+                             int width, int height, int channels, Instant createdAt) {
+    }
+
+    public void insert(UploadView upload) {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("INSERT INTO uploads (id,"
+                + " tenant_id, filename, content_type, bytes, sha256, created_at, width, height, channels)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            s.setObject(1, upload.id());
+            s.setString(2, upload.tenant());
+            s.setString(3, upload.filename());
+            s.setString(4, upload.contentType());
+            s.setLong(5, upload.bytes());
+            s.setString(6, upload.sha256());
+            s.setTimestamp(7, Timestamp.from(upload.createdAt()));
+            s.setInt(8, upload.width());
+            s.setInt(9, upload.height());
+            s.setInt(10, upload.channels());
+            s.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not record upload " + upload.id(), e);
+        }
+    }
+
+    public Optional<UploadView> find(UUID id) {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("SELECT tenant_id, filename,"
+                + " content_type, bytes, sha256, width, height, channels, created_at FROM uploads WHERE id = ?")) {
+            s.setObject(1, id);
+            try (ResultSet r = s.executeQuery()) {
+                if (!r.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new UploadView(id, r.getString(1), r.getString(2), r.getString(3), r.getLong(4),
+                        r.getString(5), r.getInt(6), r.getInt(7), r.getInt(8), r.getTimestamp(9).toInstant()));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read upload " + id, e);
+        }
+    }
+}
