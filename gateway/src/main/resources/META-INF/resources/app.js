@@ -242,7 +242,9 @@ function chart(id, values, label) {
   svg.setAttribute('class', 'chart');
   svg.setAttribute('id', id);
   svg.innerHTML = '<polyline fill="none" stroke="#3c7bf0" stroke-width="2" points="' + points.join(' ') + '"/>'
-    + '<text x="4" y="14" font-size="12" fill="#556">' + label + ' (max ' + max.toFixed(2) + ')</text>';
+    + '<text x="4" y="14" font-size="12" fill="#556">' + label + ' (max ' + max.toFixed(2) + ')</text>'
+    + '<text x="4" y="' + (h - 4) + '" font-size="11" fill="#889">60 min ago</text>'
+    + '<text x="' + (w - 4) + '" y="' + (h - 4) + '" font-size="11" fill="#889" text-anchor="end">now</text>';
   return svg;
 }
 
