@@ -23,6 +23,11 @@ public final class ModelKit {
                         Hashing.sha256(recipe.getBytes(StandardCharsets.UTF_8)), "training.networks.Generator"));
     }
 
+    /** Brings a bundle made by an older kit up to date (adds the projection step graph). */
+    public static ModelBundle upgradeBundle(Path dir) {
+        return BundleWriter.addProjectionStep(dir);
+    }
+
     public static ModelBundle writeBundle(ImportedGenerator generator, String name, Path outDir) {
         return BundleWriter.write(generator, name, outDir);
     }

@@ -3,8 +3,11 @@ package ai.stylefarm.modelkit.bundle;
 import ai.stylefarm.modelkit.importer.ImportedGenerator;
 import ai.stylefarm.modelkit.io.Hashing;
 import ai.stylefarm.modelkit.io.Npz;
+import ai.stylefarm.modelkit.onnx.Graph;
+import ai.stylefarm.modelkit.onnx.OnnxReader;
 import ai.stylefarm.modelkit.onnx.OnnxWriter;
 import ai.stylefarm.modelkit.stylegan.GeneratorConfig;
+import ai.stylefarm.modelkit.stylegan.ProjectionStep;
 import ai.stylefarm.modelkit.stylegan.StyleGan2;
 import ai.stylefarm.modelkit.stylegan.SynthesisNetwork;
 import ai.stylefarm.modelkit.stylegan.Tensor;
@@ -26,7 +29,9 @@ public final class BundleWriter {
         try {
             Files.createDirectories(dir);
             OnnxWriter.write(g.mappingGraph(), dir.resolve(ModelBundle.MAPPING));
-            OnnxWriter.write(g.synthesisGraph(), dir.resolve(ModelBundle.SYNTHESIS));
+            Graph synthesis = g.synthesisGraph();
+            OnnxWriter.write(synthesis, dir.resolve(ModelBundle.SYNTHESIS));
+            OnnxWriter.write(ProjectionStep.buildGraph(synthesis), dir.resolve(ModelBundle.PROJECTION_STEP));
             Map<String, Tensor> noise = new LinkedHashMap<>();
             for (SynthesisNetwork.NoiseInput n : g.noiseInputs()) {
                 noise.put(n.name(), n.constMap());
@@ -34,7 +39,8 @@ public final class BundleWriter {
             Npz.write(dir.resolve(ModelBundle.NOISE_CONST), noise);
 
             Map<String, String> files = new LinkedHashMap<>();
-            for (String f : List.of(ModelBundle.MAPPING, ModelBundle.SYNTHESIS, ModelBundle.NOISE_CONST)) {
+            for (String f : List.of(ModelBundle.MAPPING, ModelBundle.SYNTHESIS, ModelBundle.NOISE_CONST,
+                    ModelBundle.PROJECTION_STEP)) {
                 files.put(f, Hashing.sha256(dir.resolve(f)));
             }
             List<ModelManifest.NoiseSpec> specs = g.noiseInputs().stream()
@@ -46,6 +52,27 @@ public final class BundleWriter {
             writeManifest(dir, manifest);
         } catch (IOException e) {
             throw new UncheckedIOException("writing bundle to " + dir + ": " + e.getMessage(), e);
+        }
+        return ModelBundle.open(dir);
+    }
+
+    /**
+     * Adds {@code projection_step.onnx} to a bundle made before projection existed, derived from the bundle's own
+     * {@code synthesis.onnx}; a bundle that has one is left as it is. Returns the reopened bundle.
+     */
+    public static ModelBundle addProjectionStep(Path dir) {
+        ModelBundle bundle = ModelBundle.open(dir);
+        if (bundle.hasProjectionStep()) {
+            return bundle;
+        }
+        try {
+            Graph synthesis = OnnxReader.read(dir.resolve(ModelBundle.SYNTHESIS));
+            OnnxWriter.write(ProjectionStep.buildGraph(synthesis), dir.resolve(ModelBundle.PROJECTION_STEP));
+            Map<String, String> files = new LinkedHashMap<>(bundle.manifest().files());
+            files.put(ModelBundle.PROJECTION_STEP, Hashing.sha256(dir.resolve(ModelBundle.PROJECTION_STEP)));
+            writeManifest(dir, bundle.manifest().withFiles(files));
+        } catch (IOException e) {
+            throw new UncheckedIOException("upgrading bundle " + dir + ": " + e.getMessage(), e);
         }
         return ModelBundle.open(dir);
     }

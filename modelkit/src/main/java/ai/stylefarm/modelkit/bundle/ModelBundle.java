@@ -13,13 +13,16 @@ import java.util.Arrays;
 import java.util.Map;
 
 /**
- * A model bundle on disk: {@code model.json}, {@code mapping.onnx}, {@code synthesis.onnx} and
- * {@code noise_const.npz} (the stored noise maps that noise mode {@code const} feeds).
+ * A model bundle on disk: {@code model.json}, {@code mapping.onnx}, {@code synthesis.onnx},
+ * {@code noise_const.npz} (the stored noise maps that noise mode {@code const} feeds) and
+ * {@code projection_step.onnx}.
  */
 public final class ModelBundle {
     public static final String MAPPING = "mapping.onnx";
     public static final String SYNTHESIS = "synthesis.onnx";
     public static final String NOISE_CONST = "noise_const.npz";
+    /** Synthesis forward plus its gradient, for projection; bundles made before projection existed lack it. */
+    public static final String PROJECTION_STEP = "projection_step.onnx";
 
     private final Path dir;
     private final ModelManifest manifest;
@@ -72,6 +75,10 @@ public final class ModelBundle {
             }
         }
         return new ModelBundle(dir, manifest);
+    }
+
+    public boolean hasProjectionStep() {
+        return manifest.files().containsKey(PROJECTION_STEP);
     }
 
     public Path dir() {

@@ -63,7 +63,7 @@ public final class GeneratorSession implements AutoCloseable {
         return wantsCuda(requested) ? "cuda" : "cpu";
     }
 
-    private static boolean wantsCuda(ExecutionDevice device) {
+    static boolean wantsCuda(ExecutionDevice device) {
         boolean available = OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA);
         if (device == ExecutionDevice.CUDA && !available) {
             throw new IllegalStateException("device cuda requested, but this build of ONNX Runtime has no CUDA "
@@ -72,7 +72,7 @@ public final class GeneratorSession implements AutoCloseable {
         return device != ExecutionDevice.CPU && available;
     }
 
-    private static OrtSession.SessionOptions options(SessionSettings settings, boolean cuda) throws OrtException {
+    static OrtSession.SessionOptions options(SessionSettings settings, boolean cuda) throws OrtException {
         OrtSession.SessionOptions o = new OrtSession.SessionOptions();
         o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
         o.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);

@@ -4,9 +4,11 @@ import ai.stylefarm.modelkit.stylegan.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A float32 ONNX graph under construction. Dimensions are Integers for fixed sizes or Strings for symbolic ones
@@ -29,6 +31,7 @@ public final class Graph {
     private final Map<String, Long> int64Scalars = new LinkedHashMap<>();
     private final List<Node> nodes = new ArrayList<>();
     private final Map<String, Integer> nameCounts = new LinkedHashMap<>();
+    private final Set<String> used = new HashSet<>();
 
     public Graph(String name) {
         this.name = name;
@@ -39,14 +42,14 @@ public final class Graph {
     }
 
     public String input(String inputName, Object... dims) {
-        inputs.add(new ValueInfo(inputName, Arrays.asList(dims)));
+        addInput(new ValueInfo(inputName, Arrays.asList(dims)));
         return inputName;
     }
 
     /** Declares {@code value} as a graph output under {@code outputName} (inserting an Identity when they differ). */
     public void output(String value, String outputName, Object... dims) {
         if (!value.equals(outputName)) {
-            nodes.add(new Node("Identity", List.of(value), List.of(outputName), Map.of()));
+            addNode(new Node("Identity", List.of(value), List.of(outputName), Map.of()));
         }
         outputs.add(new ValueInfo(outputName, Arrays.asList(dims)));
     }
@@ -88,8 +91,65 @@ public final class Graph {
     }
 
     private String unique(String hint) {
-        int n = nameCounts.merge(hint, 1, Integer::sum);
-        return n == 1 ? hint : hint + "_" + n;
+        String name = hint;
+        while (!used.add(name)) {
+            name = hint + "_" + nameCounts.merge(hint, 1, Integer::sum);
+        }
+        return name;
+    }
+
+    /**
+     * A copy of this graph's inputs, constants and nodes (not its outputs) under a new name, with the symbolic
+     * dimension {@code symbol} of every input fixed to {@code size}: the forward part of a derived graph.
+     */
+    public Graph withFixedDimension(String newName, String symbol, int size) {
+        Graph copy = new Graph(newName);
+        for (ValueInfo in : inputs) {
+            copy.inputs.add(new ValueInfo(in.name(), in.dims().stream().map(d -> symbol.equals(d) ? (Object) size : d).toList()));
+            copy.used.add(in.name());
+        }
+        initializers.forEach((n, t) -> copy.putInitializer(n, t));
+        int64Initializers.forEach((n, v) -> copy.putInt64s(n, v));
+        int64Scalars.forEach((n, v) -> copy.putInt64Scalar(n, v));
+        nodes.forEach(copy::addNode);
+        return copy;
+    }
+
+    /** Adds a float32 constant under exactly this name (as read back from a model file). */
+    void putInitializer(String n, Tensor value) {
+        claim(n);
+        initializers.put(n, value);
+    }
+
+    void putInt64s(String n, long[] values) {
+        claim(n);
+        int64Initializers.put(n, values.clone());
+    }
+
+    void putInt64Scalar(String n, long value) {
+        claim(n);
+        int64Scalars.put(n, value);
+    }
+
+    /** Adds a node whose output names are already fixed (as read back from a model file). */
+    void addNode(Node node) {
+        node.outputs().forEach(this::claim);
+        nodes.add(node);
+    }
+
+    void addInput(ValueInfo in) {
+        claim(in.name());
+        inputs.add(in);
+    }
+
+    void addOutput(ValueInfo out) {
+        outputs.add(out);
+    }
+
+    private void claim(String n) {
+        if (!used.add(n)) {
+            throw new IllegalArgumentException("value name " + n + " is defined twice");
+        }
     }
 
     public List<ValueInfo> inputs() {

@@ -38,18 +38,31 @@ public final class SynthesisNetwork {
         return out;
     }
 
+    public GeneratorConfig config() {
+        return config;
+    }
+
     public Graph buildGraph() {
         Graph g = new Graph("synthesis");
-        Ops ops = new Ops(g);
-        String ws = g.input("ws", "N", config.numWs(), config.wDim());
+        String img = forward(new Ops(g), "N");
+        g.output(img, "img", "N", config.imgChannels(), config.resolution(), config.resolution());
+        return g;
+    }
+
+    /**
+     * Declares the inputs {@code ws} [batch, num_ws, w_dim] and one noise map [batch, 1, R, R] per conv layer, adds
+     * the synthesis nodes and returns the image value [batch, C, H, W]. {@code batch} is a size or a symbolic name.
+     */
+    public String forward(Ops ops, Object batch) {
+        Graph g = ops.graph();
+        String ws = g.input("ws", batch, config.numWs(), config.wDim());
         for (NoiseInput noise : noiseInputs()) {
-            g.input(noise.name(), "N", 1, noise.resolution(), noise.resolution());
+            g.input(noise.name(), batch, 1, noise.resolution(), noise.resolution());
         }
         SynthesisBlock.Output out = new SynthesisBlock.Output(null, null);
         for (SynthesisBlock block : blocks) {
             out = block.forward(ops, out.x(), out.img(), ws);
         }
-        g.output(out.img(), "img", "N", config.imgChannels(), config.resolution(), config.resolution());
-        return g;
+        return out.img();
     }
 }
