@@ -55,9 +55,29 @@ public final class ObjectKeys {
         return job(jobId) + String.format("keyframes/keyframe-%04d.npy", index);
     }
 
+    /** Everything one target of a projection (or calibration) job produces. */
+    public static String projection(UUID jobId, int target) {
+        return job(jobId) + String.format("projections/%06d/", target);
+    }
+
+    public static final String PROJECTED_W = "projected_w.npz";
+    public static final String PROJECTED_NOISE = "projected_noise.npz";
+    public static final String PROJ_PNG = "proj.png";
+    public static final String TARGET_PNG = "target.png";
+    public static final String PROJ_MP4 = "proj.mp4";
+    public static final String METRICS = "metrics.json";
+    /** The files of one projected target, in the order they are listed. */
+    public static final java.util.List<String> PROJECTION_FILES = java.util.List.of(PROJECTED_W, PROJECTED_NOISE,
+            PROJ_PNG, TARGET_PNG, PROJ_MP4, METRICS);
+
     /** The projected w of a projection job's target, NVIDIA's format: key {@code w}, [1, num_ws, w_dim]. */
     public static String projectedW(UUID jobId, int target) {
-        return job(jobId) + String.format("projections/%06d/projected_w.npz", target);
+        return projection(jobId, target) + PROJECTED_W;
+    }
+
+    /** Every target's distance and verdict (calibration: and the ROC), as JSON and as CSV. */
+    public static String report(UUID jobId, String extension) {
+        return job(jobId) + "report." + extension;
     }
 
     public static String manifest(UUID jobId) {

@@ -5,9 +5,8 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
 /**
- * What one task renders. Only {@link #GENERATE} has a {@link TaskSpec} (and a place in the task schema) so far;
- * the others are named now so that the {@code tasks.kind} column and planners agree on them. Calibration runs
- * as {@link #PROJECT} tasks.
+ * What one task renders; each has its {@link TaskSpec} and a place in the task schema. Calibration runs as
+ * {@link #PROJECT} tasks.
  */
 public enum TaskKind {
     GENERATE, STYLE_MIX, INTERPOLATE, PROJECT;

@@ -30,7 +30,8 @@ public record TaskMessage(
         @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.EXTERNAL_PROPERTY, property = "kind")
         @JsonSubTypes({@JsonSubTypes.Type(value = GenerateTaskSpec.class, name = "generate"),
                 @JsonSubTypes.Type(value = StyleMixTaskSpec.class, name = "style_mix"),
-                @JsonSubTypes.Type(value = InterpolateTaskSpec.class, name = "interpolate")})
+                @JsonSubTypes.Type(value = InterpolateTaskSpec.class, name = "interpolate"),
+                @JsonSubTypes.Type(value = ProjectTaskSpec.class, name = "project")})
         TaskSpec spec,
         int leaseSeconds,
         Instant issuedAt) {

@@ -1,6 +1,7 @@
 package ai.stylefarm.schemas;
 
 /** The kind-specific part of a {@link TaskMessage}; its kind travels beside it as the message's {@code kind}. */
-public sealed interface TaskSpec permits GenerateTaskSpec, StyleMixTaskSpec, InterpolateTaskSpec {
+public sealed interface TaskSpec permits GenerateTaskSpec, StyleMixTaskSpec, InterpolateTaskSpec,
+        ProjectTaskSpec {
     TaskKind kind();
 }

@@ -1,0 +1,82 @@
+package ai.stylefarm.schemas;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * One target of a project or calibrate job, projected by one worker; everything it writes is under
+ * {@code outputPrefix} ({@code jobs/{job}/projections/%06d/}).
+ *
+ * @param label     for calibration: {@code positive} (the model made it) or {@code negative}; null for projection
+ * @param threshold the distance threshold of the verdict; null means uncalibrated
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ProjectTaskSpec(
+        Target target,
+        String label,
+        int steps,
+        ProjectionSpace space,
+        boolean optimizeNoise,
+        long seed,
+        boolean saveVideo,
+        Double threshold,
+        String outputPrefix,
+        int taskIndex) implements TaskSpec {
+    public static final String POSITIVE = "positive";
+    public static final String NEGATIVE = "negative";
+
+    /**
+     * The image to project: a stored PNG/JPEG at {@code key}, or what a model renders for {@code seed} (ψ 1,
+     * constant noise, as generate.py): the task's own model, or {@code modelId} at {@code modelSha256}.
+     *
+     * @param name how reports call the target
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Target(String key, String name, Long seed, String modelId, String modelSha256) {
+        public Target {
+            if ((key == null) == (seed == null)) {
+                throw new IllegalArgumentException("a target is an image key or a seed, exactly one");
+            }
+            if ((modelId == null) != (modelSha256 == null)) {
+                throw new IllegalArgumentException("a target's model needs both its id and its sha256");
+            }
+        }
+
+        public static Target image(String key, String name) {
+            return new Target(key, name != null ? name : key, null, null, null);
+        }
+
+        public static Target seed(long seed, String modelId, String modelSha256) {
+            return new Target(null, (modelId != null ? modelId + " " : "") + "seed " + seed, seed, modelId, modelSha256);
+        }
+    }
+
+    public ProjectTaskSpec {
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(space, "space");
+        Objects.requireNonNull(outputPrefix, "outputPrefix");
+    }
+
+    static ProjectTaskSpec of(Target target, String label, ProjectionSettings settings, boolean saveVideo,
+                              Double threshold, UUID jobId, int index) {
+        return new ProjectTaskSpec(target, label, settings.steps(), settings.space(), settings.optimizeNoise(),
+                settings.seed(), saveVideo, threshold, ObjectKeys.projection(jobId, index), index);
+    }
+
+    @JsonIgnore
+    @Override
+    public TaskKind kind() {
+        return TaskKind.PROJECT;
+    }
+
+    /** One of {@link ObjectKeys#PROJECTION_FILES}, under this target's prefix. */
+    public String key(String file) {
+        return outputPrefix + file;
+    }
+}
