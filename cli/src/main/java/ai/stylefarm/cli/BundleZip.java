@@ -19,8 +19,9 @@ final class BundleZip {
         ModelBundle bundle = ModelBundle.openUnverifiedRender(bundleDir); // fails early on a broken bundle
         Path zip = Files.createTempFile("bundle-", ".zip");
         try (OutputStream out = Files.newOutputStream(zip); ZipOutputStream z = new ZipOutputStream(out)) {
-            for (String name : List.of(ModelManifest.FILE_NAME, ModelBundle.MAPPING, ModelBundle.SYNTHESIS,
-                    ModelBundle.NOISE_CONST)) {
+            List<String> names = new java.util.ArrayList<>(List.of(ModelManifest.FILE_NAME));
+            names.addAll(bundle.manifest().files().keySet());
+            for (String name : names) {
                 z.putNextEntry(new ZipEntry(name));
                 Files.copy(bundle.file(name), z);
                 z.closeEntry();

@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "models", description = "Register models with the farm, or make bundles locally.",
         subcommands = {ModelsCommand.Add.class, ModelsCommand.ListModels.class, ModelsCommand.Import.class,
-                ModelsCommand.Init.class})
+                ModelsCommand.Init.class, ModelsCommand.Upgrade.class})
 final class ModelsCommand {
 
     @Command(name = "add", mixinStandardHelpOptions = true,
@@ -117,6 +117,23 @@ final class ModelsCommand {
         public Integer call() {
             ImportedGenerator g = ModelKit.randomInit(config, seed);
             ModelBundle bundle = ModelKit.writeBundle(g, name != null ? name : config + "-seed" + seed, out);
+            Printing.bundleSummary(bundle);
+            return 0;
+        }
+    }
+
+    @Command(name = "upgrade", mixinStandardHelpOptions = true,
+            description = "Bring a bundle made by an older StyleFarm up to date: adds projection_step.onnx, derived"
+                    + " from the bundle's own synthesis.onnx. A current bundle is left as it is.")
+    static final class Upgrade implements Callable<Integer> {
+        @Parameters(paramLabel = "DIR", description = "bundle directory")
+        Path dir;
+
+        @Override
+        public Integer call() {
+            boolean had = ModelBundle.openUnverifiedRender(dir).hasProjectionStep();
+            ModelBundle bundle = ModelKit.upgradeBundle(dir);
+            System.out.println(had ? dir + " is up to date" : "added " + ModelBundle.PROJECTION_STEP + " to " + dir);
             Printing.bundleSummary(bundle);
             return 0;
         }

@@ -43,6 +43,10 @@ import org.junit.jupiter.api.io.TempDir;
 /** Interpolation videos on the real stack: two workers render segments in parallel, the scheduler joins them. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FarmVideoTest {
+    /** The stored spec of a projection job whose rows the tests write directly (its projection is faked too). */
+    private static final String PROJECTION_SPEC = "{\"targets\": [{\"upload\": \"" + UUID.randomUUID()
+            + "\", \"key\": \"uploads/acme/x\", \"name\": \"x.png\"}]}";
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String MODEL = "tiny";
     private static final int RESOLUTION = 32;
@@ -177,9 +181,10 @@ class FarmVideoTest {
         UUID projection = UUID.randomUUID();
         try (var c = FarmTestSupport.db(farm); var s = c.prepareStatement("INSERT INTO jobs (id, tenant_id, kind,"
                 + " model_id, spec, state, priority, created_at, updated_at) VALUES (?, 'acme', 'project', ?,"
-                + " '{}'::jsonb, 'SUCCEEDED', 5, now(), now())")) {
+                + " ?::jsonb, 'SUCCEEDED', 5, now(), now())")) {
             s.setObject(1, projection);
             s.setString(2, MODEL);
+            s.setString(3, PROJECTION_SPEC);
             s.executeUpdate();
         }
         Path npz = tmp.resolve("projected_w.npz");
@@ -235,13 +240,14 @@ class FarmVideoTest {
         UUID running = UUID.randomUUID();
         UUID foreign = UUID.randomUUID();
         try (var c = FarmTestSupport.db(farm); var s = c.prepareStatement("INSERT INTO jobs (id, tenant_id, kind,"
-                + " model_id, spec, state, priority, created_at, updated_at) VALUES (?, ?, 'project', ?, '{}'::jsonb,"
+                + " model_id, spec, state, priority, created_at, updated_at) VALUES (?, ?, 'project', ?, ?::jsonb,"
                 + " ?, 5, now(), now())")) {
             for (Object[] row : new Object[][] {{running, "acme", "RUNNING"}, {foreign, "globex", "SUCCEEDED"}}) {
                 s.setObject(1, row[0]);
                 s.setString(2, (String) row[1]);
                 s.setString(3, MODEL);
-                s.setString(4, (String) row[2]);
+                s.setString(4, PROJECTION_SPEC);
+                s.setString(5, (String) row[2]);
                 s.executeUpdate();
             }
         }

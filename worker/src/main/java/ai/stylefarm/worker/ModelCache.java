@@ -4,6 +4,7 @@ import ai.stylefarm.modelkit.bundle.ModelBundle;
 import ai.stylefarm.modelkit.bundle.ModelManifest;
 import ai.stylefarm.modelkit.inference.ExecutionDevice;
 import ai.stylefarm.modelkit.inference.GeneratorSession;
+import ai.stylefarm.modelkit.inference.ProjectionSession;
 import ai.stylefarm.modelkit.inference.SessionSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,8 +35,7 @@ import org.slf4j.LoggerFactory;
 public final class ModelCache implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelCache.class);
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
-    private static final List<String> FILES = List.of(ModelManifest.FILE_NAME, ModelBundle.MAPPING,
-            ModelBundle.SYNTHESIS, ModelBundle.NOISE_CONST);
+    private static final Pattern SAFE_FILE = Pattern.compile("[a-z0-9_]+\\.(onnx|npz)");
 
     private final ObjectStore store;
     private final Path modelsDir;
@@ -92,7 +92,13 @@ public final class ModelCache implements AutoCloseable {
         return session;
     }
 
-    private ModelBundle bundle(String modelId, String sha256) {
+    /** The projection step graph of a cached model, for one target; the caller closes it. */
+    ProjectionSession projectionSession(String modelId, String sha256, float[] target) {
+        return ProjectionSession.open(bundle(modelId, sha256), settings, target);
+    }
+
+    /** The bundle on local disk (downloaded when missing), for graphs beyond rendering such as projection. */
+    ModelBundle bundle(String modelId, String sha256) {
         if (!SHA256.matcher(sha256).matches()) {
             // It becomes a directory name; never let a message pick a path.
             throw new ModelUnavailableException("model " + modelId + ": model_sha256 '" + sha256
@@ -111,18 +117,26 @@ public final class ModelCache implements AutoCloseable {
         return download(modelId, sha256, cached);
     }
 
+    private void fetch(String modelId, String file, Path dir) {
+        if (!SAFE_FILE.matcher(file).matches()) {
+            throw new ModelUnavailableException("model " + modelId + " lists a file named '" + file + "'", null);
+        }
+        try {
+            store.download("models/" + modelId + "/" + file, dir.resolve(file));
+        } catch (ObjectStore.NotFoundException e) {
+            throw new ModelUnavailableException("model " + modelId + " not found: " + e.getMessage(), e);
+        }
+    }
+
     /** Into a private temp dir first, so a crash or a bad bundle never leaves a half-filled cache entry. */
     private ModelBundle download(String modelId, String sha256, Path cached) {
         Path tmp = tmpDir.resolve(sha256 + "-" + UUID.randomUUID());
         try {
             Files.createDirectories(tmp);
-            for (String file : FILES) {
-                String key = "models/" + modelId + "/" + file;
-                try {
-                    store.download(key, tmp.resolve(file));
-                } catch (ObjectStore.NotFoundException e) {
-                    throw new ModelUnavailableException("model " + modelId + " not found: " + e.getMessage(), e);
-                }
+            fetch(modelId, ModelManifest.FILE_NAME, tmp);
+            // model.json lists every file with its checksum, the projection step graph included when it exists.
+            for (String file : ModelBundle.readManifest(tmp).files().keySet()) {
+                fetch(modelId, file, tmp);
             }
             ModelBundle verified = ModelBundle.open(tmp);
             String actual = verified.checksum();

@@ -1,12 +1,14 @@
 package ai.stylefarm.worker;
 
 import io.minio.DownloadObjectArgs;
+import io.minio.GetObjectArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.minio.StatObjectArgs;
 import io.minio.UploadObjectArgs;
 import io.minio.errors.ErrorResponseException;
 import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.nio.file.Path;
 
 /**
@@ -68,6 +70,31 @@ public final class ObjectStore implements AutoCloseable {
                 throw new NotFoundException("s3://" + bucket + "/" + key + " does not exist", e);
             }
             throw new StorageException("cannot read s3://" + bucket + "/" + key + ": " + describe(e), e);
+        } catch (Exception e) {
+            throw new StorageException("cannot read s3://" + bucket + "/" + key + ": " + describe(e), e);
+        }
+    }
+
+    /**
+     * Reads a small object whole.
+     *
+     * @throws NotFoundException when there is none; {@link StorageException} when it is larger than {@code maxBytes}
+     */
+    public byte[] read(String key, int maxBytes) {
+        try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+            byte[] bytes = in.readNBytes(maxBytes + 1);
+            if (bytes.length > maxBytes) {
+                throw new StorageException("s3://" + bucket + "/" + key + " is larger than " + maxBytes + " bytes", null);
+            }
+            return bytes;
+        } catch (ErrorResponseException e) {
+            String code = e.errorResponse() == null ? null : e.errorResponse().code();
+            if ("NoSuchKey".equals(code) || "NoSuchObject".equals(code) || "NoSuchBucket".equals(code)) {
+                throw new NotFoundException("s3://" + bucket + "/" + key + " does not exist", e);
+            }
+            throw new StorageException("cannot read s3://" + bucket + "/" + key + ": " + describe(e), e);
+        } catch (StorageException e) {
+            throw e;
         } catch (Exception e) {
             throw new StorageException("cannot read s3://" + bucket + "/" + key + ": " + describe(e), e);
         }

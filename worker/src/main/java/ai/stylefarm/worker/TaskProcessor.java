@@ -10,6 +10,7 @@ import ai.stylefarm.schemas.GenerateTaskSpec;
 import ai.stylefarm.schemas.ImageFormat;
 import ai.stylefarm.schemas.InterpolateTaskSpec;
 import ai.stylefarm.schemas.Layout;
+import ai.stylefarm.schemas.ProjectTaskSpec;
 import ai.stylefarm.schemas.StyleMixTaskSpec;
 import ai.stylefarm.schemas.TaskEvent;
 import ai.stylefarm.schemas.TaskMessage;
@@ -50,6 +51,7 @@ public final class TaskProcessor implements AutoCloseable {
     private final CancelWatch cancels;
     private final Uploads uploads;
     private final WorkerMetrics metrics;
+    private final ProjectOutputs projections;
 
     public TaskProcessor(ModelCache models, ObjectStore store, EventPublisher events, WorkerConfig config,
                          Clock clock, WorkerMetrics metrics) {
@@ -61,6 +63,7 @@ public final class TaskProcessor implements AutoCloseable {
         this.cancels = new CancelWatch(store, clock);
         this.uploads = new Uploads(config.uploadThreads());
         this.metrics = metrics;
+        this.projections = new ProjectOutputs(models, store, config.cacheDir().resolve("tmp"));
     }
 
     /**
@@ -74,7 +77,8 @@ public final class TaskProcessor implements AutoCloseable {
         }
         int total = task.spec() instanceof GenerateTaskSpec g ? g.seeds().count()
                 : task.spec() instanceof StyleMixTaskSpec mix ? StyleMixOutputs.cellCount(mix)
-                : ((InterpolateTaskSpec) task.spec()).frameCount();
+                : task.spec() instanceof InterpolateTaskSpec video ? video.frameCount()
+                : 1;
         LOG.info("Task {} (job {}, attempt {}): {} {} images of model {}", task.taskId(), task.jobId(), task.attempt(),
                 total, task.spec().kind().value(), task.modelId());
         long started = System.nanoTime();
@@ -86,8 +90,10 @@ public final class TaskProcessor implements AutoCloseable {
                 verdict = render(task, spec, spec.seeds().stream().toArray(), heartbeat, stopping);
             } else if (task.spec() instanceof StyleMixTaskSpec spec) {
                 verdict = mixStyles(task, spec, heartbeat, stopping);
+            } else if (task.spec() instanceof InterpolateTaskSpec spec) {
+                verdict = interpolate(task, spec, heartbeat, stopping);
             } else {
-                verdict = interpolate(task, (InterpolateTaskSpec) task.spec(), heartbeat, stopping);
+                verdict = project(task, (ProjectTaskSpec) task.spec(), heartbeat, stopping);
             }
         } catch (EventPublisher.DeliveryException e) {
             throw e;
@@ -156,6 +162,17 @@ public final class TaskProcessor implements AutoCloseable {
         return renderOutputs(task, heartbeat, stopping, (session, stop) -> InterpolateOutputs.render(session, spec,
                 task.jobId(), store, uploads.batch(), config.cacheDir().resolve("tmp"), config.batchSize(),
                 heartbeat::progressed, stop));
+    }
+
+    private Verdict project(TaskMessage task, ProjectTaskSpec spec, Heartbeat heartbeat, BooleanSupplier stopping) {
+        return renderOutputs(task, heartbeat, stopping, (session, stop) -> {
+            List<TaskEvent.Output> outputs = projections.run(task, spec, stop,
+                    steps -> metrics.projectionSteps(task.modelId(), steps));
+            if (outputs != null) {
+                heartbeat.progressed(1);
+            }
+            return outputs;
+        });
     }
 
     private Verdict render(TaskMessage task, GenerateTaskSpec spec, long[] seeds, Heartbeat heartbeat,

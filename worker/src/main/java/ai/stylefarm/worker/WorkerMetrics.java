@@ -32,6 +32,7 @@ final class WorkerMetrics implements AutoCloseable {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Counter images;
     private final Counter frames;
+    private final Counter projectionSteps;
     private final Histogram taskSeconds;
     private final Counter busySeconds;
     private final DoubleAdder busy = new DoubleAdder();
@@ -54,6 +55,9 @@ final class WorkerMetrics implements AutoCloseable {
                 .labelNames("model", "device", "kind").register(registry);
         frames = Counter.builder().name("stylefarm_frames_total")
                 .help("Video frames rendered and encoded (interpolate), by model and device")
+                .labelNames("model", "device").register(registry);
+        projectionSteps = Counter.builder().name("stylefarm_projection_steps_total")
+                .help("Projection optimisation steps run (project and calibrate targets), by model and device")
                 .labelNames("model", "device").register(registry);
         taskSeconds = Histogram.builder().name("stylefarm_task_duration_seconds")
                 .help("Wall time of a task from message to terminal event, by task kind and outcome")
@@ -89,7 +93,7 @@ final class WorkerMetrics implements AutoCloseable {
         taskSeconds.labelValues(kind, outcome).observe(seconds);
         busySeconds.labelValues(workerId).inc(seconds);
         busy.add(seconds);
-        if (outputs > 0) {
+        if (outputs > 0 && !kind.equals("project")) {
             if (kind.equals("interpolate")) {
                 frames.labelValues(model, device).inc(outputs);
             } else {
@@ -99,6 +103,10 @@ final class WorkerMetrics implements AutoCloseable {
     }
 
     /** The first GPU's name (e.g. "NVIDIA H100 80GB HBM3") where nvidia-smi sees one. */
+    void projectionSteps(String model, long steps) {
+        projectionSteps.labelValues(model, device).inc(steps);
+    }
+
     java.util.Optional<String> gpuName() {
         return gpus == null ? java.util.Optional.empty() : gpus.read().stream().map(GpuStats.Gpu::name).findFirst();
     }

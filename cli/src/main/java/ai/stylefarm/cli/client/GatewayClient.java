@@ -122,6 +122,25 @@ public final class GatewayClient {
         }
     }
 
+    /** POST /v1/uploads: one PNG or JPEG as the multipart part {@code file}; the stored upload (its id). */
+    public JsonNode uploadImage(Path image) {
+        String boundary = "stylefarm-" + java.util.UUID.randomUUID();
+        String name = image.getFileName().toString().replaceAll("[\"\\r\\n]", "_");
+        try {
+            byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + name
+                    + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+            body.write(head);
+            body.write(Files.readAllBytes(image));
+            body.write(tail);
+            return send(request("/v1/uploads").header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Downloads a presigned URL to {@code target}. */
     public void download(String url, Path target) {
         try {

@@ -1,8 +1,10 @@
 package ai.stylefarm.gateway.jobs;
 
+import ai.stylefarm.schemas.CalibrateJobSpec;
 import ai.stylefarm.schemas.GenerateJobSpec;
 import ai.stylefarm.schemas.InterpolateJobSpec;
 import ai.stylefarm.schemas.JobKind;
+import ai.stylefarm.schemas.ProjectJobSpec;
 import ai.stylefarm.schemas.StyleMixJobSpec;
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -16,7 +18,8 @@ final class JobItems {
             case GENERATE -> GenerateJobSpec.parse(spec).seeds().count();
             case STYLE_MIX -> StyleMixJobSpec.parse(spec).imageCount();
             case INTERPOLATE -> InterpolateJobSpec.parse(spec).frameCount();
-            default -> 0;
+            case PROJECT -> ProjectJobSpec.parse(spec).targets().size();
+            case CALIBRATE -> CalibrateJobSpec.parse(spec).taskCount();
         };
     }
 }

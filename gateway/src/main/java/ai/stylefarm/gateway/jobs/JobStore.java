@@ -123,6 +123,8 @@ public class JobStore {
             String field = switch (job.kind()) {
                 case STYLE_MIX -> "spec.row_seeds";
                 case INTERPOLATE -> "spec.frames_per_keyframe";
+                case PROJECT -> "spec.targets";
+                case CALIBRATE -> "spec.positives";
                 default -> "spec.seeds";
             };
             String what = job.kind() == JobKind.INTERPOLATE ? " images (frames × grid cells)" : " images";

@@ -4,12 +4,17 @@ import ai.stylefarm.gateway.api.ApiException;
 import ai.stylefarm.gateway.api.Problem;
 import ai.stylefarm.gateway.models.ModelStore;
 import ai.stylefarm.gateway.models.ModelView;
+import ai.stylefarm.gateway.uploads.UploadStore;
+import ai.stylefarm.schemas.CalibrateJobSpec;
 import ai.stylefarm.schemas.GenerateJobSpec;
 import ai.stylefarm.schemas.InterpolateJobSpec;
 import ai.stylefarm.schemas.JobKind;
 import ai.stylefarm.schemas.Keyframe;
 import ai.stylefarm.schemas.JobMessage;
 import ai.stylefarm.schemas.Messages;
+import ai.stylefarm.schemas.ObjectKeys;
+import ai.stylefarm.schemas.ProjectJobSpec;
+import ai.stylefarm.schemas.ProjectTarget;
 import ai.stylefarm.schemas.StyleMixJobSpec;
 import ai.stylefarm.schemas.ValidationError;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -31,10 +36,12 @@ public class JobValidator {
 
     private final ModelStore models;
     private final JobStore jobs;
+    private final UploadStore uploads;
 
-    public JobValidator(ModelStore models, JobStore jobs) {
+    public JobValidator(ModelStore models, JobStore jobs, UploadStore uploads) {
         this.models = models;
         this.jobs = jobs;
+        this.uploads = uploads;
     }
 
     public NewJob validate(JsonNode body, String tenant, String idempotencyKey) {
@@ -80,6 +87,41 @@ public class JobValidator {
                 normalised = Messages.mapper().valueToTree(video);
                 items = video.imageCount();
             }
+        } else if (kind == JobKind.PROJECT) {
+            List<ValidationError> specErrors = ProjectJobSpec.validate(spec);
+            specErrors.forEach(e -> errors.add(new Problem.FieldError("spec." + e.field(), e.message())));
+            if (specErrors.isEmpty() && model != null) {
+                ProjectJobSpec project = ProjectJobSpec.parse(spec);
+                checkProjectable(model, errors);
+                List<ProjectTarget> targets = resolveTargets(project.targets(), "spec.targets", tenant, errors);
+                ProjectJobSpec resolved = project.withTargets(targets, model.projectionThreshold());
+                normalised = Messages.mapper().valueToTree(resolved);
+                items = targets.size();
+            }
+        } else if (kind == JobKind.CALIBRATE) {
+            List<ValidationError> specErrors = CalibrateJobSpec.validate(spec);
+            specErrors.forEach(e -> errors.add(new Problem.FieldError("spec." + e.field(), e.message())));
+            if (specErrors.isEmpty() && model != null) {
+                CalibrateJobSpec calibrate = CalibrateJobSpec.parse(spec);
+                checkProjectable(model, errors);
+                List<ProjectTarget> negatives = resolveTargets(calibrate.negatives(), "spec.negatives", tenant, errors);
+                String negativeSha = null;
+                if (calibrate.negativeModel() != null) {
+                    ModelView other = models.find(calibrate.negativeModel(), tenant).orElse(null);
+                    if (other == null || !"READY".equals(other.state())) {
+                        errors.add(new Problem.FieldError("spec.negative_model", "unknown or unready model '"
+                                + calibrate.negativeModel() + "'; GET /v1/models lists yours"));
+                    } else if (other.id().equals(model.id())) {
+                        errors.add(new Problem.FieldError("spec.negative_model", "must be another model than the"
+                                + " one being calibrated"));
+                    } else {
+                        negativeSha = other.bundleSha256();
+                    }
+                }
+                CalibrateJobSpec resolved = calibrate.resolved(negatives, negativeSha);
+                normalised = Messages.mapper().valueToTree(resolved);
+                items = resolved.taskCount();
+            }
         } else if (kind == JobKind.GENERATE) {
             List<ValidationError> specErrors = GenerateJobSpec.validate(spec);
             specErrors.forEach(e -> errors.add(new Problem.FieldError("spec." + e.field(), e.message())));
@@ -108,11 +150,6 @@ public class JobValidator {
             kind = JobKind.of(node.isTextual() ? node.textValue() : node.toString());
         } catch (IllegalArgumentException e) {
             errors.add(new Problem.FieldError("kind", e.getMessage()));
-            return null;
-        }
-        if (kind != JobKind.GENERATE && kind != JobKind.STYLE_MIX && kind != JobKind.INTERPOLATE) {
-            errors.add(new Problem.FieldError("kind", "job kind '" + kind.value()
-                    + "' is not available on this farm yet; available: generate, style_mix, interpolate"));
             return null;
         }
         return kind;
@@ -208,6 +245,45 @@ public class JobValidator {
                 }
             }
         }
+    }
+
+    /** projector.py maps z without a class, so it projects into unconditional models only. */
+    private static void checkProjectable(ModelView model, List<Problem.FieldError> errors) {
+        if (model.cDim() != null && model.cDim() > 0) {
+            errors.add(new Problem.FieldError("model", "model '" + model.id() + "' is conditional; projection needs an"
+                    + " unconditional model"));
+        }
+    }
+
+    /**
+     * Uploads must be this tenant's, and become their object key and file name; an artifact must belong to one of
+     * this tenant's jobs (another tenant's is reported as not existing).
+     */
+    private List<ProjectTarget> resolveTargets(List<ProjectTarget> targets, String field, String tenant,
+                                               List<Problem.FieldError> errors) {
+        List<ProjectTarget> resolved = new ArrayList<>();
+        for (int i = 0; i < targets.size(); i++) {
+            ProjectTarget t = targets.get(i);
+            String at = field + "[" + i + "]";
+            if (t.upload() != null) {
+                UploadStore.UploadView upload = uploads.find(t.upload()).filter(u -> u.tenant().equals(tenant))
+                        .orElse(null);
+                if (upload == null) {
+                    errors.add(new Problem.FieldError(at + ".upload", "upload " + t.upload() + " does not exist;"
+                            + " POST /v1/uploads first"));
+                    continue;
+                }
+                resolved.add(t.resolved(ObjectKeys.upload(tenant, upload.id()), upload.filename()));
+            } else {
+                JobView job = jobs.find(t.job()).filter(j -> j.tenant().equals(tenant)).orElse(null);
+                if (job == null) {
+                    errors.add(new Problem.FieldError(at + ".job", "job " + t.job() + " does not exist"));
+                    continue;
+                }
+                resolved.add(t);
+            }
+        }
+        return resolved;
     }
 
     private static void checkAgainstModel(GenerateJobSpec spec, ModelView model, List<Problem.FieldError> errors) {

@@ -32,9 +32,10 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class ModelImporter {
     private static final Logger LOG = Logger.getLogger(ModelImporter.class);
+    /** What a bundle zip may hold; the projection step graph is absent from bundles made before projection. */
     private static final List<String> BUNDLE_FILES = List.of(ModelBundle.MAPPING, ModelBundle.SYNTHESIS,
-            ModelBundle.NOISE_CONST, ModelManifest.FILE_NAME);
-    /** A bundle zip holds four files; anything bigger than this per entry is not one of ours. */
+            ModelBundle.NOISE_CONST, ModelBundle.PROJECTION_STEP, ModelManifest.FILE_NAME);
+    /** Anything bigger than this per entry is not one of our files. */
     private static final long MAX_ENTRY_BYTES = 4L << 30;
 
     private final ModelStore models;
@@ -60,7 +61,8 @@ public class ModelImporter {
                 ModelBundle bundle;
                 String source;
                 if (bundleZip != null) {
-                    bundle = ModelBundle.open(unzipBundle(bundleZip, work.resolve("bundle")));
+                    // A bundle made before projection existed gets its projection step graph here.
+                    bundle = ModelKit.upgradeBundle(unzipBundle(bundleZip, work.resolve("bundle")));
                     source = "bundle";
                 } else {
                     ImportedGenerator g = Importers.importFile(file);
@@ -99,7 +101,9 @@ public class ModelImporter {
 
     private ModelView store(String id, String tenant, String source, ModelBundle bundle) {
         // model.json last: a worker that sees it can trust the graphs beside it.
-        for (String file : BUNDLE_FILES) {
+        List<String> files = new java.util.ArrayList<>(bundle.manifest().files().keySet());
+        files.add(ModelManifest.FILE_NAME);
+        for (String file : files) {
             storage.upload("models/" + id + "/" + file, bundle.file(file),
                     file.endsWith(".json") ? "application/json" : "application/octet-stream");
         }
@@ -129,6 +133,9 @@ public class ModelImporter {
             Set<String> expected = Set.copyOf(BUNDLE_FILES);
             for (String name : BUNDLE_FILES) {
                 ZipEntry entry = zip.getEntry(name);
+                if (entry == null && name.equals(ModelBundle.PROJECTION_STEP)) {
+                    continue;
+                }
                 if (entry == null) {
                     throw new BundleException("the bundle zip has no " + name + "; a bundle holds " + expected);
                 }

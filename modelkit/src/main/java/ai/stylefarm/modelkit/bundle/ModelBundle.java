@@ -44,6 +44,23 @@ public final class ModelBundle {
 
     /** Like {@link #open} but without the smoke render, for tools that only read the manifest. */
     public static ModelBundle openUnverifiedRender(Path dir) {
+        ModelManifest manifest = readManifest(dir);
+        for (Map.Entry<String, String> f : manifest.files().entrySet()) {
+            Path file = dir.resolve(f.getKey());
+            if (!Files.isRegularFile(file)) {
+                throw new BundleException("bundle file missing: " + file);
+            }
+            String actual = Hashing.sha256(file);
+            if (!actual.equals(f.getValue())) {
+                throw new BundleException("checksum mismatch for " + file + ": model.json says " + f.getValue()
+                        + ", file has " + actual);
+            }
+        }
+        return new ModelBundle(dir, manifest);
+    }
+
+    /** Reads and checks {@code model.json} alone: its format and that it lists the required files. */
+    public static ModelManifest readManifest(Path dir) {
         Path manifestFile = dir.resolve(ModelManifest.FILE_NAME);
         if (!Files.isRegularFile(manifestFile)) {
             throw new BundleException("not a model bundle: " + manifestFile + " does not exist");
@@ -63,18 +80,7 @@ public final class ModelBundle {
                 throw new BundleException("model.json lists no checksum for " + required);
             }
         }
-        for (Map.Entry<String, String> f : manifest.files().entrySet()) {
-            Path file = dir.resolve(f.getKey());
-            if (!Files.isRegularFile(file)) {
-                throw new BundleException("bundle file missing: " + file);
-            }
-            String actual = Hashing.sha256(file);
-            if (!actual.equals(f.getValue())) {
-                throw new BundleException("checksum mismatch for " + file + ": model.json says " + f.getValue()
-                        + ", file has " + actual);
-            }
-        }
-        return new ModelBundle(dir, manifest);
+        return manifest;
     }
 
     public boolean hasProjectionStep() {

@@ -102,7 +102,9 @@ public final class JobFinalizer implements Runnable {
             try (PreparedStatement s = c.prepareStatement("INSERT INTO artifacts (job_id, key, kind, bytes, sha256)"
                     + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET bytes = EXCLUDED.bytes,"
                     + " sha256 = EXCLUDED.sha256")) {
-                for (ManifestAssembler.Written written : List.of(manifest.manifest(), manifest.extra())) {
+                List<ManifestAssembler.Written> all = new java.util.ArrayList<>(manifest.extras());
+                all.add(0, manifest.manifest());
+                for (ManifestAssembler.Written written : all) {
                     s.setObject(1, jobId);
                     s.setString(2, written.key());
                     s.setString(3, written.kind());

@@ -28,6 +28,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.HexFormat;
+import java.util.List;
 import javax.sql.DataSource;
 
 /**
@@ -42,18 +43,26 @@ final class ManifestAssembler {
     private final DataSource db;
     private final ObjectStore store;
     private final VideoAssembler videos;
+    private final ProjectionReport reports;
 
     ManifestAssembler(DataSource db, ObjectStore store) {
         this.db = db;
         this.store = store;
         this.videos = new VideoAssembler(store);
+        this.reports = new ProjectionReport(db, store);
     }
 
     record Written(String key, String kind, long bytes, String sha256, long lines) {
     }
 
-    /** @param extra the dataset card of a generate job, the grid of a style-mixing job, an interpolation's video */
-    record Result(Written manifest, Written extra) {
+    /**
+     * @param extras the dataset card of a generate job, the grid of a style-mixing job, an interpolation's video,
+     *               a projection's reports
+     */
+    record Result(Written manifest, List<Written> extras) {
+        Result(Written manifest, Written extra) {
+            this(manifest, List.of(extra));
+        }
     }
 
     Result assemble(JobRow job) throws Exception {
@@ -62,6 +71,9 @@ final class ManifestAssembler {
         }
         if (JobKind.of(job.kind()) == JobKind.INTERPOLATE) {
             return videos.assemble(job);
+        }
+        if (JobKind.of(job.kind()) == JobKind.PROJECT || JobKind.of(job.kind()) == JobKind.CALIBRATE) {
+            return reports.assemble(job);
         }
         GenerateJobSpec spec = GenerateJobSpec.parse(JSON.readTree(job.spec()));
         Path file = Files.createTempFile("manifest-", ".jsonl");

@@ -166,6 +166,7 @@ public final class TaskReleaser implements Runnable {
             case GENERATE -> Messages.mapper().readValue(task.spec(), GenerateTaskSpec.class);
             case STYLE_MIX -> Messages.mapper().readValue(task.spec(), ai.stylefarm.schemas.StyleMixTaskSpec.class);
             case INTERPOLATE -> Messages.mapper().readValue(task.spec(), ai.stylefarm.schemas.InterpolateTaskSpec.class);
+            case PROJECT -> Messages.mapper().readValue(task.spec(), ai.stylefarm.schemas.ProjectTaskSpec.class);
             default -> throw new IllegalStateException("task " + task.id() + " has kind " + task.kind()
                     + ", which cannot be released");
         };

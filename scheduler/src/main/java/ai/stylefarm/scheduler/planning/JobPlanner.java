@@ -1,5 +1,6 @@
 package ai.stylefarm.scheduler.planning;
 
+import ai.stylefarm.schemas.CalibrateJobSpec;
 import ai.stylefarm.schemas.GenerateJobSpec;
 import ai.stylefarm.schemas.InterpolateJobSpec;
 import ai.stylefarm.schemas.JobKind;
@@ -7,6 +8,7 @@ import ai.stylefarm.schemas.Keyframe;
 import ai.stylefarm.schemas.Layout;
 import ai.stylefarm.schemas.Messages;
 import ai.stylefarm.schemas.ObjectKeys;
+import ai.stylefarm.schemas.ProjectJobSpec;
 import ai.stylefarm.schemas.StyleMixJobSpec;
 import ai.stylefarm.schemas.TaskKind;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -45,6 +47,12 @@ public final class JobPlanner {
         if (kind == JobKind.INTERPOLATE) {
             return InterpolateJobSpec.parse(spec).taskCount(framesPerTask);
         }
+        if (kind == JobKind.PROJECT) {
+            return ProjectJobSpec.parse(spec).targets().size();
+        }
+        if (kind == JobKind.CALIBRATE) {
+            return CalibrateJobSpec.parse(spec).taskCount();
+        }
         GenerateJobSpec generate = generate(kind, spec);
         return generate.seeds().chunkCount(generate.seedsPerTask(seedsPerTask));
     }
@@ -65,6 +73,18 @@ public final class JobPlanner {
             List<PlannedTask> tasks = new ArrayList<>();
             for (int i = from; i < Math.min(video.taskCount(framesPerTask), from + max); i++) {
                 tasks.add(new PlannedTask(i, TaskKind.INTERPOLATE, json(video.forTask(i, framesPerTask, jobId, keys))));
+            }
+            return tasks;
+        }
+        if (kind == JobKind.PROJECT || kind == JobKind.CALIBRATE) {
+            // One task per target: a projection is a thousand sequential steps, so targets are the parallelism.
+            ProjectJobSpec project = kind == JobKind.PROJECT ? ProjectJobSpec.parse(spec) : null;
+            CalibrateJobSpec calibrate = kind == JobKind.CALIBRATE ? CalibrateJobSpec.parse(spec) : null;
+            int count = project != null ? project.targets().size() : calibrate.taskCount();
+            List<PlannedTask> tasks = new ArrayList<>();
+            for (int i = from; i < Math.min(count, from + max); i++) {
+                tasks.add(new PlannedTask(i, TaskKind.PROJECT,
+                        json(project != null ? project.forTask(i, jobId) : calibrate.forTask(i, jobId))));
             }
             return tasks;
         }

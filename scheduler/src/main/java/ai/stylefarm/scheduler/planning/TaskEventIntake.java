@@ -108,6 +108,7 @@ public final class TaskEventIntake {
         set.put("items_done", switch (TaskKind.of(task.kind())) {
             case GENERATE -> Messages.mapper().readValue(task.spec(), GenerateTaskSpec.class).seeds().count();
             case INTERPOLATE -> Messages.mapper().readValue(task.spec(), InterpolateTaskSpec.class).frameCount();
+            case PROJECT -> 1;
             default -> (int) event.outputs().stream().filter(o -> o.key().endsWith(".png")).count();
         });
         Tasks.move(c, task, TaskState.SUCCEEDED, set);

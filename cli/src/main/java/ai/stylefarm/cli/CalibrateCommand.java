@@ -1,0 +1,120 @@
+package ai.stylefarm.cli;
+
+import ai.stylefarm.cli.client.GatewayClient;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code ./farm calibrate}: learns the projection distance threshold that separates a model's images from others. */
+@Command(name = "calibrate", mixinStandardHelpOptions = true,
+        description = "Project K images the model renders and K it did not make; store the distance threshold at the"
+                + " chosen false-positive rate on the model, and print the ROC's AUC.")
+final class CalibrateCommand implements Callable<Integer> {
+    @Mixin
+    FarmConnection farm;
+
+    @Option(names = "--model", required = true, description = "model id to calibrate")
+    String model;
+
+    @ArgGroup(multiplicity = "1")
+    Negatives negatives;
+
+    static final class Negatives {
+        @Option(names = "--negatives", description = "directory of PNG/JPEG images the model did not make")
+        Path dir;
+
+        @Option(names = "--negative-model", description = "another model whose renders serve as negatives")
+        String model;
+    }
+
+    @Option(names = "--positives", description = "images the model renders from fresh seeds (default 16)")
+    Integer positives;
+
+    @Option(names = "--fpr", description = "false-positive rate of the threshold (default 0.05)")
+    Double fpr;
+
+    @Option(names = "--steps", description = "optimisation steps per image (default 1000)")
+    Integer steps;
+
+    @Option(names = "--space", description = "w (default) or w_plus")
+    String space;
+
+    @Option(names = "--priority", description = "interactive, normal, bulk, or 0 to 9 (default normal)")
+    String priority;
+
+    @Option(names = "--download", description = "download the report and projections into this directory")
+    Path download;
+
+    @Override
+    public Integer call() throws Exception {
+        GatewayClient client = farm.client();
+        ObjectNode spec = JsonNodeFactory.instance.objectNode();
+        if (negatives.dir != null) {
+            List<Path> images = images(negatives.dir);
+            spec.set("negatives", ProjectCommand.upload(client, images));
+            if (positives == null) {
+                positives = images.size();
+            }
+        } else {
+            spec.put("negative_model", negatives.model);
+        }
+        if (positives != null) {
+            spec.put("positives", positives);
+        }
+        if (fpr != null) {
+            spec.put("fpr", fpr);
+        }
+        ProjectCommand.settings(spec, steps, space, true, null);
+        JsonNode job = client.submit(GenerateCommand.request("calibrate", model, priority, spec));
+        UUID id = UUID.fromString(job.path("id").asText());
+        System.out.println("job " + id + " accepted (" + job.path("items").path("total").asLong() + " projections)");
+        int code = GenerateCommand.finish(client, id, download);
+        if (code == 0) {
+            for (JsonNode a : client.artifacts(id)) {
+                if (a.path("key").asText().endsWith("/report.json")) {
+                    Path report = Files.createTempFile("report-", ".json");
+                    try {
+                        client.download(a.path("url").asText(), report);
+                        JsonNode c = new com.fasterxml.jackson.databind.ObjectMapper().readTree(report.toFile()).path("calibration");
+                        System.out.printf(Locale.ROOT, "AUC %.3f; at threshold %.6g: false positives %.1f %%,"
+                                + " true positives %.1f %%%n", c.path("auc").asDouble(), c.path("threshold").asDouble(),
+                                100 * c.path("fpr").asDouble(), 100 * c.path("tpr").asDouble());
+                    } finally {
+                        Files.deleteIfExists(report);
+                    }
+                }
+            }
+            for (JsonNode row : client.models()) {
+                if (row.path("id").asText().equals(model)) {
+                    System.out.printf(Locale.ROOT, "model %s: projection threshold %.6g%n", model,
+                            row.path("projection_threshold").asDouble());
+                }
+            }
+        }
+        return code;
+    }
+
+    private static List<Path> images(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            List<Path> images = files.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT)
+                    .matches(".*\\.(png|jpe?g)")).sorted().toList();
+            if (images.size() < 2) {
+                throw new IllegalArgumentException(dir + " holds " + images.size() + " PNG/JPEG images; at least 2 are"
+                        + " needed");
+            }
+            return images;
+        }
+    }
+}

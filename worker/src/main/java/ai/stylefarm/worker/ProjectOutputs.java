@@ -1,0 +1,277 @@
+package ai.stylefarm.worker;
+
+import ai.stylefarm.modelkit.bundle.ModelManifest;
+import ai.stylefarm.modelkit.inference.GeneratorSession;
+import ai.stylefarm.modelkit.inference.NoiseMode;
+import ai.stylefarm.modelkit.inference.ProjectionSession;
+import ai.stylefarm.modelkit.inference.RenderOptions;
+import ai.stylefarm.modelkit.inference.Renderer;
+import ai.stylefarm.modelkit.io.Hashing;
+import ai.stylefarm.modelkit.io.Npz;
+import ai.stylefarm.modelkit.io.Pixels;
+import ai.stylefarm.modelkit.projection.LatentStats;
+import ai.stylefarm.modelkit.projection.ProjectionOptions;
+import ai.stylefarm.modelkit.projection.ProjectionResult;
+import ai.stylefarm.modelkit.projection.Projector;
+import ai.stylefarm.modelkit.projection.TargetImage;
+import ai.stylefarm.modelkit.stylegan.Tensor;
+import ai.stylefarm.modelkit.video.H264Encoder;
+import ai.stylefarm.modelkit.video.H264Settings;
+import ai.stylefarm.modelkit.video.PixelScale;
+import ai.stylefarm.schemas.Messages;
+import ai.stylefarm.schemas.ObjectKeys;
+import ai.stylefarm.schemas.ProjectTaskSpec;
+import ai.stylefarm.schemas.ProjectionSpace;
+import ai.stylefarm.schemas.TaskEvent;
+import ai.stylefarm.schemas.TaskMessage;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongConsumer;
+
+/**
+ * Projects one target into the task's model and stores what the projection found: {@code projected_w.npz}
+ * (NVIDIA's format), the noise maps, {@code proj.png} beside the prepared {@code target.png}, optionally
+ * {@code proj.mp4}, and {@code metrics.json} with the verdict; the manifest part repeats the metrics for the report.
+ */
+final class ProjectOutputs {
+    /** Uploads are at most 20 MiB by default; artifacts of earlier jobs are PNGs. Anything bigger is refused. */
+    private static final int MAX_TARGET_BYTES = 64 << 20;
+    private static final int VIDEO_FPS = 30;
+    /** How often (in steps) a running projection checks for cancellation and shutdown. */
+    private static final int CHECK_EVERY = 10;
+
+    private final ModelCache models;
+    private final ObjectStore store;
+    private final Path tmp;
+    /** w_avg and w_std per model checksum: 10,000 mappings are worth doing once per model, not per target. */
+    private final Map<String, LatentStats> stats = new HashMap<>();
+
+    ProjectOutputs(ModelCache models, ObjectStore store, Path tmp) {
+        this.models = models;
+        this.store = store;
+        this.tmp = tmp;
+    }
+
+    /** Thrown out of the step loop when the task must stop; the projection is abandoned. */
+    private static final class Stopped extends RuntimeException {
+        Stopped() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** @return the stored outputs, or null when {@code stopping} ended it early */
+    List<TaskEvent.Output> run(TaskMessage task, ProjectTaskSpec spec, BooleanSupplier stopping, LongConsumer steps) {
+        TargetImage target = target(task, spec);
+        // Rendering a seed of another model may have evicted this task's session from the cache: ask again.
+        GeneratorSession session = models.session(task.modelId(), task.modelSha256());
+        ModelManifest m = session.manifest();
+        LatentStats latentStats = stats.computeIfAbsent(task.modelSha256(), sha -> LatentStats.estimate(session));
+        Map<String, float[]> constNoise = new LinkedHashMap<>();
+        models.bundle(task.modelId(), task.modelSha256()).noiseConst().forEach((k, t) -> constNoise.put(k, t.data()));
+        ProjectionOptions options = new ProjectionOptions(spec.steps(),
+                spec.space() == ProjectionSpace.W_PLUS ? ProjectionOptions.LatentSpace.W_PLUS
+                        : ProjectionOptions.LatentSpace.W, spec.optimizeNoise(), spec.seed());
+        int res = m.resolution();
+        int channels = m.imgChannels();
+        Path video = null;
+        try {
+            Files.createDirectories(tmp);
+            video = spec.saveVideo() ? Files.createTempFile(tmp, "proj-", ".mp4") : null;
+            ProjectionResult result;
+            try (ProjectionSession step = models.projectionSession(task.modelId(), task.modelSha256(), target.raw());
+                 H264Encoder encoder = video == null ? null : new H264Encoder(video, 2 * res * scale(res),
+                         res * scale(res), H264Settings.defaults(VIDEO_FPS))) {
+                byte[] targetRgb = rgb(target.hwc(), channels, res);
+                Projector.StepListener listener = (i, loss, img) -> {
+                    if (i % CHECK_EVERY == 0 && stopping.getAsBoolean()) {
+                        throw new Stopped();
+                    }
+                    if (encoder != null) {
+                        byte[] synth = rgb(Pixels.toUint8Hwc(img, 0, channels, res, res), channels, res);
+                        encoder.write(PixelScale.nearest(sideBySide(targetRgb, synth, res), 2 * res, res, scale(res)));
+                    }
+                };
+                try {
+                    result = new Projector(step, latentStats, constNoise).project(options, listener);
+                } catch (Stopped e) {
+                    return null;
+                }
+                if (encoder != null) {
+                    encoder.finish();
+                }
+            }
+            steps.accept(result.steps());
+            return store(task, spec, m, target, result, video);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            deleteQuietly(video);
+        }
+    }
+
+    private List<TaskEvent.Output> store(TaskMessage task, ProjectTaskSpec spec, ModelManifest m, TargetImage target,
+                                         ProjectionResult result, Path video) throws IOException {
+        int res = m.resolution();
+        int channels = m.imgChannels();
+        List<TaskEvent.Output> outputs = new ArrayList<>();
+        Map<String, Tensor> w = Map.of("w", new Tensor(new int[] {1, m.numWs(), m.wDim()}, result.ws()));
+        outputs.add(putNpz(spec.key(ObjectKeys.PROJECTED_W), w));
+        Map<String, Tensor> noise = new LinkedHashMap<>();
+        for (ModelManifest.NoiseSpec n : m.noiseInputs()) {
+            noise.put(n.name(), new Tensor(new int[] {n.resolution(), n.resolution()}, result.noise().get(n.name())));
+        }
+        outputs.add(putNpz(spec.key(ObjectKeys.PROJECTED_NOISE), noise));
+        outputs.add(put(spec.key(ObjectKeys.PROJ_PNG),
+                Pixels.png(Pixels.toUint8Hwc(result.img(), 0, channels, res, res), res, res, channels), "image/png"));
+        outputs.add(put(spec.key(ObjectKeys.TARGET_PNG), Pixels.png(target.hwc(), res, res, channels), "image/png"));
+        if (video != null) {
+            store.upload(spec.key(ObjectKeys.PROJ_MP4), video, "video/mp4");
+            outputs.add(new TaskEvent.Output(null, spec.key(ObjectKeys.PROJ_MP4), Hashing.sha256(video),
+                    Files.size(video)));
+        }
+        ObjectNode metrics = metrics(task, spec, result);
+        outputs.add(put(spec.key(ObjectKeys.METRICS), ManifestLines.bytes(metrics), "application/json"));
+        ObjectNode line = metrics.deepCopy();
+        var files = line.putObject("files");
+        outputs.forEach(o -> files.put(o.key().substring(spec.outputPrefix().length()), o.key()));
+        outputs.add(ManifestLines.storePart(store, task.jobId(), spec.taskIndex(), line.toString() + "\n"));
+        return outputs;
+    }
+
+    /**
+     * MSE and PSNR of the reconstruction on the raw [-1, 1] scale; the distance is the MSE. The verdict compares it
+     * with the threshold: at or below, the model very likely made the image.
+     */
+    private static ObjectNode metrics(TaskMessage task, ProjectTaskSpec spec, ProjectionResult result) {
+        ObjectNode m = Messages.mapper().createObjectNode();
+        m.put("target", spec.target().name());
+        m.put("index", spec.taskIndex());
+        if (spec.target().key() != null) {
+            m.put("target_key", spec.target().key());
+        } else {
+            m.put("target_seed", spec.target().seed());
+            m.put("target_model", spec.target().modelId() != null ? spec.target().modelId() : task.modelId());
+        }
+        if (spec.label() != null) {
+            m.put("label", spec.label());
+        }
+        m.put("model", task.modelId());
+        m.put("mse", result.mse());
+        m.put("psnr", result.psnr());
+        m.put("distance", result.mse());
+        m.put("steps", result.steps());
+        m.put("space", spec.space().value());
+        m.put("optimize_noise", spec.optimizeNoise());
+        m.put("seed", spec.seed());
+        m.put("seconds", result.millis() / 1000.0);
+        m.put("ms_per_step", (double) result.millis() / result.steps());
+        ObjectNode verdict = m.putObject("verdict");
+        verdict.put("distance", result.mse());
+        if (spec.threshold() == null) {
+            verdict.putNull("generated_by_model");
+            verdict.putNull("threshold");
+            verdict.put("status", "uncalibrated");
+        } else {
+            verdict.put("generated_by_model", result.mse() <= spec.threshold());
+            verdict.put("threshold", spec.threshold());
+            verdict.put("status", "calibrated");
+        }
+        return m;
+    }
+
+    /** The target as the model sees it: a stored image, or a seed rendered as generate.py renders it. */
+    private TargetImage target(TaskMessage task, ProjectTaskSpec spec) {
+        ProjectTaskSpec.Target t = spec.target();
+        GeneratorSession own = models.session(task.modelId(), task.modelSha256());
+        int res = own.manifest().resolution();
+        int channels = own.manifest().imgChannels();
+        if (t.key() != null) {
+            byte[] bytes;
+            try {
+                bytes = store.read(t.key(), MAX_TARGET_BYTES);
+            } catch (ObjectStore.NotFoundException e) {
+                throw new IllegalArgumentException("target " + t.name() + " does not exist (" + t.key() + ")");
+            }
+            return TargetImage.decode(bytes, channels, res);
+        }
+        GeneratorSession source = t.modelId() == null ? own : models.session(t.modelId(), t.modelSha256());
+        ModelManifest sm = source.manifest();
+        Integer classIdx = sm.cDim() > 0 ? 0 : null;
+        Renderer.Rendered r = new Renderer(source).render(new long[] {t.seed()},
+                new RenderOptions(1f, null, classIdx, NoiseMode.CONST, 1)).get(0);
+        byte[] hwc = Pixels.toUint8Hwc(r.img(), 0, sm.imgChannels(), sm.resolution(), sm.resolution());
+        if (sm.imgChannels() != channels) {
+            hwc = convertChannels(hwc, sm.imgChannels(), channels);
+        }
+        return TargetImage.prepare(hwc, sm.resolution(), sm.resolution(), channels, res);
+    }
+
+    private static byte[] convertChannels(byte[] hwc, int from, int to) {
+        int pixels = hwc.length / from;
+        byte[] out = new byte[pixels * to];
+        for (int p = 0; p < pixels; p++) {
+            if (from == 1) {
+                out[3 * p] = out[3 * p + 1] = out[3 * p + 2] = hwc[p];
+            } else {
+                int r = hwc[3 * p] & 0xff;
+                int g = hwc[3 * p + 1] & 0xff;
+                int b = hwc[3 * p + 2] & 0xff;
+                out[p] = (byte) ((r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16);
+            }
+        }
+        return out;
+    }
+
+    private TaskEvent.Output putNpz(String key, Map<String, Tensor> arrays) throws IOException {
+        Path file = Files.createTempFile(tmp, "proj-", ".npz");
+        try {
+            Npz.write(file, arrays);
+            store.upload(key, file, "application/octet-stream");
+            return new TaskEvent.Output(null, key, Hashing.sha256(file), Files.size(file));
+        } finally {
+            deleteQuietly(file);
+        }
+    }
+
+    private TaskEvent.Output put(String key, byte[] bytes, String contentType) {
+        store.put(key, bytes, contentType);
+        return new TaskEvent.Output(null, key, Hashing.sha256(bytes), bytes.length);
+    }
+
+    /** Target on the left, synthesis on the right, as projector.py's video shows them. */
+    private static byte[] sideBySide(byte[] left, byte[] right, int res) {
+        byte[] out = new byte[2 * res * res * 3];
+        for (int y = 0; y < res; y++) {
+            System.arraycopy(left, y * res * 3, out, y * 2 * res * 3, res * 3);
+            System.arraycopy(right, y * res * 3, out, (y * 2 + 1) * res * 3, res * 3);
+        }
+        return out;
+    }
+
+    private static byte[] rgb(byte[] hwc, int channels, int res) {
+        return channels == 3 ? hwc : convertChannels(hwc, 1, 3);
+    }
+
+    private static int scale(int res) {
+        return PixelScale.auto(2 * res, res);
+    }
+
+    private static void deleteQuietly(Path file) {
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                // A leftover temp file under the cache's tmp dir is harmless.
+            }
+        }
+    }
+}
