@@ -191,6 +191,7 @@ async function jobPage(id) {
       thumbs.replaceChildren(...pictures.map(p => el('a', {href: p.url, target: '_blank'},
         el('img', {class: 'thumb', src: p.url, alt: p.key, title: p.key, 'data-key': p.key}))));
     }
+    if (['project', 'calibrate'].includes(job.kind)) await projectionReport(id, job, media);
     if (job.kind === 'interpolate' && job.state === 'SUCCEEDED' && !media.querySelector('video')) {
       const video = (await api('/v1/jobs/' + id + '/artifacts?limit=100')).items.find(a => a.kind === 'video');
       if (video) media.replaceChildren(el('h2', {}, 'Video'), el('video', {id: 'video', src: video.url, controls: '',
@@ -204,6 +205,34 @@ async function jobPage(id) {
     if (mine) { job = mine; renderHeader(); }
   });
   pageTimer = setInterval(() => { if (active() || !thumbs.childElementCount) refresh().catch(() => {}); }, 2000);
+}
+
+// The projection report: each target beside its projection, with distance, PSNR and verdict; a calibration's ROC
+// summary once it is done. Redrawn only when a target finishes or the job ends.
+async function projectionReport(id, job, media) {
+  const report = await api('/v1/jobs/' + id + '/projections');
+  const version = report.targets.length + ' ' + job.state;
+  if (media.dataset.version === version) return;
+  media.dataset.version = version;
+  const num = (v, digits) => typeof v === 'number' ? v.toPrecision(digits) : '';
+  const verdict = v => !v ? '' : v.status === 'uncalibrated' ? 'uncalibrated'
+    : v.generated_by_model ? 'made by this model' : 'not made by this model';
+  const picture = (url, alt) => url ? el('a', {href: url, target: '_blank'}, el('img', {class: 'pair', src: url, alt}))
+    : '';
+  const c = report.calibration;
+  media.replaceChildren(el('h2', {}, 'Projection report'),
+    c ? el('p', {id: 'calibration'}, 'AUC ', num(c.auc, 3), ' · threshold ', num(c.threshold, 4),
+      ' · false positives ', (100 * c.fpr).toFixed(1), ' % · true positives ', (100 * c.tpr).toFixed(1), ' %',
+      ' · median distance: made ', num(c.distances.positives.median, 3), ', not made ',
+      num(c.distances.negatives.median, 3)) : '',
+    el('table', {id: 'projections'}, el('thead', {}, el('tr', {}, ['#', 'target', 'label', 'target image',
+      'projection', 'distance', 'PSNR', 'verdict'].map(h => el('th', {}, h)))),
+    el('tbody', {}, ...report.targets.map(t => el('tr', {}, el('td', {}, String(t.index)), el('td', {}, t.target || ''),
+      el('td', {}, t.label || ''), el('td', {}, picture(t.target_url, 'target ' + t.index)),
+      el('td', {}, picture(t.projection_url, 'projection ' + t.index),
+        t.video_url ? el('a', {href: t.video_url, target: '_blank'}, ' video') : ''),
+      el('td', {}, num(t.distance, 4)), el('td', {}, t.psnr ? t.psnr.toFixed(1) + ' dB' : ''),
+      el('td', {class: 'verdict'}, verdict(t.verdict)))))));
 }
 
 async function workersPage() {

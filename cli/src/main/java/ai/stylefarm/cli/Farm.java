@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         description = "StyleFarm: batch rendering farm for StyleGAN2 generators.",
         subcommands = {DemoCommand.class, UpCommand.class, DownCommand.class, StatusCommand.class,
                 GenerateCommand.class, InterpolateCommand.class, ProjectCommand.class, CalibrateCommand.class, JobsCommand.class, JobCommand.class, CancelCommand.class, DownloadCommand.class, ModelsCommand.class,
-                RenderCommand.class, BenchCommand.class, FarmBenchCommand.class, VideoBenchCommand.class, DashboardBenchCommand.class, SuperviseCommand.class})
+                RenderCommand.class, BenchCommand.class, FarmBenchCommand.class, VideoBenchCommand.class, ProjectionBenchCommand.class, DashboardBenchCommand.class, SuperviseCommand.class})
 public final class Farm implements Runnable {
 
     @CommandLine.Spec

@@ -170,6 +170,25 @@ class FarmDashboardTest {
     }
 
     @Test
+    void aProjectionJobsPageShowsEachTargetBesideItsProjectionWithItsVerdict() {
+        Path photo = LocalFarmConfig.findHome().resolve("modelkit/src/test/resources/photos/photo-05.png");
+        String upload = acme.uploadImage(photo).path("id").asText();
+        GatewayClient.Raw response = FarmTestSupport.postJob(acme, "{\"kind\": \"project\", \"model\": \"tiny\","
+                + " \"spec\": {\"targets\": [{\"upload\": \"" + upload + "\"}], \"steps\": 30, \"threshold\": 0.01}}");
+        assertEquals(202, response.status(), response.body());
+        UUID id = UUID.fromString(response.json().path("id").asText());
+        await().atMost(Duration.ofMinutes(1)).until(() -> "SUCCEEDED".equals(acme.job(id).path("state").asText()));
+        signIn(acme);
+        browser.get(farm.gatewayUrl() + "/#/jobs/" + id);
+        await().atMost(Duration.ofSeconds(15)).until(() -> Boolean.TRUE.equals(browser.executeScript(
+                "const imgs = [...document.querySelectorAll('#projections img.pair')];"
+                        + "return imgs.length === 2 && imgs.every(i => i.complete && i.naturalWidth === 32);")));
+        assertEquals("not made by this model", find("#projections td.verdict").getText());
+        assertEquals("photo-05.png", find("#projections tbody td:nth-child(2)").getText());
+        screenshot("projection");
+    }
+
+    @Test
     void aUserKeySeesOnlyItsTenantsJobs() {
         UUID theirs = submit(globex, "0-3");
         UUID mine = submit(acme, "0-3");

@@ -77,6 +77,11 @@ class FarmMetricsTest {
         assertEquals("SUCCEEDED", run("generate", "tiny", seeds("0-39")));
         assertEquals("SUCCEEDED", run("interpolate", "tiny", seeds("1,2").put("frames_per_keyframe", 10).put("fps", 10)));
         assertEquals("FAILED", run("generate", "gone", seeds("0-1")));
+        String upload = admin.uploadImage(LocalFarmConfig.findHome().resolve("modelkit/src/test/resources/photos/photo-01.png"))
+                .path("id").asText();
+        ObjectNode project = JsonNodeFactory.instance.objectNode().put("steps", 25);
+        project.putArray("targets").addObject().put("upload", upload);
+        assertEquals("SUCCEEDED", run("project", "tiny", project));
         gateway = farm.gatewayUrl() + "/q/metrics";
         scheduler = farm.schedulerUrl() + "/q/metrics";
         worker = farm.workerMetricsUrl(0);
@@ -95,6 +100,9 @@ class FarmMetricsTest {
         assertEquals(40, sample(text, "stylefarm_images_total", Map.of("model", "tiny", "device", "cpu",
                 "kind", "generate")));
         assertEquals(11, sample(text, "stylefarm_frames_total", Map.of("model", "tiny", "device", "cpu")));
+        assertEquals(25, sample(text, "stylefarm_projection_steps_total", Map.of("model", "tiny", "device", "cpu")));
+        assertEquals(1, sample(text, "stylefarm_task_duration_seconds_count", Map.of("kind", "project",
+                "outcome", "succeeded")));
         assertEquals(4, sample(text, "stylefarm_task_duration_seconds_count", Map.of("kind", "generate",
                 "outcome", "succeeded")));
         assertEquals(4, sample(text, "stylefarm_task_duration_seconds_bucket", Map.of("kind", "generate",

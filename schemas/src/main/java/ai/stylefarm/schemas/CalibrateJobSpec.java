@@ -22,8 +22,10 @@ import java.util.UUID;
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record CalibrateJobSpec(int positives, List<ProjectTarget> negatives, String negativeModel,
-                               String negativeModelSha256, double fpr, @JsonUnwrapped ProjectionSettings settings) {
+public record CalibrateJobSpec(int positives,
+                               @JsonInclude(JsonInclude.Include.NON_EMPTY) List<ProjectTarget> negatives,
+                               String negativeModel, String negativeModelSha256, double fpr,
+                               @JsonUnwrapped ProjectionSettings settings) {
     public static final int DEFAULT_POSITIVES = 16;
     public static final int MAX_POSITIVES = 500;
     public static final double DEFAULT_FPR = 0.05;
@@ -71,13 +73,13 @@ public record CalibrateJobSpec(int positives, List<ProjectTarget> negatives, Str
     }
 
     /**
-     * Fresh seeds for the positives (and the negative model's renders): drawn from the job id, so re-planning gives
-     * the same ones, and from the whole 32-bit range, so they are not the small seeds every demo renders.
+     * Fresh seeds for the positives, then for the negative model's renders: drawn from the job id, so re-planning
+     * gives the same ones, and from the whole 32-bit range, so they are not the small seeds every demo renders.
      */
     public long[] freshSeeds(UUID jobId) {
         SplittableRandom random = new SplittableRandom(jobId.getMostSignificantBits() ^ jobId.getLeastSignificantBits());
-        long[] seeds = new long[positives];
-        for (int i = 0; i < positives; i++) {
+        long[] seeds = new long[positives + (negativeModel != null ? negativeCount() : 0)];
+        for (int i = 0; i < seeds.length; i++) {
             seeds[i] = random.nextLong(1L << 32);
         }
         return seeds;
@@ -94,7 +96,7 @@ public record CalibrateJobSpec(int positives, List<ProjectTarget> negatives, Str
         } else {
             int n = index - positives;
             target = negativeModel != null
-                    ? ProjectTaskSpec.Target.seed(seeds[n] ^ 0x5DEECE66DL, negativeModel, negativeModelSha256)
+                    ? ProjectTaskSpec.Target.seed(seeds[index], negativeModel, negativeModelSha256)
                     : ProjectTaskSpec.Target.image(negatives.get(n).objectKey(), negatives.get(n).name());
             label = ProjectTaskSpec.NEGATIVE;
         }

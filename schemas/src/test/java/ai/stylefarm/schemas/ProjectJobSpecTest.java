@@ -79,12 +79,18 @@ class ProjectJobSpecTest {
         assertEquals(8, spec.taskCount());
         assertTrue(Arrays.equals(spec.freshSeeds(job), spec.freshSeeds(job)));
         assertNotEquals(spec.freshSeeds(job)[0], spec.freshSeeds(UUID.randomUUID())[0]);
+        assertEquals(spec, CalibrateJobSpec.parse(Messages.mapper().valueToTree(spec)), "the stored spec reads back");
         ProjectTaskSpec positive = spec.forTask(0, job);
         assertEquals(ProjectTaskSpec.POSITIVE, positive.label());
         assertNull(positive.target().modelId());
         ProjectTaskSpec negative = spec.forTask(5, job);
         assertEquals(ProjectTaskSpec.NEGATIVE, negative.label());
         assertEquals("other", negative.target().modelId());
+        for (int i = 0; i < spec.taskCount(); i++) {
+            // Every planned message must pass the task schema: seeds are 32-bit.
+            long seed = spec.forTask(i, job).target().seed();
+            assertTrue(seed >= 0 && seed < 1L << 32, "seed " + seed);
+        }
     }
 
     @ParameterizedTest(name = "{1}")

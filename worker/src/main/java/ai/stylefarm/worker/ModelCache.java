@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
 public final class ModelCache implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelCache.class);
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
-    private static final Pattern SAFE_FILE = Pattern.compile("[a-z0-9_]+\\.(onnx|npz)");
+    private static final Pattern SAFE_FILE = Pattern.compile("[a-z0-9_]+\\.(onnx|npz|json)");
 
     private final ObjectStore store;
     private final Path modelsDir;

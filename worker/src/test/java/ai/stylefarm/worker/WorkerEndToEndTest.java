@@ -92,8 +92,9 @@ class WorkerEndToEndTest {
                 .credentials(endpoints.s3AccessKey(), endpoints.s3SecretKey()).build();
 
         bundle = ModelKit.writeBundle(ModelKit.randomInit("tiny32", 7), "tiny", tmp.resolve("bundle"));
-        for (String file : List.of(ModelManifest.FILE_NAME, ModelBundle.MAPPING, ModelBundle.SYNTHESIS,
-                ModelBundle.NOISE_CONST)) {
+        List<String> files = new java.util.ArrayList<>(bundle.manifest().files().keySet());
+        files.add(ModelManifest.FILE_NAME);
+        for (String file : files) {
             s3.uploadObject(UploadObjectArgs.builder().bucket(endpoints.s3Bucket())
                     .object("models/" + MODEL_ID + "/" + file).filename(bundle.file(file).toString()).build());
         }

@@ -3,6 +3,7 @@ package ai.stylefarm.gateway.api;
 import ai.stylefarm.gateway.auth.Caller;
 import ai.stylefarm.gateway.config.GatewayConfig;
 import ai.stylefarm.gateway.dashboard.OpsStore;
+import ai.stylefarm.gateway.dashboard.ProjectionReports;
 import ai.stylefarm.gateway.jobs.ArtifactView;
 import ai.stylefarm.gateway.jobs.JobStore;
 import ai.stylefarm.gateway.jobs.JobValidator;
@@ -41,10 +42,12 @@ public class JobsResource {
     private final ObjectStorage storage;
     private final GatewayConfig config;
     private final OpsStore ops;
+    private final ProjectionReports projectionReports;
 
     public JobsResource(JobStore jobs, JobValidator validator, JsonBodies bodies, ObjectStorage storage,
-                        GatewayConfig config, OpsStore ops) {
+                        GatewayConfig config, OpsStore ops, ProjectionReports projectionReports) {
         this.ops = ops;
+        this.projectionReports = projectionReports;
         this.jobs = jobs;
         this.validator = validator;
         this.bodies = bodies;
@@ -147,6 +150,19 @@ public class JobsResource {
             throw ApiException.badRequest("limit", "must be from 1 to 100");
         }
         return ops.latestPictures(job.id(), limit == null ? 12 : limit, storage::presign);
+    }
+
+    /** A project or calibrate job's targets so far: metrics, verdicts, target and projection links; the ROC summary. */
+    @GET
+    @Path("/{id}/projections")
+    public com.fasterxml.jackson.databind.node.ObjectNode projections(@PathParam("id") String id,
+                                                                      @QueryParam("limit") Integer limit,
+                                                                      @Context ContainerRequestContext request) {
+        JobView job = visibleJob(id, Callers.of(request));
+        if (limit != null && (limit < 1 || limit > 1000)) {
+            throw ApiException.badRequest("limit", "must be from 1 to 1000");
+        }
+        return projectionReports.report(job.id(), limit == null ? 200 : limit);
     }
 
     @GET

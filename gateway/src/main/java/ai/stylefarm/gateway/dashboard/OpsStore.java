@@ -24,7 +24,7 @@ import java.util.function.Function;
 @ApplicationScoped
 public class OpsStore {
     /** Artifact kinds that are pictures, for thumbnails. */
-    private static final List<String> PICTURES = List.of("image", "cell", "frame", "grid");
+    private static final List<String> PICTURES = List.of("image", "cell", "frame", "grid", "projection");
 
     private final AgroalDataSource db;
 

@@ -1,15 +1,17 @@
 package ai.stylefarm.gateway.storage;
 
 import ai.stylefarm.gateway.config.GatewayConfig;
+import io.minio.GetObjectArgs;
 import io.minio.GetPresignedObjectUrlArgs;
 import io.minio.MinioClient;
 import io.minio.UploadObjectArgs;
 import io.minio.http.Method;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.InputStream;
 import java.nio.file.Path;
 
 /**
- * The gateway's view of the bucket: it uploads model bundles and signs download links. Links are signed against
+ * The gateway's view of the bucket: it uploads model bundles, reads small reports and signs download links. Links are signed against
  * the public endpoint, with a fixed region, so signing is local arithmetic and never a request.
  */
 @ApplicationScoped
@@ -35,6 +37,15 @@ public class ObjectStorage {
                     .contentType(contentType).build());
         } catch (Exception e) {
             throw new StorageException("could not store " + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A small object whole (a report, a target's metrics). */
+    public byte[] read(String key) {
+        try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+            return in.readAllBytes();
+        } catch (Exception e) {
+            throw new StorageException("could not read " + key + ": " + e.getMessage(), e);
         }
     }
 

@@ -11,6 +11,7 @@ import ai.stylefarm.schemas.GenerateTaskSpec;
 import ai.stylefarm.schemas.InterpolateTaskSpec;
 import ai.stylefarm.schemas.JobState;
 import ai.stylefarm.schemas.Messages;
+import ai.stylefarm.schemas.ObjectKeys;
 import ai.stylefarm.schemas.TaskEvent;
 import ai.stylefarm.schemas.TaskKind;
 import ai.stylefarm.schemas.TaskState;
@@ -154,7 +155,23 @@ public final class TaskEventIntake {
         if (output.key().contains("/frames/")) {
             return "frame";
         }
+        if (output.key().contains("/projections/")) {
+            return projectionKind(output.key().substring(output.key().lastIndexOf('/') + 1));
+        }
         return output.key().endsWith(".tar") ? "shard" : "output";
+    }
+
+    /** proj.png is the projection (a picture for thumbnails), target.png what it was matched to. */
+    private static String projectionKind(String file) {
+        return switch (file) {
+            case ObjectKeys.PROJ_PNG -> "projection";
+            case ObjectKeys.TARGET_PNG -> "target";
+            case ObjectKeys.PROJECTED_W -> "projected_w";
+            case ObjectKeys.PROJECTED_NOISE -> "projected_noise";
+            case ObjectKeys.PROJ_MP4 -> "projection_video";
+            case ObjectKeys.METRICS -> "metrics";
+            default -> "output";
+        };
     }
 
     /** {@code base · 2^(attempt-1)}, capped. */

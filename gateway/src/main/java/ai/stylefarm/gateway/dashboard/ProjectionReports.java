@@ -1,0 +1,96 @@
+package ai.stylefarm.gateway.dashboard;
+
+import ai.stylefarm.gateway.storage.ObjectStorage;
+import ai.stylefarm.schemas.ObjectKeys;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * The projection report of a project or calibrate job as the job page shows it, live: every finished target with
+ * its metrics and verdict, links to the target and its projection side by side (and the video when there is one),
+ * and, once a calibration is done, its ROC summary.
+ */
+@ApplicationScoped
+public class ProjectionReports {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final AgroalDataSource db;
+    private final ObjectStorage storage;
+
+    public ProjectionReports(AgroalDataSource db, ObjectStorage storage) {
+        this.db = db;
+        this.storage = storage;
+    }
+
+    /** Targets in index order, at most {@code limit}. */
+    public ObjectNode report(UUID job, int limit) {
+        Map<String, ObjectNode> targets = new TreeMap<>();
+        String reportKey = null;
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("SELECT key, kind FROM artifacts"
+                + " WHERE job_id = ? AND kind IN ('projection', 'target', 'metrics', 'projection_video', 'report')")) {
+            s.setObject(1, job);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    String key = r.getString(1);
+                    String kind = r.getString(2);
+                    if (kind.equals("report")) {
+                        reportKey = key.endsWith(".json") ? key : reportKey;
+                        continue;
+                    }
+                    String prefix = key.substring(0, key.lastIndexOf('/') + 1);
+                    ObjectNode t = targets.computeIfAbsent(prefix, p -> JsonNodeFactory.instance.objectNode());
+                    switch (kind) {
+                        case "projection" -> t.put("projection_url", storage.presign(key));
+                        case "target" -> t.put("target_url", storage.presign(key));
+                        case "projection_video" -> t.put("video_url", storage.presign(key));
+                        default -> t.put("metrics_key", key);
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read the projections of job " + job, e);
+        }
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        ArrayNode list = out.putArray("targets");
+        for (ObjectNode t : targets.values()) {
+            if (list.size() >= limit) {
+                out.put("truncated", true);
+                break;
+            }
+            JsonNode metricsKey = t.remove("metrics_key");
+            if (metricsKey != null) {
+                t.setAll((ObjectNode) readJson(metricsKey.asText()));
+            }
+            list.add(t);
+        }
+        if (reportKey != null && reportKey.equals(ObjectKeys.report(job, "json"))) {
+            JsonNode calibration = readJson(reportKey).path("calibration");
+            if (calibration.isObject()) {
+                ((ObjectNode) calibration).remove("roc");
+                out.set("calibration", calibration);
+            }
+        }
+        return out;
+    }
+
+    private JsonNode readJson(String key) {
+        try {
+            return JSON.readTree(storage.read(key));
+        } catch (IOException e) {
+            throw new IllegalStateException("unreadable " + key + ": " + e.getMessage(), e);
+        }
+    }
+}
