@@ -121,10 +121,10 @@ class FarmMetricsTest {
     void theSchedulerReportsStatesLagDeadLettersRetriesAndHeartbeats() {
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
             String text = get(scheduler);
-            assertEquals(2, sample(text, "stylefarm_jobs", Map.of("state", "SUCCEEDED")));
+            assertEquals(3, sample(text, "stylefarm_jobs", Map.of("state", "SUCCEEDED")));
             assertEquals(1, sample(text, "stylefarm_jobs", Map.of("state", "FAILED")));
             assertEquals(0, sample(text, "stylefarm_jobs", Map.of("state", "RUNNING")));
-            assertEquals(5, sample(text, "stylefarm_tasks", Map.of("state", "SUCCEEDED")));
+            assertEquals(6, sample(text, "stylefarm_tasks", Map.of("state", "SUCCEEDED")));
             assertEquals(0, sample(text, "stylefarm_kafka_consumer_lag", Map.of("group", "workers",
                     "topic", "stylefarm.tasks.v1")));
             assertEquals(0, sample(text, "stylefarm_kafka_consumer_lag", Map.of("group", "scheduler",
@@ -142,6 +142,7 @@ class FarmMetricsTest {
         String text = get(gateway);
         assertEquals(2, sample(text, "stylefarm_jobs_submitted_total", Map.of("kind", "generate")));
         assertEquals(1, sample(text, "stylefarm_jobs_submitted_total", Map.of("kind", "interpolate")));
+        assertEquals(1, sample(text, "stylefarm_jobs_submitted_total", Map.of("kind", "project")));
     }
 
     @Test
