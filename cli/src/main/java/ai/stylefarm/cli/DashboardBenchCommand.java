@@ -5,6 +5,9 @@ import ai.stylefarm.cli.local.LocalFarm;
 import ai.stylefarm.cli.local.LocalFarmConfig;
 import ai.stylefarm.infra.StackConfig;
 import ai.stylefarm.infra.StackEndpoints;
+import ai.stylefarm.schemas.ObjectKeys;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -42,6 +46,8 @@ final class DashboardBenchCommand implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "20", description = "loads per page (default: ${DEFAULT-VALUE})")
     int runs;
 
+    private static final int CALIBRATION_TARGETS = 32;
+
     private final HttpClient http = HttpClient.newHttpClient();
 
     @Override
@@ -61,6 +67,11 @@ final class DashboardBenchCommand implements Callable<Integer> {
             pages.put("job (" + tasksPerJob + " tasks)", List.of(List.of("/", "/app.js", "/app.css"),
                     List.of("/v1/jobs/" + job), List.of("/v1/jobs/" + job + "/tasks?limit=2000",
                             "/v1/jobs/" + job + "/pictures?limit=12")));
+            UUID calibration = seedCalibration(farm.endpoints());
+            pages.put("calibration (" + CALIBRATION_TARGETS + " targets)", List.of(List.of("/", "/app.js", "/app.css"),
+                    List.of("/v1/jobs/" + calibration), List.of("/v1/jobs/" + calibration + "/tasks?limit=2000",
+                            "/v1/jobs/" + calibration + "/pictures?limit=12",
+                            "/v1/jobs/" + calibration + "/projections")));
             pages.put("workers", List.of(List.of("/", "/app.js", "/app.css"), List.of("/v1/workers")));
             pages.put("queues", List.of(List.of("/", "/app.js", "/app.css"), List.of("/v1/queues")));
             pages.put("throughput", List.of(List.of("/", "/app.js", "/app.css"), List.of("/v1/throughput")));
@@ -93,6 +104,66 @@ final class DashboardBenchCommand implements Callable<Integer> {
                     })).toArray(CompletableFuture[]::new)).join();
         }
         return (System.nanoTime() - start) / 1e6;
+    }
+
+    /**
+     * A finished calibration: its row, its project tasks, each target's artifacts, and the metrics.json and
+     * report.json that the projection report reads from the bucket. Returns its id.
+     */
+    private UUID seedCalibration(StackEndpoints e) throws Exception {
+        UUID job = UUID.randomUUID();
+        MinioClient s3 = MinioClient.builder().endpoint(e.s3Endpoint()).credentials(e.s3AccessKey(), e.s3SecretKey())
+                .build();
+        try (Connection c = DriverManager.getConnection(e.jdbcUrl(), e.jdbcUser(), e.jdbcPassword());
+             Statement s = c.createStatement();
+             PreparedStatement artifact = c.prepareStatement("INSERT INTO artifacts (job_id, key, kind, bytes, sha256)"
+                     + " VALUES (?, ?, ?, 1, ?)")) {
+            s.execute("INSERT INTO jobs (id, tenant_id, kind, model_id, spec, state, priority, tasks_total, tasks_planned,"
+                    + " tasks_done, created_at, updated_at, started_at, finished_at) VALUES ('" + job + "', 'acme',"
+                    + " 'calibrate', 'tiny', '{\"positives\": " + CALIBRATION_TARGETS / 2 + ", \"negative_model\":"
+                    + " \"other\", \"fpr\": 0.05}'::jsonb, 'SUCCEEDED', 5, " + CALIBRATION_TARGETS + ", "
+                    + CALIBRATION_TARGETS + ", " + CALIBRATION_TARGETS + ", now(), now(), now(), now())");
+            s.execute("INSERT INTO tasks (id, job_id, idx, kind, spec, state, attempt, worker_id, items_done,"
+                    + " started_at, finished_at, created_at, updated_at) SELECT gen_random_uuid(), '" + job + "', i,"
+                    + " 'project', '{}'::jsonb, 'SUCCEEDED', 1, 'worker-' || (i % 8), 1, now(), now(), now(), now()"
+                    + " FROM generate_series(0, " + (CALIBRATION_TARGETS - 1) + ") i");
+            String sha = "0".repeat(64);
+            List<String> targets = new ArrayList<>();
+            for (int i = 0; i < CALIBRATION_TARGETS; i++) {
+                String prefix = ObjectKeys.projection(job, i);
+                for (String[] file : new String[][] {{ObjectKeys.PROJ_PNG, "projection"},
+                        {ObjectKeys.TARGET_PNG, "target"}, {ObjectKeys.METRICS, "metrics"}}) {
+                    artifact.setObject(1, job);
+                    artifact.setString(2, prefix + file[0]);
+                    artifact.setString(3, file[1]);
+                    artifact.setString(4, sha);
+                    artifact.addBatch();
+                }
+                String metrics = "{\"target\": \"seed " + i + "\", \"index\": " + i + ", \"label\": \""
+                        + (i < CALIBRATION_TARGETS / 2 ? "positive" : "negative") + "\", \"distance\": 0.01,"
+                        + " \"psnr\": 26.0, \"steps\": 1000, \"verdict\": {\"status\": \"uncalibrated\"}}";
+                put(s3, e.s3Bucket(), prefix + ObjectKeys.METRICS, metrics);
+                targets.add(metrics.replaceFirst("\\}$", ", \"files\": {\"" + ObjectKeys.METRICS + "\": \""
+                        + prefix + ObjectKeys.METRICS + "\"}}"));
+            }
+            artifact.setObject(1, job);
+            artifact.setString(2, ObjectKeys.report(job, "json"));
+            artifact.setString(3, "report");
+            artifact.setString(4, sha);
+            artifact.addBatch();
+            artifact.executeBatch();
+            put(s3, e.s3Bucket(), ObjectKeys.report(job, "json"), "{\"calibration\": {\"auc\": 1.0, \"threshold\":"
+                    + " 0.01, \"fpr\": 0.0, \"tpr\": 1.0, \"distances\": {\"positives\": {\"median\": 0.001},"
+                    + " \"negatives\": {\"median\": 0.05}}, \"roc\": []}, \"targets\": [" + String.join(", ", targets)
+                    + "]}");
+        }
+        return job;
+    }
+
+    private static void put(MinioClient s3, String bucket, String key, String json) throws Exception {
+        byte[] bytes = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        s3.putObject(PutObjectArgs.builder().bucket(bucket).object(key)
+                .stream(new java.io.ByteArrayInputStream(bytes), bytes.length, -1).build());
     }
 
     /** Jobs and tasks straight into PostgreSQL; returns a job to open. */

@@ -79,7 +79,7 @@ public final class TaskProcessor implements AutoCloseable {
                 : task.spec() instanceof StyleMixTaskSpec mix ? StyleMixOutputs.cellCount(mix)
                 : task.spec() instanceof InterpolateTaskSpec video ? video.frameCount()
                 : 1;
-        LOG.info("Task {} (job {}, attempt {}): {} {} images of model {}", task.taskId(), task.jobId(), task.attempt(),
+        LOG.info("Task {} (job {}, attempt {}): {} {} items of model {}", task.taskId(), task.jobId(), task.attempt(),
                 total, task.spec().kind().value(), task.modelId());
         long started = System.nanoTime();
         Verdict verdict;
@@ -239,7 +239,7 @@ public final class TaskProcessor implements AutoCloseable {
         Instant now = clock.instant();
         if (verdict.outputs() != null) {
             events.sendAndWait(TaskEvent.succeeded(task, config.workerId(), verdict.outputs(), now));
-            LOG.info("Task {} succeeded: {} images", task.taskId(), verdict.outputs().size());
+            LOG.info("Task {} succeeded: {} outputs", task.taskId(), verdict.outputs().size());
             return Outcome.COMMIT;
         }
         LOG.warn("Task {} failed ({}): {}", task.taskId(), verdict.retryable() ? "retryable" : "final",

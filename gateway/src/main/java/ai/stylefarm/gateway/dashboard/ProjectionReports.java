@@ -64,6 +64,17 @@ public class ProjectionReports {
             throw new IllegalStateException("could not read the projections of job " + job, e);
         }
         ObjectNode out = JsonNodeFactory.instance.objectNode();
+        // A finished job's report holds every target's metrics: one read instead of one per target.
+        Map<String, JsonNode> reported = new TreeMap<>();
+        if (reportKey != null && reportKey.equals(ObjectKeys.report(job, "json"))) {
+            JsonNode report = readJson(reportKey);
+            report.path("targets").forEach(t -> reported.put(t.path("files").path(ObjectKeys.METRICS).asText(), t));
+            JsonNode calibration = report.path("calibration");
+            if (calibration.isObject()) {
+                ((ObjectNode) calibration).remove("roc");
+                out.set("calibration", calibration);
+            }
+        }
         ArrayNode list = out.putArray("targets");
         for (ObjectNode t : targets.values()) {
             if (list.size() >= limit) {
@@ -72,16 +83,11 @@ public class ProjectionReports {
             }
             JsonNode metricsKey = t.remove("metrics_key");
             if (metricsKey != null) {
-                t.setAll((ObjectNode) readJson(metricsKey.asText()));
+                JsonNode metrics = reported.get(metricsKey.asText());
+                t.setAll((ObjectNode) (metrics != null ? metrics : readJson(metricsKey.asText())));
+                t.remove("files");
             }
             list.add(t);
-        }
-        if (reportKey != null && reportKey.equals(ObjectKeys.report(job, "json"))) {
-            JsonNode calibration = readJson(reportKey).path("calibration");
-            if (calibration.isObject()) {
-                ((ObjectNode) calibration).remove("roc");
-                out.set("calibration", calibration);
-            }
         }
         return out;
     }
