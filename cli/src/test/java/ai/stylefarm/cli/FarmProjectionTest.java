@@ -84,6 +84,17 @@ class FarmProjectionTest {
     @Test
     @Order(1)
     void calibratingOnSixteenOwnImagesAndSixteenPhotographsSeparatesThemAndStoresTheThreshold() throws Exception {
+        // Before any calibration a verdict says so, and takes no side.
+        UUID early = submit(acme, "project", MODEL, "{'targets': [{'upload': '" + upload(acme, photo(1)) + "'}],"
+                + " 'steps': 10}");
+        assertEquals("SUCCEEDED", awaitEnd(early, Duration.ofMinutes(2)).path("state").asText());
+        Path earlyOut = tmp.resolve("uncalibrated");
+        Downloader.download(acme, early, earlyOut, false);
+        JsonNode verdict = JSON.readTree(earlyOut.resolve("projections/000000/metrics.json").toFile()).path("verdict");
+        assertEquals("uncalibrated", verdict.path("status").asText());
+        assertTrue(verdict.path("generated_by_model").isNull() && verdict.path("threshold").isNull(), verdict.toString());
+        assertTrue(Files.readAllLines(earlyOut.resolve("report.csv")).get(1).contains(",uncalibrated,"));
+
         List<String> uploads = new ArrayList<>();
         for (int i = 1; i <= 16; i++) {
             uploads.add("{'upload': '" + upload(acme, photo(i + (i - 1) / 2)) + "'}");
@@ -221,6 +232,20 @@ class FarmProjectionTest {
         JsonNode job = awaitEnd(id, Duration.ofMinutes(2));
         assertEquals("FAILED", job.path("state").asText());
         assertTrue(job.path("error").asText().contains("does not exist"), job.toString());
+    }
+
+    @Test
+    @Order(6)
+    void theCliCalibratesAgainstADirectoryOfImagesAndStoresANewThreshold() throws Exception {
+        Path negatives = Files.createDirectories(tmp.resolve("negatives"));
+        Files.copy(photo(9), negatives.resolve("a.png"));
+        Files.copy(photo(12), negatives.resolve("b.png"));
+        Files.writeString(negatives.resolve("notes.txt"), "not an image, skipped");
+        double before = model(MODEL).path("projection_threshold").asDouble();
+        assertEquals(0, Farm.commandLine().execute("calibrate", "--gateway", farm.gatewayUrl(), "--key",
+                acme.apiKey(), "--model", MODEL, "--negatives", negatives.toString(), "--steps", "30"));
+        double after = model(MODEL).path("projection_threshold").asDouble();
+        assertTrue(after > 0 && after != before, before + " then " + after);
     }
 
     private static Path photo(int n) {
