@@ -208,11 +208,11 @@ async function jobPage(id) {
 }
 
 // The projection report: each target beside its projection, with distance, PSNR and verdict; a calibration's ROC
-// summary once it is done. Redrawn only when a target finishes or the job ends.
+// summary once it is done. Fetched and redrawn only when a target has finished or the job has ended since.
 async function projectionReport(id, job, media) {
-  const report = await api('/v1/jobs/' + id + '/projections');
-  const version = report.targets.length + ' ' + job.state;
+  const version = (job.items ? job.items.done : 0) + ' ' + job.state;
   if (media.dataset.version === version) return;
+  const report = await api('/v1/jobs/' + id + '/projections');
   media.dataset.version = version;
   const num = (v, digits) => typeof v === 'number' ? v.toPrecision(digits) : '';
   const verdict = v => !v ? '' : v.status === 'uncalibrated' ? 'uncalibrated'

@@ -45,6 +45,9 @@ class FarmProjectionTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String MODEL = "ada";
     private static final String OTHER_MODEL = "ada-b";
+    private static final String SHARED_MODEL = "shared";
+    /** Registered as a bundle from before projection: its model.json lists no step graph. */
+    private static final String OLD_MODEL = "old";
 
     @TempDir
     static Path tmp;
@@ -61,6 +64,8 @@ class FarmProjectionTest {
         farm = LocalFarm.start(new LocalFarmConfig(home, StackConfig.defaults(tmp.resolve("farm")), 0, 0, 2,
                 Map.of("worker.heartbeat.seconds", "1")), "sfk_projection-" + UUID.randomUUID());
         GatewayClient admin = new GatewayClient(farm.gatewayUrl(), farm.adminKey());
+        admin.registerRandomModel(SHARED_MODEL, "tiny32", 1, true);
+        admin.registerRandomModel(OLD_MODEL, "tiny32", 2, true);
         FarmTestSupport.Tenants tenants = FarmTestSupport.Tenants.create(admin);
         acme = tenants.acme();
         globex = tenants.globex();
@@ -225,6 +230,16 @@ class FarmProjectionTest {
         refused("calibrate", MODEL, "{'positives': 4}", "spec.negatives");
         refused("calibrate", MODEL, "{'negative_model': 'nope'}", "spec.negative_model");
         refused("calibrate", MODEL, "{'negative_model': '" + MODEL + "'}", "spec.negative_model");
+        // Verdicts of every tenant use a shared model's threshold: only an admin may set it.
+        refused("calibrate", SHARED_MODEL, "{'negative_model': '" + MODEL + "'}", "model");
+        refused("project", MODEL, "{'targets': [{'upload': '" + upload + "', 'name': '" + "x".repeat(1025) + "'}]}",
+                "spec.targets[0].name");
+        try (var c = FarmTestSupport.db(farm); var s = c.prepareStatement("UPDATE models SET metadata = metadata"
+                + " #- '{files,projection_step.onnx}' WHERE id = ?")) {
+            s.setString(1, OLD_MODEL);
+            s.executeUpdate();
+        }
+        refused("project", OLD_MODEL, "{'targets': [{'upload': '" + upload + "'}]}", "model");
         assertEquals(jobsBefore, FarmTestSupport.count(farm, "SELECT count(*) FROM jobs"), "nothing was stored");
 
         UUID id = submit(acme, "project", MODEL, "{'targets': [{'job': '" + generated + "', 'key': 'jobs/" + generated

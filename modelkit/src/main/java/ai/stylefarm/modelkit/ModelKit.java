@@ -28,6 +28,11 @@ public final class ModelKit {
         return BundleWriter.addProjectionStep(dir);
     }
 
+    /** Replaces a bundle's step graph with one derived from its own synthesis graph (bundles from elsewhere). */
+    public static ModelBundle rebuildProjectionStep(Path dir) {
+        return BundleWriter.rebuildProjectionStep(dir);
+    }
+
     public static ModelBundle writeBundle(ImportedGenerator generator, String name, Path outDir) {
         return BundleWriter.write(generator, name, outDir);
     }

@@ -66,9 +66,6 @@ public final class ObjectKeys {
     public static final String TARGET_PNG = "target.png";
     public static final String PROJ_MP4 = "proj.mp4";
     public static final String METRICS = "metrics.json";
-    /** The files of one projected target, in the order they are listed. */
-    public static final java.util.List<String> PROJECTION_FILES = java.util.List.of(PROJECTED_W, PROJECTED_NOISE,
-            PROJ_PNG, TARGET_PNG, PROJ_MP4, METRICS);
 
     /** The projected w of a projection job's target, NVIDIA's format: key {@code w}, [1, num_ws, w_dim]. */
     public static String projectedW(UUID jobId, int target) {

@@ -18,6 +18,8 @@ import java.util.regex.Pattern;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ProjectTarget(UUID upload, UUID job, String key, String name) {
     private static final Pattern IMAGE_KEY = Pattern.compile("[A-Za-z0-9._/-]+\\.(png|jpg|jpeg)");
+    /** Keys and names travel in every task message, whose schema caps them. */
+    public static final int MAX_LENGTH = 1024;
 
     /** With the object key and name the gateway found. */
     public ProjectTarget resolved(String objectKey, String displayName) {
@@ -47,16 +49,14 @@ public record ProjectTarget(UUID upload, UUID job, String key, String name) {
         }
         UUID upload = uuid(node.get("upload"), field + ".upload", errors);
         UUID job = uuid(node.get("job"), field + ".job", errors);
-        JsonNode keyNode = node.get("key");
-        String key = keyNode != null && keyNode.isTextual() ? keyNode.textValue() : null;
-        JsonNode nameNode = node.get("name");
-        String name = nameNode != null && nameNode.isTextual() ? nameNode.textValue() : null;
+        String key = text(node.get("key"), field + ".key", errors);
+        String name = text(node.get("name"), field + ".name", errors);
         if ((upload == null) == (job == null)) {
             errors.add(new ValidationError(field, "give exactly one of upload or job (with key)"));
             return null;
         }
         if (job != null) {
-            if (key == null || !key.startsWith(ObjectKeys.job(job)) || key.contains("..")
+            if (key == null || key.length() > MAX_LENGTH || !key.startsWith(ObjectKeys.job(job)) || key.contains("..")
                     || !IMAGE_KEY.matcher(key).matches()) {
                 errors.add(new ValidationError(field + ".key", "must be a .png or .jpg artifact of job " + job
                         + " (a key starting " + ObjectKeys.job(job) + ")"));
@@ -65,6 +65,22 @@ public record ProjectTarget(UUID upload, UUID job, String key, String name) {
             return new ProjectTarget(null, job, key, name != null ? name : key);
         }
         return new ProjectTarget(upload, null, key, name);
+    }
+
+    /** A file name as reports show it: at most {@link #MAX_LENGTH} characters. */
+    public static String displayName(String name) {
+        return name == null || name.length() <= MAX_LENGTH ? name : name.substring(0, MAX_LENGTH);
+    }
+
+    private static String text(JsonNode node, String field, List<ValidationError> errors) {
+        if (SpecFields.absent(node)) {
+            return null;
+        }
+        if (!node.isTextual() || node.textValue().length() > MAX_LENGTH) {
+            errors.add(new ValidationError(field, "must be a string of at most " + MAX_LENGTH + " characters"));
+            return null;
+        }
+        return node.textValue();
     }
 
     private static UUID uuid(JsonNode node, String field, List<ValidationError> errors) {

@@ -75,7 +75,7 @@ public record ProjectTaskSpec(
         return TaskKind.PROJECT;
     }
 
-    /** One of {@link ObjectKeys#PROJECTION_FILES}, under this target's prefix. */
+    /** A file of this target (such as {@link ObjectKeys#PROJECTED_W}) under its prefix. */
     public String key(String file) {
         return outputPrefix + file;
     }

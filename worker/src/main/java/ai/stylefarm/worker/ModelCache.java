@@ -35,7 +35,6 @@ import org.slf4j.LoggerFactory;
 public final class ModelCache implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelCache.class);
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
-    private static final Pattern SAFE_FILE = Pattern.compile("[a-z0-9_]+\\.(onnx|npz|json)");
 
     private final ObjectStore store;
     private final Path modelsDir;
@@ -118,9 +117,6 @@ public final class ModelCache implements AutoCloseable {
     }
 
     private void fetch(String modelId, String file, Path dir) {
-        if (!SAFE_FILE.matcher(file).matches()) {
-            throw new ModelUnavailableException("model " + modelId + " lists a file named '" + file + "'", null);
-        }
         try {
             store.download("models/" + modelId + "/" + file, dir.resolve(file));
         } catch (ObjectStore.NotFoundException e) {
@@ -134,7 +130,8 @@ public final class ModelCache implements AutoCloseable {
         try {
             Files.createDirectories(tmp);
             fetch(modelId, ModelManifest.FILE_NAME, tmp);
-            // model.json lists every file with its checksum, the projection step graph included when it exists.
+            // model.json lists every file with its checksum (the projection step graph when it exists); reading it
+            // checks that the names stay inside the bundle directory.
             for (String file : ModelBundle.readManifest(tmp).files().keySet()) {
                 fetch(modelId, file, tmp);
             }

@@ -78,13 +78,13 @@ public final class ObjectStore implements AutoCloseable {
     /**
      * Reads a small object whole.
      *
-     * @throws NotFoundException when there is none; {@link StorageException} when it is larger than {@code maxBytes}
+     * @throws NotFoundException when there is none; {@link TooLargeException} when it is larger than {@code maxBytes}
      */
     public byte[] read(String key, int maxBytes) {
         try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
             byte[] bytes = in.readNBytes(maxBytes + 1);
             if (bytes.length > maxBytes) {
-                throw new StorageException("s3://" + bucket + "/" + key + " is larger than " + maxBytes + " bytes", null);
+                throw new TooLargeException("s3://" + bucket + "/" + key + " is larger than " + maxBytes + " bytes");
             }
             return bytes;
         } catch (ErrorResponseException e) {
@@ -137,6 +137,12 @@ public final class ObjectStore implements AutoCloseable {
     public static class StorageException extends RuntimeException {
         public StorageException(String message, Throwable cause) {
             super(message, cause);
+        }
+    }
+
+    public static final class TooLargeException extends StorageException {
+        public TooLargeException(String message) {
+            super(message, null);
         }
     }
 

@@ -1,5 +1,6 @@
 package ai.stylefarm.worker;
 
+import ai.stylefarm.modelkit.bundle.BundleException;
 import ai.stylefarm.modelkit.bundle.ModelManifest;
 import ai.stylefarm.modelkit.inference.GeneratorSession;
 import ai.stylefarm.modelkit.inference.NoiseMode;
@@ -29,6 +30,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -43,7 +46,7 @@ import java.util.function.LongConsumer;
  * {@code proj.mp4}, and {@code metrics.json} with the verdict; the manifest part repeats the metrics for the report.
  */
 final class ProjectOutputs {
-    /** Uploads are at most 20 MiB by default; artifacts of earlier jobs are PNGs. Anything bigger is refused. */
+    /** Uploads are at most 20 MiB by default, artifacts of earlier jobs are PNGs: a bigger target is refused. */
     private static final int MAX_TARGET_BYTES = 64 << 20;
     private static final int VIDEO_FPS = 30;
     /** How often (in steps) a running projection checks for cancellation and shutdown. */
@@ -69,7 +72,8 @@ final class ProjectOutputs {
     }
 
     /** @return the stored outputs, or null when {@code stopping} ended it early */
-    List<TaskEvent.Output> run(TaskMessage task, ProjectTaskSpec spec, BooleanSupplier stopping, LongConsumer steps) {
+    List<TaskEvent.Output> run(TaskMessage task, ProjectTaskSpec spec, BooleanSupplier stopping, LongConsumer steps,
+                               Instant deadline, Clock clock) {
         TargetImage target = target(task, spec);
         // Rendering a seed of another model may have evicted this task's session from the cache: ask again.
         GeneratorSession session = models.session(task.modelId(), task.modelSha256());
@@ -87,13 +91,17 @@ final class ProjectOutputs {
             Files.createDirectories(tmp);
             video = spec.saveVideo() ? Files.createTempFile(tmp, "proj-", ".mp4") : null;
             ProjectionResult result;
-            try (ProjectionSession step = models.projectionSession(task.modelId(), task.modelSha256(), target.raw());
+            try (ProjectionSession step = projectionSession(task, target);
                  H264Encoder encoder = video == null ? null : new H264Encoder(video, 2 * res * scale(res),
                          res * scale(res), H264Settings.defaults(VIDEO_FPS))) {
                 byte[] targetRgb = rgb(target.hwc(), channels, res);
                 Projector.StepListener listener = (i, loss, img) -> {
                     if (i % CHECK_EVERY == 0 && stopping.getAsBoolean()) {
                         throw new Stopped();
+                    }
+                    if (i % CHECK_EVERY == 0 && clock.instant().isAfter(deadline)) {
+                        throw new IllegalArgumentException("the projection ran past the worker's task time limit after "
+                                + i + " of " + spec.steps() + " steps: ask for fewer steps");
                     }
                     if (encoder != null) {
                         byte[] synth = rgb(Pixels.toUint8Hwc(img, 0, channels, res, res), channels, res);
@@ -188,6 +196,15 @@ final class ProjectOutputs {
         return m;
     }
 
+    /** A bundle registered before projection existed has no step graph: no retry can change that. */
+    private ProjectionSession projectionSession(TaskMessage task, TargetImage target) {
+        try {
+            return models.projectionSession(task.modelId(), task.modelSha256(), target.raw());
+        } catch (BundleException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
     /** The target as the model sees it: a stored image, or a seed rendered as generate.py renders it. */
     private TargetImage target(TaskMessage task, ProjectTaskSpec spec) {
         ProjectTaskSpec.Target t = spec.target();
@@ -200,6 +217,9 @@ final class ProjectOutputs {
                 bytes = store.read(t.key(), MAX_TARGET_BYTES);
             } catch (ObjectStore.NotFoundException e) {
                 throw new IllegalArgumentException("target " + t.name() + " does not exist (" + t.key() + ")");
+            } catch (ObjectStore.TooLargeException e) {
+                throw new IllegalArgumentException("target " + t.name() + " is larger than " + MAX_TARGET_BYTES
+                        + " bytes");
             }
             return TargetImage.decode(bytes, channels, res);
         }
@@ -209,26 +229,8 @@ final class ProjectOutputs {
         Renderer.Rendered r = new Renderer(source).render(new long[] {t.seed()},
                 new RenderOptions(1f, null, classIdx, NoiseMode.CONST, 1)).get(0);
         byte[] hwc = Pixels.toUint8Hwc(r.img(), 0, sm.imgChannels(), sm.resolution(), sm.resolution());
-        if (sm.imgChannels() != channels) {
-            hwc = convertChannels(hwc, sm.imgChannels(), channels);
-        }
+        hwc = TargetImage.convertChannels(hwc, sm.imgChannels(), channels);
         return TargetImage.prepare(hwc, sm.resolution(), sm.resolution(), channels, res);
-    }
-
-    private static byte[] convertChannels(byte[] hwc, int from, int to) {
-        int pixels = hwc.length / from;
-        byte[] out = new byte[pixels * to];
-        for (int p = 0; p < pixels; p++) {
-            if (from == 1) {
-                out[3 * p] = out[3 * p + 1] = out[3 * p + 2] = hwc[p];
-            } else {
-                int r = hwc[3 * p] & 0xff;
-                int g = hwc[3 * p + 1] & 0xff;
-                int b = hwc[3 * p + 2] & 0xff;
-                out[p] = (byte) ((r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16);
-            }
-        }
-        return out;
     }
 
     private TaskEvent.Output putNpz(String key, Map<String, Tensor> arrays) throws IOException {
@@ -258,7 +260,7 @@ final class ProjectOutputs {
     }
 
     private static byte[] rgb(byte[] hwc, int channels, int res) {
-        return channels == 3 ? hwc : convertChannels(hwc, 1, 3);
+        return TargetImage.convertChannels(hwc, channels, 3);
     }
 
     private static int scale(int res) {

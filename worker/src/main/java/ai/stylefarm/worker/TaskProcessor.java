@@ -167,7 +167,8 @@ public final class TaskProcessor implements AutoCloseable {
     private Verdict project(TaskMessage task, ProjectTaskSpec spec, Heartbeat heartbeat, BooleanSupplier stopping) {
         return renderOutputs(task, heartbeat, stopping, (session, stop) -> {
             List<TaskEvent.Output> outputs = projections.run(task, spec, stop,
-                    steps -> metrics.projectionSteps(task.modelId(), steps));
+                    steps -> metrics.projectionSteps(task.modelId(), steps), clock.instant().plus(config.maxTaskTime()),
+                    clock);
             if (outputs != null) {
                 heartbeat.progressed(1);
             }

@@ -102,11 +102,11 @@ final class WorkerMetrics implements AutoCloseable {
         }
     }
 
-    /** The first GPU's name (e.g. "NVIDIA H100 80GB HBM3") where nvidia-smi sees one. */
     void projectionSteps(String model, long steps) {
         projectionSteps.labelValues(model, device).inc(steps);
     }
 
+    /** The first GPU's name (e.g. "NVIDIA H100 80GB HBM3") where nvidia-smi sees one. */
     java.util.Optional<String> gpuName() {
         return gpus == null ? java.util.Optional.empty() : gpus.read().stream().map(GpuStats.Gpu::name).findFirst();
     }

@@ -67,7 +67,7 @@ public class JobsResource {
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
             throw ApiException.badRequest("Idempotency-Key", "must be 1 to 200 characters");
         }
-        NewJob job = validator.validate(bodies.readObject(body), caller.tenant(), idempotencyKey);
+        NewJob job = validator.validate(bodies.readObject(body), caller.tenant(), caller.isAdmin(), idempotencyKey);
         JobStore.Submitted submitted = jobs.submit(job);
         return Response.status(submitted.created() ? 202 : 200)
                 .location(URI.create("/v1/jobs/" + submitted.job().id()))
@@ -123,7 +123,7 @@ public class JobsResource {
         ObjectNode body = JsonNodeFactory.instance.objectNode().put("kind", job.kind()).put("model", job.model())
                 .put("priority", job.priority());
         body.set("spec", job.spec());
-        JobStore.Submitted submitted = jobs.submit(validator.validate(body, job.tenant(), null));
+        JobStore.Submitted submitted = jobs.submit(validator.validate(body, job.tenant(), caller.isAdmin(), null));
         return Response.status(202).location(URI.create("/v1/jobs/" + submitted.job().id()))
                 .entity(submitted.job()).build();
     }

@@ -5,6 +5,7 @@ import ai.stylefarm.gateway.api.Problem;
 import ai.stylefarm.gateway.models.ModelStore;
 import ai.stylefarm.gateway.models.ModelView;
 import ai.stylefarm.gateway.uploads.UploadStore;
+import ai.stylefarm.modelkit.bundle.ModelBundle;
 import ai.stylefarm.schemas.CalibrateJobSpec;
 import ai.stylefarm.schemas.GenerateJobSpec;
 import ai.stylefarm.schemas.InterpolateJobSpec;
@@ -44,7 +45,8 @@ public class JobValidator {
         this.uploads = uploads;
     }
 
-    public NewJob validate(JsonNode body, String tenant, String idempotencyKey) {
+    /** @param admin whether the caller is an admin, who alone may calibrate a shared model */
+    public NewJob validate(JsonNode body, String tenant, boolean admin, String idempotencyKey) {
         List<Problem.FieldError> errors = new ArrayList<>();
         for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
             String name = names.next();
@@ -104,6 +106,11 @@ public class JobValidator {
             if (specErrors.isEmpty() && model != null) {
                 CalibrateJobSpec calibrate = CalibrateJobSpec.parse(spec);
                 checkProjectable(model, errors);
+                if (!admin && !tenant.equals(model.tenant())) {
+                    // The threshold is the model's, and every tenant's verdicts use it.
+                    errors.add(new Problem.FieldError("model", "model '" + model.id() + "' is shared; only an admin"
+                            + " can calibrate it"));
+                }
                 List<ProjectTarget> negatives = resolveTargets(calibrate.negatives(), "spec.negatives", tenant, errors);
                 String negativeSha = null;
                 if (calibrate.negativeModel() != null) {
@@ -247,11 +254,17 @@ public class JobValidator {
         }
     }
 
-    /** projector.py maps z without a class, so it projects into unconditional models only. */
-    private static void checkProjectable(ModelView model, List<Problem.FieldError> errors) {
+    /**
+     * projector.py maps z without a class, so it projects into unconditional models only; and the bundle must carry
+     * its step graph (bundles registered before projection existed do not: register the upgraded bundle anew).
+     */
+    private void checkProjectable(ModelView model, List<Problem.FieldError> errors) {
         if (model.cDim() != null && model.cDim() > 0) {
             errors.add(new Problem.FieldError("model", "model '" + model.id() + "' is conditional; projection needs an"
                     + " unconditional model"));
+        } else if (!models.hasFile(model.id(), ModelBundle.PROJECTION_STEP)) {
+            errors.add(new Problem.FieldError("model", "model '" + model.id() + "' was registered without "
+                    + ModelBundle.PROJECTION_STEP + "; run ./farm models upgrade on its bundle and register it again"));
         }
     }
 
@@ -273,7 +286,7 @@ public class JobValidator {
                             + " POST /v1/uploads first"));
                     continue;
                 }
-                resolved.add(t.resolved(ObjectKeys.upload(tenant, upload.id()), upload.filename()));
+                resolved.add(t.resolved(ObjectKeys.upload(tenant, upload.id()), ProjectTarget.displayName(upload.filename())));
             } else {
                 JobView job = jobs.find(t.job()).filter(j -> j.tenant().equals(tenant)).orElse(null);
                 if (job == null) {

@@ -61,8 +61,9 @@ public class ModelImporter {
                 ModelBundle bundle;
                 String source;
                 if (bundleZip != null) {
-                    // A bundle made before projection existed gets its projection step graph here.
-                    bundle = ModelKit.upgradeBundle(unzipBundle(bundleZip, work.resolve("bundle")));
+                    // The step graph is derived here, whatever the zip holds: nothing else could check an uploaded one,
+                    // and bundles made before projection existed have none.
+                    bundle = ModelKit.rebuildProjectionStep(unzipBundle(bundleZip, work.resolve("bundle")));
                     source = "bundle";
                 } else {
                     ImportedGenerator g = Importers.importFile(file);

@@ -73,6 +73,20 @@ public class ModelStore {
         return found.stream().findFirst();
     }
 
+    /** Whether the registered bundle's model.json lists {@code file} (the metadata column holds model.json). */
+    public boolean hasFile(String id, String file) {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT jsonb_exists(metadata -> 'files', ?) FROM models WHERE id = ?")) {
+            s.setString(1, file);
+            s.setString(2, id);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() && r.getBoolean(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read model " + id, e);
+        }
+    }
+
     public List<ModelView> list(String tenant) {
         return tenant == null
                 ? query("SELECT " + COLUMNS + " FROM models ORDER BY created_at DESC, id")

@@ -62,9 +62,20 @@ public final class BundleWriter {
      */
     public static ModelBundle addProjectionStep(Path dir) {
         ModelBundle bundle = ModelBundle.open(dir);
-        if (bundle.hasProjectionStep()) {
-            return bundle;
-        }
+        return bundle.hasProjectionStep() ? bundle : writeProjectionStep(bundle);
+    }
+
+    /**
+     * (Re)derives {@code projection_step.onnx} from the bundle's {@code synthesis.onnx}, replacing any step graph
+     * the bundle came with: for bundles from elsewhere, whose step graph nothing else checks. Returns the reopened
+     * bundle.
+     */
+    public static ModelBundle rebuildProjectionStep(Path dir) {
+        return writeProjectionStep(ModelBundle.open(dir));
+    }
+
+    private static ModelBundle writeProjectionStep(ModelBundle bundle) {
+        Path dir = bundle.dir();
         try {
             Graph synthesis = OnnxReader.read(dir.resolve(ModelBundle.SYNTHESIS));
             OnnxWriter.write(ProjectionStep.buildGraph(synthesis), dir.resolve(ModelBundle.PROJECTION_STEP));

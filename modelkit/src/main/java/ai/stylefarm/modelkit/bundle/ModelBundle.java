@@ -23,6 +23,7 @@ public final class ModelBundle {
     public static final String NOISE_CONST = "noise_const.npz";
     /** Synthesis forward plus its gradient, for projection; bundles made before projection existed lack it. */
     public static final String PROJECTION_STEP = "projection_step.onnx";
+    private static final java.util.regex.Pattern FILE_NAME = java.util.regex.Pattern.compile("[a-z0-9_]+\\.(onnx|npz)");
 
     private final Path dir;
     private final ModelManifest manifest;
@@ -78,6 +79,13 @@ public final class ModelBundle {
         for (String required : new String[] {MAPPING, SYNTHESIS, NOISE_CONST}) {
             if (manifest.files() == null || !manifest.files().containsKey(required)) {
                 throw new BundleException("model.json lists no checksum for " + required);
+            }
+        }
+        for (String file : manifest.files().keySet()) {
+            // Names become paths and storage keys: never let model.json reach outside its directory.
+            if (!FILE_NAME.matcher(file).matches()) {
+                throw new BundleException("model.json lists a file named '" + file + "'; bundle files are named like "
+                        + SYNTHESIS);
             }
         }
         return manifest;

@@ -91,7 +91,8 @@ public final class Graph {
     }
 
     private String unique(String hint) {
-        String name = hint;
+        int n = nameCounts.merge(hint, 1, Integer::sum);
+        String name = n == 1 ? hint : hint + "_" + n;
         while (!used.add(name)) {
             name = hint + "_" + nameCounts.merge(hint, 1, Integer::sum);
         }

@@ -42,7 +42,9 @@ public final class OnnxReader {
             switch (t.getDataType()) {
                 case TensorProto.DataType.FLOAT_VALUE -> g.putInitializer(t.getName(), floats(t));
                 case TensorProto.DataType.INT64_VALUE -> {
-                    long[] v = t.getInt64DataList().stream().mapToLong(Long::longValue).toArray();
+                    long[] v = t.getRawData().isEmpty()
+                            ? t.getInt64DataList().stream().mapToLong(Long::longValue).toArray()
+                            : int64s(t);
                     if (t.getDimsCount() == 0) {
                         g.putInt64Scalar(t.getName(), v[0]);
                     } else {
@@ -82,6 +84,12 @@ public final class OnnxReader {
             t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(data);
         }
         return new Tensor(shape, data);
+    }
+
+    private static long[] int64s(TensorProto t) {
+        long[] v = new long[t.getRawData().size() / 8];
+        t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(v);
+        return v;
     }
 
     private static Graph.ValueInfo valueInfo(ValueInfoProto v) {

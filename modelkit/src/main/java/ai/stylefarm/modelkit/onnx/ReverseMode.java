@@ -119,7 +119,7 @@ public final class ReverseMode {
             case "Sqrt" -> add(x, g.op("Div", h, g.op("Mul", h + ".half", gy, g.scalar(h + ".c", 0.5f)), y));
             case "ReduceMean" -> add(x, meanAdjoint(node, x, y, gy, h));
             case "Conv" -> {
-                requireOperand(k == 0 && stride(node) == 1, node, x);
+                requireOperand(k == 0 && unitStride(node), node, x);
                 add(x, convAdjoint(node, gy, h));
             }
             case "ConvTranspose" -> {
@@ -143,9 +143,9 @@ public final class ReverseMode {
         return ((Number) a).floatValue();
     }
 
-    private static long stride(Node node) {
+    private static boolean unitStride(Node node) {
         long[] s = (long[]) node.attrs().getOrDefault("strides", new long[] {1, 1});
-        return s[0] == 1 && s[1] == 1 ? 1 : 2;
+        return s[0] == 1 && s[1] == 1;
     }
 
     /**

@@ -50,7 +50,7 @@ final class Shapes {
     private long[] outputShape(Node node) {
         List<String> in = node.inputs();
         return switch (node.opType()) {
-            case "Add", "Sub", "Mul", "Div" -> broadcast(of(in.get(0)), of(in.get(1)));
+            case "Add", "Sub", "Mul" -> broadcast(of(in.get(0)), of(in.get(1)));
             case "Identity", "LeakyRelu", "Clip", "Reciprocal", "Sqrt", "Neg" -> of(in.get(0));
             case "MatMul" -> matMul(of(in.get(0)), of(in.get(1)));
             case "Gather" -> gather(node, of(in.get(0)));

@@ -68,6 +68,9 @@ final class NoiseRegularizer {
             map[i] -= (float) mean;
             sq += (double) map[i] * map[i];
         }
+        if (sq == 0) {
+            return; // a constant map (all zeros now) has no scale to normalise
+        }
         float scale = (float) (1 / Math.sqrt(sq / map.length));
         for (int i = 0; i < map.length; i++) {
             map[i] *= scale;

@@ -57,6 +57,28 @@ public record TargetImage(byte[] hwc, int channels, int resolution) {
         return out;
     }
 
+    /** Pillow's convert('L'): ITU-R 601 weights (299, 587, 114) in 16-bit fixed point, rounded. */
+    public static int luma(int r, int g, int b) {
+        return (r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16;
+    }
+
+    /** [pixels, from] → [pixels, to] for 1 ↔ 3 channels: grey replicated, or RGB to luma. */
+    public static byte[] convertChannels(byte[] hwc, int from, int to) {
+        if (from == to) {
+            return hwc;
+        }
+        int pixels = hwc.length / from;
+        byte[] out = new byte[pixels * to];
+        for (int p = 0; p < pixels; p++) {
+            if (from == 1) {
+                out[3 * p] = out[3 * p + 1] = out[3 * p + 2] = hwc[p];
+            } else {
+                out[p] = (byte) luma(hwc[3 * p] & 0xff, hwc[3 * p + 1] & 0xff, hwc[3 * p + 2] & 0xff);
+            }
+        }
+        return out;
+    }
+
     /**
      * The decoded pixels as [h, w, channels]: RGB as Pillow's convert('RGB') gives it (alpha dropped, palette
      * expanded, grey replicated), or luma by Pillow's convert('L') weights (299, 587, 114 in 16-bit fixed point).
@@ -90,7 +112,7 @@ public record TargetImage(byte[] hwc, int channels, int resolution) {
                     out[o + 1] = (byte) g;
                     out[o + 2] = (byte) b;
                 } else {
-                    out[o] = (byte) ((r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16);
+                    out[o] = (byte) luma(r, g, b);
                 }
             }
         }

@@ -25,6 +25,31 @@ class BundleUpgradeTest {
     Path tmp;
 
     @Test
+    void aModelJsonThatNamesAFileOutsideTheBundleIsRefused() throws Exception {
+        ModelBundle bundle = ModelKit.writeBundle(ModelKit.randomInit("tiny32", 4), "t", tmp.resolve("escape"));
+        Map<String, String> files = new LinkedHashMap<>(bundle.manifest().files());
+        files.put("../../etc/passwd.onnx", "0".repeat(64));
+        BundleWriter.writeManifest(bundle.dir(), bundle.manifest().withFiles(files));
+        BundleException e = assertThrows(BundleException.class, () -> ModelBundle.readManifest(bundle.dir()));
+        assertTrue(e.getMessage().contains("../../etc/passwd.onnx"), e.getMessage());
+    }
+
+    @Test
+    void aRebuiltStepGraphReplacesWhateverTheBundleCameWith() throws Exception {
+        ModelBundle bundle = ModelKit.writeBundle(ModelKit.randomInit("tiny32", 4), "t", tmp.resolve("foreign"));
+        String genuine = bundle.manifest().files().get(ModelBundle.PROJECTION_STEP);
+        // A step graph from another model, with its checksum recorded: only rebuilding can tell.
+        ModelBundle other = ModelKit.writeBundle(ModelKit.randomInit("tiny32", 5), "o", tmp.resolve("other"));
+        Files.copy(other.file(ModelBundle.PROJECTION_STEP), bundle.file(ModelBundle.PROJECTION_STEP),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Map<String, String> files = new LinkedHashMap<>(bundle.manifest().files());
+        files.put(ModelBundle.PROJECTION_STEP, other.manifest().files().get(ModelBundle.PROJECTION_STEP));
+        BundleWriter.writeManifest(bundle.dir(), bundle.manifest().withFiles(files));
+        assertEquals(genuine, ModelKit.rebuildProjectionStep(bundle.dir()).manifest().files()
+                .get(ModelBundle.PROJECTION_STEP));
+    }
+
+    @Test
     void anOldBundleGainsAStepGraphThatComputesWhatAFreshBundlesDoes() throws Exception {
         ModelBundle fresh = ModelKit.writeBundle(ModelKit.randomInit("tiny32", 4), "t", tmp.resolve("fresh"));
         ModelBundle old = ModelKit.writeBundle(ModelKit.randomInit("tiny32", 4), "t", tmp.resolve("old"));

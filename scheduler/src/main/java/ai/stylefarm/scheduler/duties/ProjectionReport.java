@@ -90,7 +90,16 @@ final class ProjectionReport {
     private ObjectNode calibrate(JobRow job, CalibrateJobSpec spec, List<ObjectNode> targets) throws Exception {
         double[] positives = distances(targets, ProjectTaskSpec.POSITIVE);
         double[] negatives = distances(targets, ProjectTaskSpec.NEGATIVE);
+        if (java.util.stream.DoubleStream.concat(java.util.Arrays.stream(positives), java.util.Arrays.stream(negatives))
+                .anyMatch(d -> !Double.isFinite(d))) {
+            throw new ManifestAssembler.IncompleteManifestException("a projection reported a distance that is not a"
+                    + " finite number; no threshold was stored");
+        }
         Roc roc = Roc.of(positives, negatives, spec.fpr());
+        if (!(roc.threshold() > 0)) {
+            throw new ManifestAssembler.IncompleteManifestException("the negatives reached a distance of 0, so no"
+                    + " positive threshold separates them; no threshold was stored");
+        }
         ObjectNode c = JSON.createObjectNode();
         c.put("auc", roc.auc());
         c.put("threshold", roc.threshold());

@@ -43,8 +43,12 @@ record Roc(List<Point> points, double auc, double threshold, double fpr, double 
                 wins += p < n ? 1 : p == n ? 0.5 : 0;
             }
         }
-        // Negatives allowed at or below the threshold; the threshold stays below the next negative.
-        int allowed = (int) Math.floor(targetFpr * neg.length + 1e-9);
+        // Negatives allowed at or below the threshold; the threshold stays below the next negative, and below all
+        // negatives tied with it (equal distances cannot be split).
+        int allowed = Math.min(neg.length - 1, (int) Math.floor(targetFpr * neg.length + 1e-9));
+        while (allowed > 0 && neg[allowed - 1] == neg[allowed]) {
+            allowed--;
+        }
         double ceiling = neg[allowed];
         double below = Double.NEGATIVE_INFINITY;
         for (double p : pos) {
@@ -55,10 +59,8 @@ record Roc(List<Point> points, double auc, double threshold, double fpr, double 
         if (allowed > 0) {
             below = Math.max(below, neg[allowed - 1]);
         }
-        double threshold = below == Double.NEGATIVE_INFINITY ? ceiling / 2 : Math.sqrt(Math.max(below, 0) * ceiling);
-        if (!(threshold < ceiling) || threshold < below) {
-            threshold = below == Double.NEGATIVE_INFINITY ? ceiling / 2 : (below + ceiling) / 2;
-        }
+        // Geometric middle of the gap (distances spread over decades); halfway down when nothing is below.
+        double threshold = below > 0 ? Math.sqrt(below * ceiling) : ceiling / 2;
         return new Roc(points, wins / ((double) pos.length * neg.length), threshold,
                 atOrBelow(neg, threshold) / (double) neg.length, atOrBelow(pos, threshold) / (double) pos.length);
     }

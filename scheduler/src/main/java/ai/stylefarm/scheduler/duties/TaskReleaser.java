@@ -2,14 +2,17 @@ package ai.stylefarm.scheduler.duties;
 
 import ai.stylefarm.scheduler.config.SchedulerConfig;
 import ai.stylefarm.scheduler.messaging.WorkerGroup;
+import ai.stylefarm.scheduler.state.Jobs;
 import ai.stylefarm.scheduler.state.TaskRow;
 import ai.stylefarm.scheduler.state.Tasks;
 import ai.stylefarm.scheduler.state.Transactions;
 import ai.stylefarm.schemas.GenerateTaskSpec;
+import ai.stylefarm.schemas.MessageValidationException;
 import ai.stylefarm.schemas.Messages;
 import ai.stylefarm.schemas.TaskKind;
 import ai.stylefarm.schemas.TaskMessage;
 import ai.stylefarm.schemas.TaskSpec;
+import ai.stylefarm.schemas.TaskState;
 import ai.stylefarm.schemas.Topics;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -98,8 +101,18 @@ public final class TaskReleaser implements Runnable {
                     partition = owned.get(Math.floorMod(task.id().hashCode(), owned.size()));
                 }
                 TaskRow issued = Tasks.issue(c, task, now.plus(settings.releasedLease()), partition);
-                sends.add(producer.send(new ProducerRecord<>(Topics.TASKS, partition, task.id().toString(),
-                        Messages.toJson(message(issued, next, now)))));
+                byte[] json;
+                try {
+                    json = Messages.toJson(message(issued, next, now));
+                } catch (MessageValidationException e) {
+                    // A planning bug must cost this task, not every release after it: fail it with the reason.
+                    Tasks.move(c, issued, TaskState.FAILED, Map.of("error", "its task message breaks the task"
+                            + " schema: " + e.getMessage()));
+                    Jobs.countFinishedTask(c, issued.jobId(), true);
+                    LOG.errorf("Task %s failed: its message breaks the task schema: %s", task.id(), e.getMessage());
+                    continue;
+                }
+                sends.add(producer.send(new ProducerRecord<>(Topics.TASKS, partition, task.id().toString(), json)));
                 if (target != null) {
                     load.merge(target.workerId(), 1, Integer::sum);
                 }
