@@ -7,9 +7,12 @@ import io.minio.PutObjectArgs;
 import io.minio.StatObjectArgs;
 import io.minio.UploadObjectArgs;
 import io.minio.errors.ErrorResponseException;
+import io.minio.http.HttpUtils;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import okhttp3.OkHttpClient;
 
 /**
  * The worker's view of object storage: one bucket, whole objects in and out. Wraps MinIO's client so that its
@@ -19,8 +22,14 @@ public final class ObjectStore implements AutoCloseable {
     private final MinioClient client;
     private final String bucket;
 
+    /** MinIO's own client defaults: 5 minutes to connect, write and read. */
+    private static final long TIMEOUT_MILLIS = TimeUnit.MINUTES.toMillis(5);
+
     public ObjectStore(String endpoint, String accessKey, String secretKey, String bucket) {
-        this.client = MinioClient.builder().endpoint(endpoint).credentials(accessKey, secretKey).build();
+        OkHttpClient http = HttpUtils.newDefaultHttpClient(TIMEOUT_MILLIS, TIMEOUT_MILLIS, TIMEOUT_MILLIS).newBuilder()
+                .socketFactory(new NoDelaySocketFactory()).build();
+        this.client = MinioClient.builder().endpoint(endpoint).credentials(accessKey, secretKey).httpClient(http)
+                .build();
         this.bucket = bucket;
     }
 
