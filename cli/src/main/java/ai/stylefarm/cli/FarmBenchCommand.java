@@ -48,6 +48,10 @@ final class FarmBenchCommand implements Callable<Integer> {
     @Option(names = "--latency-jobs", defaultValue = "10", description = "1-seed jobs to time (default: ${DEFAULT-VALUE})")
     int latencyJobs;
 
+    @Option(names = "--warmup-seeds", defaultValue = "256",
+            description = "images each side renders and stores before the throughput runs (default: ${DEFAULT-VALUE})")
+    int warmupSeeds;
+
     @Option(names = "--seeds", defaultValue = "2000", description = "seeds of the throughput job (default: ${DEFAULT-VALUE})")
     int seeds;
 
@@ -93,7 +97,8 @@ final class FarmBenchCommand implements Callable<Integer> {
             }
             Collections.sort(latencies);
 
-            run(client, "small", "0-" + (batch - 1)); // warm the 64x64 model
+            // Warm both sides alike: the model, and the JIT on every code path the measured runs take.
+            run(client, "small", "0-" + (warmupSeeds - 1));
             double bare = bareLoop(dir.resolve("bare"), seeds);
             long t0 = System.nanoTime();
             double farmSeconds = run(client, "small", "100000-" + (100000 + seeds - 1), 200);
@@ -240,7 +245,9 @@ final class FarmBenchCommand implements Callable<Integer> {
         try (GeneratorSession session = GeneratorSession.open(bundle, WORKER_SESSION)) {
             Renderer renderer = new Renderer(session);
             RenderOptions options = new RenderOptions(1f, null, null, NoiseMode.CONST, batch);
-            renderer.render(LongStream.range(0, batch).toArray(), options); // warm-up
+            renderer.render(LongStream.range(0, warmupSeeds).toArray(), options, r -> Pixels.png(
+                    Pixels.toUint8Hwc(r.img(), 0, m.imgChannels(), m.resolution(), m.resolution()), m.resolution(),
+                    m.resolution(), m.imgChannels())); // warm-up, as the farm's
             long[] bytes = {0};
             long start = System.nanoTime();
             renderer.render(LongStream.range(100000, 100000 + count).toArray(), options, r -> {
