@@ -29,18 +29,12 @@ public record CalibrateJobSpec(int positives,
     public static final int DEFAULT_POSITIVES = 16;
     public static final int MAX_POSITIVES = 500;
     public static final double DEFAULT_FPR = 0.05;
-    private static final List<String> FIELDS = fields();
+    private static final List<String> FIELDS = ProjectionSettings.fieldsWith("positives", "negatives", "negative_model",
+            "negative_model_sha256", "fpr");
 
     public CalibrateJobSpec {
         negatives = negatives == null ? List.of() : List.copyOf(negatives);
         Objects.requireNonNull(settings, "settings");
-    }
-
-    private static List<String> fields() {
-        List<String> f = new ArrayList<>(List.of("positives", "negatives", "negative_model", "negative_model_sha256",
-                "fpr"));
-        f.addAll(ProjectionSettings.FIELDS);
-        return List.copyOf(f);
     }
 
     public static List<ValidationError> validate(JsonNode spec) {

@@ -25,17 +25,11 @@ import java.util.UUID;
 public record ProjectJobSpec(List<ProjectTarget> targets, @JsonUnwrapped ProjectionSettings settings,
                              boolean saveVideo, Double threshold) {
     public static final int MAX_TARGETS = 1000;
-    private static final List<String> FIELDS = fields();
+    private static final List<String> FIELDS = ProjectionSettings.fieldsWith("targets", "save_video", "threshold");
 
     public ProjectJobSpec {
         targets = List.copyOf(targets);
         Objects.requireNonNull(settings, "settings");
-    }
-
-    private static List<String> fields() {
-        List<String> f = new ArrayList<>(List.of("targets", "save_video", "threshold"));
-        f.addAll(ProjectionSettings.FIELDS);
-        return List.copyOf(f);
     }
 
     public static List<ValidationError> validate(JsonNode spec) {

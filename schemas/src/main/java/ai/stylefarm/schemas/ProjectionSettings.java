@@ -20,6 +20,13 @@ public record ProjectionSettings(int steps, ProjectionSpace space, boolean optim
     public static final long DEFAULT_SEED = 303;
     static final List<String> FIELDS = List.of("steps", "space", "optimize_noise", "seed");
 
+    /** A spec's own fields followed by these. */
+    static List<String> fieldsWith(String... own) {
+        List<String> all = new java.util.ArrayList<>(List.of(own));
+        all.addAll(FIELDS);
+        return List.copyOf(all);
+    }
+
     static ProjectionSettings read(JsonNode spec, List<ValidationError> errors) {
         Integer steps = SpecFields.bounded(spec, "steps", 1, MAX_STEPS, errors);
         ProjectionSpace space = SpecFields.choice(spec, "space", ProjectionSpace.class, ProjectionSpace.W, errors);

@@ -91,9 +91,9 @@ public final class ModelCache implements AutoCloseable {
         return session;
     }
 
-    /** The projection step graph of a cached model, for one target; the caller closes it. */
-    ProjectionSession projectionSession(String modelId, String sha256, float[] target) {
-        return ProjectionSession.open(bundle(modelId, sha256), settings, target);
+    /** The projection step graph of a cached bundle, for one target, with the cache's settings; the caller closes it. */
+    ProjectionSession projectionSession(ModelBundle bundle, float[] target) {
+        return ProjectionSession.open(bundle, settings, target);
     }
 
     /** The bundle on local disk (downloaded when missing), for graphs beyond rendering such as projection. */

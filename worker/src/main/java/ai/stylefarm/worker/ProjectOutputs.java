@@ -1,6 +1,7 @@
 package ai.stylefarm.worker;
 
 import ai.stylefarm.modelkit.bundle.BundleException;
+import ai.stylefarm.modelkit.bundle.ModelBundle;
 import ai.stylefarm.modelkit.bundle.ModelManifest;
 import ai.stylefarm.modelkit.inference.GeneratorSession;
 import ai.stylefarm.modelkit.inference.NoiseMode;
@@ -79,8 +80,10 @@ final class ProjectOutputs {
         GeneratorSession session = models.session(task.modelId(), task.modelSha256());
         ModelManifest m = session.manifest();
         LatentStats latentStats = stats.computeIfAbsent(task.modelSha256(), sha -> LatentStats.estimate(session));
+        // Opened once per task: opening checks every file's sha256, the step graph's included.
+        ModelBundle bundle = models.bundle(task.modelId(), task.modelSha256());
         Map<String, float[]> constNoise = new LinkedHashMap<>();
-        models.bundle(task.modelId(), task.modelSha256()).noiseConst().forEach((k, t) -> constNoise.put(k, t.data()));
+        bundle.noiseConst().forEach((k, t) -> constNoise.put(k, t.data()));
         ProjectionOptions options = new ProjectionOptions(spec.steps(),
                 spec.space() == ProjectionSpace.W_PLUS ? ProjectionOptions.LatentSpace.W_PLUS
                         : ProjectionOptions.LatentSpace.W, spec.optimizeNoise(), spec.seed());
@@ -91,7 +94,7 @@ final class ProjectOutputs {
             Files.createDirectories(tmp);
             video = spec.saveVideo() ? Files.createTempFile(tmp, "proj-", ".mp4") : null;
             ProjectionResult result;
-            try (ProjectionSession step = projectionSession(task, target);
+            try (ProjectionSession step = projectionSession(bundle, target);
                  H264Encoder encoder = video == null ? null : new H264Encoder(video, 2 * res * scale(res),
                          res * scale(res), H264Settings.defaults(VIDEO_FPS))) {
                 byte[] targetRgb = rgb(target.hwc(), channels, res);
@@ -197,9 +200,9 @@ final class ProjectOutputs {
     }
 
     /** A bundle registered before projection existed has no step graph: no retry can change that. */
-    private ProjectionSession projectionSession(TaskMessage task, TargetImage target) {
+    private ProjectionSession projectionSession(ModelBundle bundle, TargetImage target) {
         try {
-            return models.projectionSession(task.modelId(), task.modelSha256(), target.raw());
+            return models.projectionSession(bundle, target.raw());
         } catch (BundleException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
