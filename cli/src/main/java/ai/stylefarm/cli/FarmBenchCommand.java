@@ -10,6 +10,7 @@ import ai.stylefarm.modelkit.bundle.ModelManifest;
 import ai.stylefarm.modelkit.inference.ExecutionDevice;
 import ai.stylefarm.modelkit.inference.GeneratorSession;
 import ai.stylefarm.modelkit.inference.NoiseMode;
+import ai.stylefarm.modelkit.inference.RenderLanes;
 import ai.stylefarm.modelkit.inference.RenderOptions;
 import ai.stylefarm.modelkit.inference.Renderer;
 import ai.stylefarm.modelkit.inference.SessionSettings;
@@ -19,6 +20,7 @@ import ai.stylefarm.schemas.ImageFormat;
 import ai.stylefarm.schemas.JobState;
 import ai.stylefarm.schemas.Layout;
 import ai.stylefarm.schemas.Seeds;
+import ai.stylefarm.worker.RenderThreads;
 import ai.stylefarm.worker.ShardWriter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -42,18 +44,33 @@ import picocli.CommandLine.Option;
 @Command(name = "bench-farm", mixinStandardHelpOptions = true,
         description = "Benchmark a fresh local farm: start-up, 1-seed latency, and throughput against the bare loop.")
 final class FarmBenchCommand implements Callable<Integer> {
-    /** The worker's own session settings (one thread per core, no spinning), so the bare loops are the worker's. */
-    static final SessionSettings WORKER_SESSION = new SessionSettings(ExecutionDevice.AUTO, 0, false);
+    /** The worker's own threads on this machine (a render lane per core), so the bare loops are the worker's. */
+    static final RenderThreads WORKER_THREADS = RenderThreads.of(GeneratorSession.resolveDevice(ExecutionDevice.AUTO),
+            Runtime.getRuntime().availableProcessors());
+    /** The worker's own session settings: its threads per operator, no spinning. */
+    static final SessionSettings WORKER_SESSION = new SessionSettings(ExecutionDevice.AUTO,
+            WORKER_THREADS.sessionThreads(), false);
 
     @Option(names = "--latency-jobs", defaultValue = "10", description = "1-seed jobs to time (default: ${DEFAULT-VALUE})")
     int latencyJobs;
 
-    @Option(names = "--warmup-seeds", defaultValue = "256",
-            description = "images each side renders and stores before the throughput runs (default: ${DEFAULT-VALUE})")
+    @Option(names = "--warmup-seeds", defaultValue = "12000",
+            description = "images the farm renders and stores before the throughput rounds: on 2 busy cores its "
+                    + "services' JIT compilers need about two minutes of work to settle (default: ${DEFAULT-VALUE})")
     int warmupSeeds;
+
+    /** Images a worker added for the scaling run renders before it is measured. */
+    private static final int SCALING_WARMUP_SEEDS = 6000;
+
+    /** The bare loop's own Java is PNG encoding alone, warm after a few thousand images. */
+    private static final int BARE_WARMUP_SEEDS = 2000;
 
     @Option(names = "--seeds", defaultValue = "2000", description = "seeds of the throughput job (default: ${DEFAULT-VALUE})")
     int seeds;
+
+    @Option(names = "--rounds", defaultValue = "5",
+            description = "bare loop and farm job pairs, one after the other (default: ${DEFAULT-VALUE})")
+    int rounds;
 
     @Option(names = "--batch", defaultValue = "8", description = "worker batch size, used by both sides (default: ${DEFAULT-VALUE})")
     int batch;
@@ -97,20 +114,36 @@ final class FarmBenchCommand implements Callable<Integer> {
             }
             Collections.sort(latencies);
 
-            // Warm both sides alike: the model, and the JIT on every code path the measured runs take.
-            run(client, "small", "0-" + (warmupSeeds - 1));
-            double bare = bareLoop(dir.resolve("bare"), seeds);
-            long t0 = System.nanoTime();
-            double farmSeconds = run(client, "small", "100000-" + (100000 + seeds - 1), 200);
-            double farmRate = seeds / farmSeconds;
+            // Warm both sides alike: the model, and the JIT on every code path the measured rounds take.
+            List<double[]> pairs = new ArrayList<>();
+            double coldFarm;
+            try (BareLoop bare = new BareLoop(dir.resolve("bare"))) {
+                coldFarm = warmupSeeds / run(client, "small", "0-" + (warmupSeeds - 1), 200);
+                bare.measure(0, BARE_WARMUP_SEEDS);
+                for (int round = 0; round < rounds; round++) {
+                    // Fresh seeds each round: the farm would otherwise find its objects already stored.
+                    long first = 100000L + (long) round * seeds;
+                    double bareRate = bare.measure(first, seeds);
+                    double farmRate = seeds / run(client, "small", first + "-" + (first + seeds - 1), 200);
+                    pairs.add(new double[] {bareRate, farmRate});
+                }
+            }
             System.out.printf("%n%-44s %s%n", "measure", "value");
             System.out.printf("%-44s %.1f s%n", "farm start (stack + 3 services, ready)", startSeconds);
             System.out.printf("%-44s %.0f ms (max %.0f ms, %d jobs)%n", "1-seed 32x32 job, submit to SUCCEEDED, median",
                     latencies.get(latencies.size() / 2) * 1000, latencies.get(latencies.size() - 1) * 1000, latencyJobs);
-            System.out.printf("%-44s %.1f images/s%n", "bare render+PNG loop, 64x64, batch " + batch, bare);
-            System.out.printf("%-44s %.1f images/s (%d seeds in %.1f s)%n", "farm end to end, 64x64", farmRate, seeds,
-                    (System.nanoTime() - t0) / 1e9);
-            System.out.printf("%-44s %.0f %%%n", "farm / bare", 100 * farmRate / bare);
+            System.out.printf("%-44s %.1f images/s (%d seeds, JIT compilers still busy)%n",
+                    "farm during its warm-up, 64x64", coldFarm, warmupSeeds);
+            for (int round = 0; round < pairs.size(); round++) {
+                double[] pair = pairs.get(round);
+                System.out.printf("%-44s bare %.1f, farm %.1f images/s: %.0f %%%n",
+                        "round " + (round + 1) + ", " + seeds + " seeds 64x64, batch " + batch, pair[0], pair[1],
+                        100 * pair[1] / pair[0]);
+            }
+            List<Double> ratios = new ArrayList<>(pairs.stream().map(p -> p[1] / p[0]).toList());
+            Collections.sort(ratios);
+            System.out.printf("%-44s %.0f %% (range %.0f-%.0f %%)%n", "farm / bare, median of rounds",
+                    100 * ratios.get(ratios.size() / 2), 100 * ratios.get(0), 100 * ratios.get(ratios.size() - 1));
             System.out.flush();
 
             tenMillion(client, farm);
@@ -123,7 +156,8 @@ final class FarmBenchCommand implements Callable<Integer> {
                 System.out.printf("%-44s %.0f %%%n", "farm / bare (webdataset)", 100 * oneWorker / bareShards);
                 System.out.flush();
                 farm.scaleWorkers(workers + 1);
-                run(client, "small", "0-" + (batch - 1)); // the new workers load the model
+                // The new worker loads the model and warms its JIT, as the first one did before its measured runs.
+                run(client, datasetJob(300000, SCALING_WARMUP_SEEDS), 500);
                 double twoWorkers = datasetSeeds / run(client, datasetJob(400000), 500);
                 System.out.printf("%-44s %.1f images/s (%.2fx)%n", "farm end to end, webdataset, one more worker",
                         twoWorkers, twoWorkers / oneWorker);
@@ -133,9 +167,13 @@ final class FarmBenchCommand implements Callable<Integer> {
     }
 
     private com.fasterxml.jackson.databind.node.ObjectNode datasetJob(long firstSeed) {
+        return datasetJob(firstSeed, datasetSeeds);
+    }
+
+    private com.fasterxml.jackson.databind.node.ObjectNode datasetJob(long firstSeed, int count) {
         com.fasterxml.jackson.databind.node.ObjectNode job = JsonNodeFactory.instance.objectNode().put("kind", "generate")
                 .put("model", "small").put("priority", "bulk");
-        job.putObject("spec").put("seeds", firstSeed + "-" + (firstSeed + datasetSeeds - 1)).put("layout", "webdataset")
+        job.putObject("spec").put("seeds", firstSeed + "-" + (firstSeed + count - 1)).put("layout", "webdataset")
                 .put("shard_size", shardSize);
         return job;
     }
@@ -180,11 +218,12 @@ final class FarmBenchCommand implements Callable<Integer> {
         return rss;
     }
 
-    /** The worker's webdataset loop without the farm: render, encode, append to a local tar shard. */
+    /** The worker's webdataset loop without the farm: render on the lanes, encode, append to a local tar shard. */
     private double bareShardLoop(Path dir, int count) throws Exception {
         ModelBundle bundle = ModelKit.writeBundle(ModelKit.randomInit("small64", 0), "small", dir.resolve("bundle"));
         ModelManifest m = bundle.manifest();
-        try (GeneratorSession session = GeneratorSession.open(bundle, WORKER_SESSION)) {
+        try (GeneratorSession session = GeneratorSession.open(bundle, WORKER_SESSION);
+             RenderLanes lanes = new RenderLanes(WORKER_THREADS.lanes())) {
             Renderer renderer = new Renderer(session);
             RenderOptions options = new RenderOptions(1f, null, null, NoiseMode.CONST, batch);
             renderer.render(LongStream.range(0, batch).toArray(), options);
@@ -196,12 +235,16 @@ final class FarmBenchCommand implements Callable<Integer> {
                         null, ai.stylefarm.schemas.NoiseMode.CONST, ImageFormat.PNG, Layout.WEBDATASET,
                         "jobs/" + UUID.randomUUID() + "/shards/", null, null, shard);
                 try (ShardWriter writer = new ShardWriter(spec, m, dir.resolve("shard.tar"), dir.resolve("part.jsonl"))) {
-                    renderer.render(seeds, options, r -> {
-                        try {
-                            writer.add(r, Pixels.toUint8Hwc(r.img(), 0, m.imgChannels(), m.resolution(), m.resolution()));
-                        } catch (java.io.IOException e) {
-                            throw new java.io.UncheckedIOException(e);
+                    renderer.render(seeds, options, lanes, images -> {
+                        for (Renderer.Rendered r : images) {
+                            try {
+                                writer.add(r, Pixels.toUint8Hwc(r.img(), 0, m.imgChannels(), m.resolution(),
+                                        m.resolution()));
+                            } catch (java.io.IOException e) {
+                                throw new java.io.UncheckedIOException(e);
+                            }
                         }
+                        return true;
                     });
                 }
             }
@@ -238,24 +281,39 @@ final class FarmBenchCommand implements Callable<Integer> {
         return (System.nanoTime() - start) / 1e9;
     }
 
-    /** The worker's loop without the farm: render, convert, encode PNG; the same model and batch size. */
-    private double bareLoop(Path dir, int count) {
-        ModelBundle bundle = ModelKit.writeBundle(ModelKit.randomInit("small64", 0), "small", dir);
-        ModelManifest m = bundle.manifest();
-        try (GeneratorSession session = GeneratorSession.open(bundle, WORKER_SESSION)) {
-            Renderer renderer = new Renderer(session);
-            RenderOptions options = new RenderOptions(1f, null, null, NoiseMode.CONST, batch);
-            renderer.render(LongStream.range(0, warmupSeeds).toArray(), options, r -> Pixels.png(
-                    Pixels.toUint8Hwc(r.img(), 0, m.imgChannels(), m.resolution(), m.resolution()), m.resolution(),
-                    m.resolution(), m.imgChannels())); // warm-up, as the farm's
-            long[] bytes = {0};
+    /**
+     * The worker's loop without the farm: render on the lanes, convert, encode PNG; the same model, session settings
+     * and batch size. One session for all rounds, as the farm's worker keeps its own.
+     */
+    private final class BareLoop implements AutoCloseable {
+        private final ModelManifest m;
+        private final GeneratorSession session;
+        private final RenderLanes lanes = new RenderLanes(WORKER_THREADS.lanes());
+        private final RenderOptions options = new RenderOptions(1f, null, null, NoiseMode.CONST, batch);
+
+        BareLoop(Path dir) {
+            ModelBundle bundle = ModelKit.writeBundle(ModelKit.randomInit("small64", 0), "small", dir);
+            this.m = bundle.manifest();
+            this.session = GeneratorSession.open(bundle, WORKER_SESSION);
+        }
+
+        /** Images per second over seeds {@code [first, first + count)}. */
+        double measure(long first, int count) {
             long start = System.nanoTime();
-            renderer.render(LongStream.range(100000, 100000 + count).toArray(), options, r -> {
-                byte[] hwc = Pixels.toUint8Hwc(r.img(), 0, m.imgChannels(), m.resolution(), m.resolution());
-                bytes[0] += Pixels.png(hwc, m.resolution(), m.resolution(), m.imgChannels()).length;
+            new Renderer(session).render(LongStream.range(first, first + count).toArray(), options, lanes, images -> {
+                for (Renderer.Rendered r : images) {
+                    byte[] hwc = Pixels.toUint8Hwc(r.img(), 0, m.imgChannels(), m.resolution(), m.resolution());
+                    Pixels.png(hwc, m.resolution(), m.resolution(), m.imgChannels());
+                }
+                return true;
             });
             return count / ((System.nanoTime() - start) / 1e9);
         }
-    }
 
+        @Override
+        public void close() {
+            lanes.close();
+            session.close();
+        }
+    }
 }

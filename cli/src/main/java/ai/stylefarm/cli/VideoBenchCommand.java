@@ -7,6 +7,7 @@ import ai.stylefarm.infra.StackConfig;
 import ai.stylefarm.modelkit.ModelKit;
 import ai.stylefarm.modelkit.bundle.ModelBundle;
 import ai.stylefarm.modelkit.inference.GeneratorSession;
+import ai.stylefarm.modelkit.inference.RenderLanes;
 import ai.stylefarm.modelkit.inference.LatentWalk;
 import ai.stylefarm.modelkit.inference.NoiseMode;
 import ai.stylefarm.modelkit.inference.WalkRenderer;
@@ -99,7 +100,8 @@ final class VideoBenchCommand implements Callable<Integer> {
     /** What a worker does for a whole video in one segment: walk, render in batches, magnify, encode. */
     private double bareLoop(Path dir, List<Long> seeds, long frames) throws Exception {
         ModelBundle bundle = ModelKit.writeBundle(ModelKit.randomInit("small64", 0), "small", dir);
-        try (GeneratorSession session = GeneratorSession.open(bundle, FarmBenchCommand.WORKER_SESSION)) {
+        try (GeneratorSession session = GeneratorSession.open(bundle, FarmBenchCommand.WORKER_SESSION);
+             RenderLanes lanes = new RenderLanes(FarmBenchCommand.WORKER_THREADS.lanes())) {
             WalkRenderer renderer = walk(session, seeds, framesPerKeyframe);
             int w = renderer.frameWidth();
             int h = renderer.frameHeight();
@@ -107,7 +109,10 @@ final class VideoBenchCommand implements Callable<Integer> {
             renderer.render(0, batch, batch, f -> { }); // warm-up
             long start = System.nanoTime();
             try (H264Encoder encoder = new H264Encoder(dir.resolve("bare.mp4"), w * scale, h * scale, settings())) {
-                renderer.render(0, (int) frames, batch, f -> encoder.write(PixelScale.nearest(f, w, h, scale)));
+                renderer.render(0, (int) frames, batch, lanes, batchFrames -> {
+                    batchFrames.forEach(f -> encoder.write(PixelScale.nearest(f, w, h, scale)));
+                    return true;
+                });
                 encoder.finish();
             }
             return frames / ((System.nanoTime() - start) / 1e9);
@@ -117,14 +122,18 @@ final class VideoBenchCommand implements Callable<Integer> {
     /** "Encoding keeps pace": the same frames rendered, then encoded as the worker encodes them. */
     private void encodeAgainstRender(Path dir) throws Exception {
         ModelBundle bundle = ModelKit.writeBundle(ModelKit.randomInit("paper256", 0), "paper256", dir);
-        try (GeneratorSession session = GeneratorSession.open(bundle, FarmBenchCommand.WORKER_SESSION)) {
+        try (GeneratorSession session = GeneratorSession.open(bundle, FarmBenchCommand.WORKER_SESSION);
+             RenderLanes lanes = new RenderLanes(FarmBenchCommand.WORKER_THREADS.lanes())) {
             WalkRenderer renderer = walk(session, List.of(1L, 2L), frames256);
             int w = renderer.frameWidth();
             int h = renderer.frameHeight();
             renderer.render(0, 1, 1, f -> { }); // warm-up
             List<byte[]> frames = new ArrayList<>();
             long start = System.nanoTime();
-            renderer.render(0, frames256, batch, frames::add);
+            renderer.render(0, frames256, batch, lanes, b -> {
+                frames.addAll(b);
+                return true;
+            });
             double render = frames256 / ((System.nanoTime() - start) / 1e9);
             System.out.printf("%-52s %.1f frames/s%n", "render alone, 256x256 (paper256), batch " + batch, render);
             for (int scale : new int[] {1, PixelScale.auto(w, h)}) {

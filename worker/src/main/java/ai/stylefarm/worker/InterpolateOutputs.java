@@ -5,6 +5,7 @@ import ai.stylefarm.modelkit.inference.GeneratorSession;
 import ai.stylefarm.modelkit.inference.LatentWalk;
 import ai.stylefarm.modelkit.inference.Latents;
 import ai.stylefarm.modelkit.inference.NoiseMode;
+import ai.stylefarm.modelkit.inference.RenderLanes;
 import ai.stylefarm.modelkit.inference.WalkRenderer;
 import ai.stylefarm.modelkit.io.Hashing;
 import ai.stylefarm.modelkit.io.Npy;
@@ -47,7 +48,8 @@ final class InterpolateOutputs {
      * @throws IllegalArgumentException for a keyframe or spec the model cannot take (the task fails for good)
      */
     static List<TaskEvent.Output> render(GeneratorSession session, InterpolateTaskSpec spec, UUID job, ObjectStore store,
-                                         Uploads.Batch uploads, Path tmp, int batchSize, IntConsumer progress,
+                                         Uploads.Batch uploads, RenderLanes lanes, Path tmp, int batchSize,
+                                         IntConsumer progress,
                                          BooleanSupplier stopping) {
         if (spec.firstFrame() + spec.frameCount() > spec.totalFrames()) {
             throw new IllegalArgumentException("frames " + spec.firstFrame() + " to " + (spec.firstFrame() + spec.frameCount()
@@ -72,21 +74,23 @@ final class InterpolateOutputs {
             long[] done = {0};
             try (H264Encoder encoder = new H264Encoder(segment, width * scale, height * scale,
                     H264Settings.of(spec.fps(), spec.crf(), spec.preset()))) {
-                int chunk = Math.max(1, batchSize);
-                for (long start = spec.firstFrame(); start < spec.firstFrame() + spec.frameCount(); start += chunk) {
+                boolean complete = renderer.render(spec.firstFrame(), spec.frameCount(), batchSize, lanes, frames -> {
                     if (stopping.getAsBoolean()) {
-                        uploads.cancel();
-                        return null;
+                        return false;
                     }
-                    int n = (int) Math.min(chunk, spec.firstFrame() + spec.frameCount() - start);
-                    renderer.render(start, n, batchSize, frame -> {
+                    for (byte[] frame : frames) {
                         encoder.write(PixelScale.nearest(frame, width, height, scale));
                         if (spec.framesPrefix() != null) {
                             uploads.frame(store, spec.frameKey(spec.firstFrame() + done[0]), frame, width, height);
                         }
                         done[0]++;
-                    });
+                    }
                     progress.accept((int) done[0]);
+                    return true;
+                });
+                if (!complete) {
+                    uploads.cancel();
+                    return null;
                 }
                 encoder.finish();
             }

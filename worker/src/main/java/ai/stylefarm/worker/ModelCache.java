@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * {@code model.json} that the task names (so a re-registered model under the same id is never served stale), and
  * the most recently used few open in ONNX Runtime.
  *
- * <p>Confined to the one thread that renders: {@link GeneratorSession} is, and an evicted session is closed on
- * the spot, which is only safe because nobody else can still be using it.
+ * <p>Confined to the one thread that runs tasks. An evicted session is closed on the spot, which is only safe
+ * because nothing else can still be using it: render lanes finish their batches before a task returns.
  */
 public final class ModelCache implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelCache.class);
@@ -40,14 +40,22 @@ public final class ModelCache implements AutoCloseable {
     private final Path modelsDir;
     private final Path tmpDir;
     private final SessionSettings settings;
+    private final SessionSettings projectionSettings;
     private final Map<String, GeneratorSession> open;
 
-    public ModelCache(ObjectStore store, Path cacheDir, ExecutionDevice device, int intraOpThreads, int openSessions) {
+    /**
+     * @param renderThreads     ONNX Runtime threads per operator of a generator session (1 when several render
+     *                          lanes share the cores)
+     * @param projectionThreads the same for projection steps, which run one at a time
+     */
+    public ModelCache(ObjectStore store, Path cacheDir, ExecutionDevice device, int renderThreads,
+                      int projectionThreads, int openSessions) {
         this.store = store;
         this.modelsDir = cacheDir.resolve("models");
         this.tmpDir = cacheDir.resolve("tmp");
         // No spinning: the upload pool and, on a shared host, other services need the cores between operators.
-        this.settings = new SessionSettings(device, intraOpThreads, false);
+        this.settings = new SessionSettings(device, renderThreads, false);
+        this.projectionSettings = new SessionSettings(device, projectionThreads, false);
         this.open = new LinkedHashMap<>(4, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, GeneratorSession> eldest) {
@@ -93,7 +101,7 @@ public final class ModelCache implements AutoCloseable {
 
     /** The projection step graph of a cached bundle, for one target, with the cache's settings; the caller closes it. */
     ProjectionSession projectionSession(ModelBundle bundle, float[] target) {
-        return ProjectionSession.open(bundle, settings, target);
+        return ProjectionSession.open(bundle, projectionSettings, target);
     }
 
     /** The bundle on local disk (downloaded when missing), for graphs beyond rendering such as projection. */

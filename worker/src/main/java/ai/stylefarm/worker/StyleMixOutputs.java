@@ -3,6 +3,7 @@ package ai.stylefarm.worker;
 import ai.stylefarm.modelkit.bundle.ModelManifest;
 import ai.stylefarm.modelkit.inference.GeneratorSession;
 import ai.stylefarm.modelkit.inference.NoiseMode;
+import ai.stylefarm.modelkit.inference.RenderLanes;
 import ai.stylefarm.modelkit.inference.StyleMixer;
 import ai.stylefarm.modelkit.io.Pixels;
 import ai.stylefarm.schemas.ImageFormat;
@@ -25,12 +26,16 @@ final class StyleMixOutputs {
     private record Cell(long row, long col) {
     }
 
+    /** One synthesis batch: its cells and their images [n, C, H, W]. */
+    private record Mixed(List<Cell> cells, float[] img) {
+    }
+
     private StyleMixOutputs() {
     }
 
     /** @return the stored outputs, or null when {@code stopping} ended it early */
     static List<TaskEvent.Output> render(GeneratorSession session, StyleMixTaskSpec spec, UUID job, ObjectStore store,
-                                         Uploads.Batch uploads, int batchSize, IntConsumer progress,
+                                         Uploads.Batch uploads, RenderLanes lanes, int batchSize, IntConsumer progress,
                                          BooleanSupplier stopping) {
         ModelManifest m = session.manifest();
         StyleMixer mixer = new StyleMixer(session);
@@ -41,12 +46,9 @@ final class StyleMixOutputs {
         int[] layers = spec.styles().stream().mapToInt(Integer::intValue).toArray();
         List<Cell> cells = cells(spec);
         NoiseMode noise = NoiseMode.parse(spec.noiseMode().value());
-        for (int start = 0; start < cells.size(); start += batchSize) {
-            if (stopping.getAsBoolean()) {
-                uploads.cancel();
-                return null;
-            }
-            List<Cell> batch = cells.subList(start, Math.min(cells.size(), start + batchSize));
+        int batches = (cells.size() + batchSize - 1) / batchSize;
+        boolean complete = lanes.run(batches, b -> {
+            List<Cell> batch = cells.subList(b * batchSize, Math.min(cells.size(), (b + 1) * batchSize));
             List<float[]> mixed = new ArrayList<>(batch.size());
             long[] noiseSeeds = new long[batch.size()];
             for (int i = 0; i < batch.size(); i++) {
@@ -54,14 +56,23 @@ final class StyleMixOutputs {
                 mixed.add(mixer.mix(ws.get(cell.row()), ws.get(cell.col()), layers));
                 noiseSeeds[i] = cell.row();
             }
-            float[] img = mixer.synthesize(mixed, noiseSeeds, noise);
-            for (int i = 0; i < batch.size(); i++) {
-                Cell cell = batch.get(i);
+            return new Mixed(batch, mixer.synthesize(mixed, noiseSeeds, noise));
+        }, mixed -> {
+            if (stopping.getAsBoolean()) {
+                return false;
+            }
+            for (int i = 0; i < mixed.cells().size(); i++) {
+                Cell cell = mixed.cells().get(i);
                 uploads.image(store, spec.keyFor(cell.row(), cell.col()), null,
-                        Pixels.toUint8Hwc(img, i, m.imgChannels(), m.resolution(), m.resolution()),
+                        Pixels.toUint8Hwc(mixed.img(), i, m.imgChannels(), m.resolution(), m.resolution()),
                         m.resolution(), m.imgChannels(), ImageFormat.PNG, null);
             }
             progress.accept(uploads.done());
+            return true;
+        });
+        if (!complete) {
+            uploads.cancel();
+            return null;
         }
         List<TaskEvent.Output> outputs = new ArrayList<>(uploads.await());
         StringBuilder part = new StringBuilder();

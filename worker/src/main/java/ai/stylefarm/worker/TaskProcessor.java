@@ -2,6 +2,7 @@ package ai.stylefarm.worker;
 
 import ai.stylefarm.modelkit.inference.GeneratorSession;
 import ai.stylefarm.modelkit.inference.NoiseMode;
+import ai.stylefarm.modelkit.inference.RenderLanes;
 import ai.stylefarm.modelkit.inference.RenderOptions;
 import ai.stylefarm.modelkit.inference.Renderer;
 import ai.stylefarm.modelkit.io.Pixels;
@@ -19,8 +20,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -53,7 +54,10 @@ public final class TaskProcessor implements AutoCloseable {
     private final WorkerMetrics metrics;
     private final ProjectOutputs projections;
 
-    public TaskProcessor(ModelCache models, ObjectStore store, EventPublisher events, WorkerConfig config,
+    private final RenderLanes lanes;
+
+    /** @param lanes batches rendered side by side (see {@link RenderLanes}) */
+    public TaskProcessor(ModelCache models, ObjectStore store, EventPublisher events, WorkerConfig config, int lanes,
                          Clock clock, WorkerMetrics metrics) {
         this.models = models;
         this.store = store;
@@ -62,6 +66,7 @@ public final class TaskProcessor implements AutoCloseable {
         this.clock = clock;
         this.cancels = new CancelWatch(store, clock);
         this.uploads = new Uploads(config.uploadThreads());
+        this.lanes = new RenderLanes(lanes);
         this.metrics = metrics;
         this.projections = new ProjectOutputs(models, store, config.cacheDir().resolve("tmp"));
     }
@@ -152,15 +157,15 @@ public final class TaskProcessor implements AutoCloseable {
                 throw new IllegalArgumentException("styles " + spec.styles() + " reach past the model's " + numWs
                         + " layers (0 to " + (numWs - 1) + ")");
             }
-            return StyleMixOutputs.render(session, spec, task.jobId(), store, uploads.batch(), config.batchSize(),
-                    heartbeat::progressed, stop);
+            return StyleMixOutputs.render(session, spec, task.jobId(), store, uploads.batch(), lanes,
+                    config.batchSize(), heartbeat::progressed, stop);
         });
     }
 
     private Verdict interpolate(TaskMessage task, InterpolateTaskSpec spec, Heartbeat heartbeat,
                                 BooleanSupplier stopping) {
         return renderOutputs(task, heartbeat, stopping, (session, stop) -> InterpolateOutputs.render(session, spec,
-                task.jobId(), store, uploads.batch(), config.cacheDir().resolve("tmp"), config.batchSize(),
+                task.jobId(), store, uploads.batch(), lanes, config.cacheDir().resolve("tmp"), config.batchSize(),
                 heartbeat::progressed, stop));
     }
 
@@ -203,25 +208,23 @@ public final class TaskProcessor implements AutoCloseable {
         TaskOutputs outputs = spec.layout() == Layout.WEBDATASET
                 ? new ShardOutputs(store, spec, m, task.jobId(), config.cacheDir().resolve("tmp"))
                 : new FileOutputs(store, uploads.batch(), spec, m, task.jobId());
+        AtomicReference<Verdict> stoppedBy = new AtomicReference<>();
         try {
-            for (int start = 0; start < seeds.length; start += config.batchSize()) {
-                if (stopping.getAsBoolean()) {
-                    outputs.abort();
-                    return Verdict.abandoned(SHUTTING_DOWN);
+            boolean complete = renderer.render(seeds, options, lanes, batch -> {
+                stoppedBy.set(stop(task, stopping, deadline, outputs.done(), seeds.length));
+                if (stoppedBy.get() != null) {
+                    return false;
                 }
-                if (cancels.isCancelled(task.jobId())) {
-                    outputs.abort();
-                    return Verdict.failed(CANCELLED, false);
+                for (Renderer.Rendered image : batch) {
+                    outputs.add(image, Pixels.toUint8Hwc(image.img(), 0, m.imgChannels(), m.resolution(),
+                            m.resolution()));
                 }
-                if (clock.instant().isAfter(deadline)) {
-                    outputs.abort();
-                    return Verdict.failed("task ran longer than the worker's limit of " + config.maxTaskTime().toSeconds()
-                            + " s, after " + outputs.done() + " of " + seeds.length + " images", true);
-                }
-                long[] batch = Arrays.copyOfRange(seeds, start, Math.min(seeds.length, start + config.batchSize()));
-                renderer.render(batch, options, image -> outputs.add(image,
-                        Pixels.toUint8Hwc(image.img(), 0, m.imgChannels(), m.resolution(), m.resolution())));
                 heartbeat.progressed(outputs.done());
+                return true;
+            });
+            if (!complete) {
+                outputs.abort();
+                return stoppedBy.get();
             }
             return Verdict.succeeded(outputs.finish());
         } catch (RuntimeException e) {
@@ -230,10 +233,26 @@ public final class TaskProcessor implements AutoCloseable {
         }
     }
 
-    /** Stops the upload pool; call after the last task. */
+    /** How a task ends before its next batch (shutdown, cancelled, over time), or null to go on. */
+    private Verdict stop(TaskMessage task, BooleanSupplier stopping, Instant deadline, int done, int total) {
+        if (stopping.getAsBoolean()) {
+            return Verdict.abandoned(SHUTTING_DOWN);
+        }
+        if (cancels.isCancelled(task.jobId())) {
+            return Verdict.failed(CANCELLED, false);
+        }
+        if (clock.instant().isAfter(deadline)) {
+            return Verdict.failed("task ran longer than the worker's limit of " + config.maxTaskTime().toSeconds()
+                    + " s, after " + done + " of " + total + " images", true);
+        }
+        return null;
+    }
+
+    /** Stops the upload pool and the render lanes; call after the last task. */
     @Override
     public void close() {
         uploads.close();
+        lanes.close();
     }
 
     private Outcome send(TaskMessage task, Verdict verdict) {

@@ -42,13 +42,14 @@ public final class Worker implements AutoCloseable {
         this.config = config;
         this.store = ObjectStore.of(config);
         this.producer = new KafkaProducer<>(producerConfig(config));
-        this.models = new ModelCache(store, config.cacheDir(), config.device(), config.intraOpThreads(),
-                config.openSessions());
-        EventPublisher events = new EventPublisher(producer);
         String device = GeneratorSession.resolveDevice(config.device());
+        RenderThreads threads = RenderThreads.of(device, config.resolvedThreads());
+        this.models = new ModelCache(store, config.cacheDir(), config.device(), threads.sessionThreads(),
+                threads.projectionThreads(), config.openSessions());
+        EventPublisher events = new EventPublisher(producer);
         this.metrics = new WorkerMetrics(config.workerId(), device, config.metricsPort(),
                 device.equals("cuda") ? GpuStats.probe() : null);
-        this.processor = new TaskProcessor(models, store, events, config, Clock.systemUTC(), metrics);
+        this.processor = new TaskProcessor(models, store, events, config, threads.lanes(), Clock.systemUTC(), metrics);
         DeadLetters deadLetters = new DeadLetters(producer, Topics.WORKERS_GROUP + "/" + config.workerId());
         this.loop = new TaskConsumerLoop(new KafkaConsumer<>(consumerConfig(config)), processor, deadLetters);
         this.loopThread = new Thread(loop, "task-consumer");
@@ -58,10 +59,10 @@ public final class Worker implements AutoCloseable {
     public static Worker start(WorkerConfig config) {
         Worker worker = new Worker(config);
         worker.loopThread.start();
-        LOG.info("Worker {} consuming {} as group {} (device {} -> {}, batch {}, cache {})", config.workerId(),
+        LOG.info("Worker {} consuming {} as group {} (device {} -> {}, batch {}, threads {}, cache {})", config.workerId(),
                 Topics.TASKS, Topics.WORKERS_GROUP, config.device().name().toLowerCase(Locale.ROOT),
                 GeneratorSession.resolveDevice(config.device()).equals("cuda") ? "CUDA (ONNX Runtime CUDA provider)"
-                        : "CPU (no CUDA provider in this build, or device cpu)", config.batchSize(),
+                        : "CPU (no CUDA provider in this build, or device cpu)", config.batchSize(), config.resolvedThreads(),
                 config.cacheDir().toAbsolutePath());
         return worker;
     }

@@ -31,8 +31,9 @@ import java.util.function.UnaryOperator;
  * <tr><td>{@code worker.upload.threads}</td><td>{@code 8}</td><td>images encoded and stored in parallel</td></tr>
  * <tr><td>{@code worker.metrics.port}</td><td>{@code 9400}</td><td>Prometheus {@code /q/metrics} and
  *     {@code /q/health} on this port; 0 picks a free one, -1 turns them off</td></tr>
- * <tr><td>{@code worker.threads}</td><td>{@code 0}</td><td>ONNX Runtime threads per operator; 0 = one per core.
- *     Several workers on one host should share the cores (e.g. 1 each for 2 workers on 2 cores)</td></tr>
+ * <tr><td>{@code worker.threads}</td><td>{@code 0}</td><td>CPU threads that render; 0 = one per core. On a CPU
+ *     that many batches render side by side, one ONNX Runtime thread each; a projection uses them all for its
+ *     one image. Several workers on one host should share the cores (e.g. 1 each for 2 workers on 2 cores)</td></tr>
  * </table>
  */
 public record WorkerConfig(
@@ -49,7 +50,7 @@ public record WorkerConfig(
         Duration maxTaskTime,
         int openSessions,
         int uploadThreads,
-        int intraOpThreads,
+        int threads,
         int metricsPort) {
 
     public WorkerConfig {
@@ -79,8 +80,8 @@ public record WorkerConfig(
         if (openSessions < 1) {
             throw new IllegalArgumentException("worker.sessions must be at least 1, was " + openSessions);
         }
-        if (intraOpThreads < 0) {
-            throw new IllegalArgumentException("worker.threads must be 0 (one per core) or more, was " + intraOpThreads);
+        if (threads < 0) {
+            throw new IllegalArgumentException("worker.threads must be 0 (one per core) or more, was " + threads);
         }
         if (metricsPort < -1 || metricsPort > 65535) {
             throw new IllegalArgumentException("worker.metrics.port must be a port, 0 (any free one) or -1 (off), was "
@@ -119,7 +120,12 @@ public record WorkerConfig(
 
     public WorkerConfig withHeartbeatInterval(Duration interval) {
         return new WorkerConfig(kafkaBootstrap, s3Endpoint, s3AccessKey, s3SecretKey, s3Bucket, workerId, cacheDir,
-                batchSize, device, interval, maxTaskTime, openSessions, uploadThreads, intraOpThreads, metricsPort);
+                batchSize, device, interval, maxTaskTime, openSessions, uploadThreads, threads, metricsPort);
+    }
+
+    /** {@code worker.threads} with 0 resolved to this machine's cores. */
+    public int resolvedThreads() {
+        return threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
     }
 
     /** {@code <host>-<pid>}: unique per process on a host, and still readable on a dashboard. */

@@ -16,8 +16,8 @@ import java.util.Map;
 import java.util.logging.Logger;
 
 /**
- * The mapping and synthesis graphs of one bundle, loaded into ONNX Runtime. Thread-confined: ORT sessions are
- * thread-safe, but the buffers here are not shared, so use one instance per rendering thread.
+ * The mapping and synthesis graphs of one bundle, loaded into ONNX Runtime. Safe to share between rendering
+ * threads ({@link RenderLanes}): ORT sessions take concurrent runs, and every call here has tensors of its own.
  */
 public final class GeneratorSession implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(GeneratorSession.class.getName());

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /** Seeds → images through a {@link GeneratorSession}: z from the seed, mapping, truncation, synthesis, in batches. */
 public final class Renderer {
@@ -47,6 +48,20 @@ public final class Renderer {
             long[] batch = Arrays.copyOfRange(seeds, start, Math.min(seeds.length, start + options.batchSize()));
             renderBatch(batch, options).forEach(sink);
         }
+    }
+
+    /**
+     * Renders batch by batch on {@code lanes} and hands each batch on in seed order, until {@code sink} answers
+     * false. With one lane this is {@link #render(long[], RenderOptions, Consumer)}, batch-wise.
+     *
+     * @return true when every batch was handed on
+     */
+    public boolean render(long[] seeds, RenderOptions options, RenderLanes lanes, Predicate<List<Rendered>> sink) {
+        validate(options);
+        int size = options.batchSize();
+        int batches = (seeds.length + size - 1) / size;
+        return lanes.run(batches, b -> renderBatch(Arrays.copyOfRange(seeds, b * size,
+                Math.min(seeds.length, (b + 1) * size)), options), sink);
     }
 
     private List<Rendered> renderBatch(long[] seeds, RenderOptions options) {

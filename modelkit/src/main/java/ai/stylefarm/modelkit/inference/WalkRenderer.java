@@ -5,6 +5,7 @@ import ai.stylefarm.modelkit.io.Pixels;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Renders the frames of an interpolation video, as stylegan3's gen_video.py: a grid of W×H latent walks, each
@@ -136,6 +137,27 @@ public final class WalkRenderer {
                 frames.accept(tile(img, f * cellCount));
             }
         }
+    }
+
+    /**
+     * Frames {@code [first, first + count)} rendered on {@code lanes}, one synthesis batch per lane at a time, and
+     * handed on in order, a batch's frames at once, until {@code frames} answers false.
+     *
+     * @return true when every frame was handed on
+     */
+    public boolean render(long first, int count, int batchImages, RenderLanes lanes, Predicate<List<byte[]>> frames) {
+        if (first < 0 || count < 0 || first + count > frameCount()) {
+            throw new IllegalArgumentException("frames " + first + " to " + (first + count - 1) + " are outside the video's"
+                    + " 0 to " + (frameCount() - 1));
+        }
+        int framesPerBatch = Math.max(1, batchImages / walk.cells());
+        int batches = (count + framesPerBatch - 1) / framesPerBatch;
+        return lanes.run(batches, b -> {
+            long start = first + (long) b * framesPerBatch;
+            List<byte[]> out = new ArrayList<>(framesPerBatch);
+            render(start, (int) Math.min(framesPerBatch, first + count - start), batchImages, out::add);
+            return out;
+        }, frames);
     }
 
     /** Cells {@code offset ..} of a synthesis batch laid out row by row as one RGB frame. */
