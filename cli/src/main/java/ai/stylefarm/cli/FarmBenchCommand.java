@@ -134,16 +134,7 @@ final class FarmBenchCommand implements Callable<Integer> {
                     latencies.get(latencies.size() / 2) * 1000, latencies.get(latencies.size() - 1) * 1000, latencyJobs);
             System.out.printf("%-44s %.1f images/s (%d seeds, JIT compilers still busy)%n",
                     "farm during its warm-up, 64x64", coldFarm, warmupSeeds);
-            for (int round = 0; round < pairs.size(); round++) {
-                double[] pair = pairs.get(round);
-                System.out.printf("%-44s bare %.1f, farm %.1f images/s: %.0f %%%n",
-                        "round " + (round + 1) + ", " + seeds + " seeds 64x64, batch " + batch, pair[0], pair[1],
-                        100 * pair[1] / pair[0]);
-            }
-            List<Double> ratios = new ArrayList<>(pairs.stream().map(p -> p[1] / p[0]).toList());
-            Collections.sort(ratios);
-            System.out.printf("%-44s %.0f %% (range %.0f-%.0f %%)%n", "farm / bare, median of rounds",
-                    100 * ratios.get(ratios.size() / 2), 100 * ratios.get(0), 100 * ratios.get(ratios.size() - 1));
+            printRounds(pairs, 44, seeds + " seeds 64x64, batch " + batch, "images/s");
             System.out.flush();
 
             tenMillion(client, farm);
@@ -250,6 +241,23 @@ final class FarmBenchCommand implements Callable<Integer> {
             }
             return count / ((System.nanoTime() - start) / 1e9);
         }
+    }
+
+    /**
+     * One line per round of {@code {bare, farm}} rates, then the median ratio and its range.
+     *
+     * @param width the label column's width
+     */
+    static void printRounds(List<double[]> pairs, int width, String what, String unit) {
+        for (int round = 0; round < pairs.size(); round++) {
+            double[] pair = pairs.get(round);
+            System.out.printf("%-" + width + "s bare %.1f, farm %.1f %s: %.0f %%%n", "round " + (round + 1) + ", "
+                    + what, pair[0], pair[1], unit, 100 * pair[1] / pair[0]);
+        }
+        List<Double> ratios = new ArrayList<>(pairs.stream().map(p -> p[1] / p[0]).toList());
+        Collections.sort(ratios);
+        System.out.printf("%-" + width + "s %.0f %% (range %.0f-%.0f %%)%n", "farm / bare, median of rounds",
+                100 * ratios.get(ratios.size() / 2), 100 * ratios.get(0), 100 * ratios.get(ratios.size() - 1));
     }
 
     /** Seconds from submission until the job is seen SUCCEEDED. */

@@ -75,24 +75,17 @@ final class VideoBenchCommand implements Callable<Integer> {
             for (int i = 0; i < warmupVideos; i++) {
                 FarmBenchCommand.run(client, job(seeds, framesPerKeyframe), 200);
             }
-            bareLoop(dir.resolve("bare-warmup"), seeds, frames);
+            ModelBundle bare = ModelKit.writeBundle(ModelKit.randomInit("small64", 0), "small", dir.resolve("bare"));
+            bareLoop(bare, dir.resolve("bare-warmup"), seeds, frames);
             List<double[]> pairs = new ArrayList<>();
             for (int round = 0; round < rounds; round++) {
-                double bare = bareLoop(dir.resolve("bare-" + round), seeds, frames);
+                double bareRate = bareLoop(bare, dir.resolve("bare-" + round), seeds, frames);
                 // 20 ms polls: a 200 ms poll would add 100 ms on average to a 5-second job.
                 double farmRate = frames / FarmBenchCommand.run(client, job(seeds, framesPerKeyframe), 20);
-                pairs.add(new double[] {bare, farmRate});
+                pairs.add(new double[] {bareRate, farmRate});
             }
             System.out.printf("%n%-52s %s%n", "measure", "value");
-            for (int round = 0; round < pairs.size(); round++) {
-                double[] pair = pairs.get(round);
-                System.out.printf("%-52s bare %.1f, farm %.1f frames/s: %.0f %%%n", "round " + (round + 1) + ", "
-                        + frames + " frames 64x64, submit to SUCCEEDED", pair[0], pair[1], 100 * pair[1] / pair[0]);
-            }
-            List<Double> ratios = new ArrayList<>(pairs.stream().map(p -> p[1] / p[0]).toList());
-            java.util.Collections.sort(ratios);
-            System.out.printf("%-52s %.0f %% (range %.0f-%.0f %%)%n", "farm / bare, median of rounds",
-                    100 * ratios.get(ratios.size() / 2), 100 * ratios.get(0), 100 * ratios.get(ratios.size() - 1));
+            FarmBenchCommand.printRounds(pairs, 52, frames + " frames 64x64, submit to SUCCEEDED", "frames/s");
             System.out.flush();
         }
         encodeAgainstRender(dir.resolve("paper256"));
@@ -119,8 +112,8 @@ final class VideoBenchCommand implements Callable<Integer> {
     }
 
     /** What a worker does for a whole video in one segment: walk, render in batches, magnify, encode. */
-    private double bareLoop(Path dir, List<Long> seeds, long frames) throws Exception {
-        ModelBundle bundle = ModelKit.writeBundle(ModelKit.randomInit("small64", 0), "small", dir);
+    private double bareLoop(ModelBundle bundle, Path dir, List<Long> seeds, long frames) throws Exception {
+        Files.createDirectories(dir);
         try (GeneratorSession session = GeneratorSession.open(bundle, FarmBenchCommand.WORKER_SESSION);
              RenderLanes lanes = new RenderLanes(FarmBenchCommand.WORKER_THREADS.lanes())) {
             WalkRenderer renderer = walk(session, seeds, framesPerKeyframe);

@@ -41,10 +41,6 @@ public final class RenderLanes implements AutoCloseable {
         });
     }
 
-    public int lanes() {
-        return lanes;
-    }
-
     /**
      * Renders batches {@code 0 .. count-1} with {@code render} and passes each result to {@code deliver}, in order.
      * Once {@code deliver} answers false, nothing more is started; batches already rendering finish (their session

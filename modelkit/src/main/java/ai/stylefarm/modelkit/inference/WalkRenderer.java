@@ -112,12 +112,9 @@ public final class WalkRenderer {
      * @param batchImages images per synthesis run; a batch holds whole frames
      */
     public void render(long first, int count, int batchImages, Consumer<byte[]> frames) {
-        if (first < 0 || count < 0 || first + count > frameCount()) {
-            throw new IllegalArgumentException("frames " + first + " to " + (first + count - 1) + " are outside the video's"
-                    + " 0 to " + (frameCount() - 1));
-        }
+        checkRange(first, count);
         int cellCount = walk.cells();
-        int framesPerBatch = Math.max(1, batchImages / cellCount);
+        int framesPerBatch = framesPerBatch(batchImages);
         int wsSize = m.numWs() * m.wDim();
         for (long start = first; start < first + count; start += framesPerBatch) {
             int n = (int) Math.min(framesPerBatch, first + count - start);
@@ -146,11 +143,8 @@ public final class WalkRenderer {
      * @return true when every frame was handed on
      */
     public boolean render(long first, int count, int batchImages, RenderLanes lanes, Predicate<List<byte[]>> frames) {
-        if (first < 0 || count < 0 || first + count > frameCount()) {
-            throw new IllegalArgumentException("frames " + first + " to " + (first + count - 1) + " are outside the video's"
-                    + " 0 to " + (frameCount() - 1));
-        }
-        int framesPerBatch = Math.max(1, batchImages / walk.cells());
+        checkRange(first, count);
+        int framesPerBatch = framesPerBatch(batchImages);
         int batches = (count + framesPerBatch - 1) / framesPerBatch;
         return lanes.run(batches, b -> {
             long start = first + (long) b * framesPerBatch;
@@ -158,6 +152,18 @@ public final class WalkRenderer {
             render(start, (int) Math.min(framesPerBatch, first + count - start), batchImages, out::add);
             return out;
         }, frames);
+    }
+
+    private void checkRange(long first, int count) {
+        if (first < 0 || count < 0 || first + count > frameCount()) {
+            throw new IllegalArgumentException("frames " + first + " to " + (first + count - 1) + " are outside the video's"
+                    + " 0 to " + (frameCount() - 1));
+        }
+    }
+
+    /** Whole frames per synthesis run of {@code batchImages} images (at least one). */
+    private int framesPerBatch(int batchImages) {
+        return Math.max(1, batchImages / walk.cells());
     }
 
     /** Cells {@code offset ..} of a synthesis batch laid out row by row as one RGB frame. */
