@@ -44,13 +44,14 @@ final class InterpolateOutputs {
     }
 
     /**
+     * @param rendered called once the last frame is rendered: encoding the tail and storing go on without the lanes
      * @return the stored outputs, or null when {@code stopping} ended it early
      * @throws IllegalArgumentException for a keyframe or spec the model cannot take (the task fails for good)
      */
     static List<TaskEvent.Output> render(GeneratorSession session, InterpolateTaskSpec spec, UUID job, ObjectStore store,
                                          Uploads.Batch uploads, RenderLanes lanes, Path tmp, int batchSize,
-                                         IntConsumer progress,
-                                         BooleanSupplier stopping) {
+                                         IntConsumer progress, BooleanSupplier stopping,
+                                         Runnable rendered) {
         if (spec.firstFrame() + spec.frameCount() > spec.totalFrames()) {
             throw new IllegalArgumentException("frames " + spec.firstFrame() + " to " + (spec.firstFrame() + spec.frameCount()
                     - 1) + " reach past the video's " + spec.totalFrames() + " frames");
@@ -74,20 +75,26 @@ final class InterpolateOutputs {
             long[] done = {0};
             try (H264Encoder encoder = new H264Encoder(segment, width * scale, height * scale,
                     H264Settings.of(spec.fps(), spec.crf(), spec.preset()))) {
-                boolean complete = renderer.render(spec.firstFrame(), spec.frameCount(), batchSize, lanes, frames -> {
-                    if (stopping.getAsBoolean()) {
-                        return false;
-                    }
-                    for (byte[] frame : frames) {
-                        encoder.write(PixelScale.nearest(frame, width, height, scale));
-                        if (spec.framesPrefix() != null) {
-                            uploads.frame(store, spec.frameKey(spec.firstFrame() + done[0]), frame, width, height);
+                boolean complete;
+                try {
+                    complete = renderer.render(spec.firstFrame(), spec.frameCount(), batchSize, lanes, frames -> {
+                        if (stopping.getAsBoolean()) {
+                            return false;
                         }
-                        done[0]++;
-                    }
-                    progress.accept((int) done[0]);
-                    return true;
-                });
+                        for (byte[] frame : frames) {
+                            encoder.write(PixelScale.nearest(frame, width, height, scale));
+                            if (spec.framesPrefix() != null) {
+                                uploads.frame(store, spec.frameKey(spec.firstFrame() + done[0]), frame, width,
+                                        height);
+                            }
+                            done[0]++;
+                        }
+                        progress.accept((int) done[0]);
+                        return true;
+                    });
+                } finally {
+                    rendered.run();
+                }
                 if (!complete) {
                     uploads.cancel();
                     return null;

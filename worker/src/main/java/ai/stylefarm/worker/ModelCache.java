@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * {@code model.json} that the task names (so a re-registered model under the same id is never served stale), and
  * the most recently used few open in ONNX Runtime.
  *
- * <p>Confined to the one thread that runs tasks. An evicted session is closed on the spot, which is only safe
- * because nothing else can still be using it: render lanes finish their batches before a task returns.
+ * <p>Used by the task that holds the render lanes, one at a time, though tasks run on more than one thread. An
+ * evicted session is closed on the spot, which is only safe because nothing else can still be using it: render
+ * lanes finish their batches before a task gives them up, and a task storing its last outputs needs no session.
  */
 public final class ModelCache implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelCache.class);
@@ -81,7 +82,7 @@ public final class ModelCache implements AutoCloseable {
      *
      * @throws ModelUnavailableException with a reason that names the model
      */
-    public GeneratorSession session(String modelId, String sha256) {
+    public synchronized GeneratorSession session(String modelId, String sha256) {
         GeneratorSession session = open.get(sha256);
         if (session != null) {
             return session;
@@ -105,7 +106,7 @@ public final class ModelCache implements AutoCloseable {
     }
 
     /** The bundle on local disk (downloaded when missing), for graphs beyond rendering such as projection. */
-    ModelBundle bundle(String modelId, String sha256) {
+    synchronized ModelBundle bundle(String modelId, String sha256) {
         if (!SHA256.matcher(sha256).matches()) {
             // It becomes a directory name; never let a message pick a path.
             throw new ModelUnavailableException("model " + modelId + ": model_sha256 '" + sha256
@@ -185,7 +186,7 @@ public final class ModelCache implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         open.values().forEach(GeneratorSession::close);
         open.clear();
     }

@@ -6,15 +6,18 @@ import ai.stylefarm.schemas.Messages;
 import ai.stylefarm.schemas.TaskMessage;
 import ai.stylefarm.schemas.Topics;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Collection;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -26,10 +29,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The poll loop over {@link Topics#TASKS}. One task at a time runs on a separate thread while this thread keeps
- * polling with every partition paused: the group sees a live member however long the task takes, and no second
- * record is fetched. The offset is committed only once the processor has sent the terminal event, so a crash
- * anywhere before that re-delivers the task (at-least-once; the outputs are deterministic).
+ * The poll loop over {@link Topics#TASKS}. Tasks run on their own threads while this thread keeps polling, with
+ * every partition paused whenever no further task may start: the group sees a live member however long a task
+ * takes, and no record is fetched that could not be started.
+ *
+ * <p>One task renders at a time. Once it has rendered its last batch, the next record is fetched and starts
+ * (its STARTED event, its first batches) while the previous one still stores its last outputs and reports: the
+ * render lanes never wait for object storage or Kafka between tasks. At most two tasks are in flight.
+ *
+ * <p>An offset is committed only once its task has sent its terminal event, and in record order: a task that ends
+ * first waits for the one before it, and when that one is not committed (handed back on shutdown, or its event
+ * could not be sent), neither is any later task of its partition. A crash anywhere before the commit re-delivers
+ * the task (at-least-once; the outputs are deterministic).
  *
  * <p>Owns the consumer: all calls on it happen on the thread that runs {@link #run()}, which closes it.
  */
@@ -37,32 +48,31 @@ public final class TaskConsumerLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(TaskConsumerLoop.class);
     private static final Duration POLL = Duration.ofMillis(250);
     /**
-     * While a task runs, polls only keep the membership alive and notice the task's end; short ones let the next
-     * task start within milliseconds of the last one finishing, instead of up to a whole idle poll later.
+     * While a task runs, polls keep the membership alive and notice when the next task may start or a task has
+     * ended; short ones let the next task start within milliseconds, instead of up to a whole idle poll later.
      */
     private static final Duration POLL_WHILE_BUSY = Duration.ofMillis(10);
     private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(30);
     /** After Kafka refused an event or a dead letter, before the record is tried again. */
     private static final long RETRY_BACKOFF_MS = 1000;
+    /** One task rendering and one storing its last outputs. */
+    static final int MAX_IN_FLIGHT = 2;
 
     private final Consumer<byte[], byte[]> consumer;
-    private final TaskProcessor processor;
+    private final TaskRunner runner;
     private final DeadLetters deadLetters;
     private final AtomicBoolean stopping = new AtomicBoolean();
-    private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "task-processor");
-        t.setDaemon(true);
-        return t;
-    });
-    private InFlight inFlight;
+    private final ExecutorService executor = Executors.newFixedThreadPool(MAX_IN_FLIGHT, new ThreadFactory());
+    /** Oldest first: the order in which offsets may be committed. */
+    private final Deque<InFlight> inFlight = new ArrayDeque<>();
 
-    public TaskConsumerLoop(Consumer<byte[], byte[]> consumer, TaskProcessor processor, DeadLetters deadLetters) {
+    public TaskConsumerLoop(Consumer<byte[], byte[]> consumer, TaskRunner runner, DeadLetters deadLetters) {
         this.consumer = consumer;
-        this.processor = processor;
+        this.runner = runner;
         this.deadLetters = deadLetters;
     }
 
-    /** Stop taking work; the task in flight finishes its batch and then ends or is handed back. Any thread. */
+    /** Stop taking work; the tasks in flight finish their batch and then end or are handed back. Any thread. */
     public void shutdown() {
         stopping.set(true);
     }
@@ -75,26 +85,31 @@ public final class TaskConsumerLoop implements Runnable {
     public void run() {
         try {
             consumer.subscribe(List.of(Topics.TASKS), new Rebalance());
-            while (!stopping.get() || inFlight != null) {
+            while (!stopping.get() || !inFlight.isEmpty()) {
                 ConsumerRecords<byte[], byte[]> records;
                 try {
-                    records = consumer.poll(inFlight == null ? POLL : POLL_WHILE_BUSY);
+                    records = consumer.poll(inFlight.isEmpty() ? POLL : POLL_WHILE_BUSY);
                 } catch (KafkaException e) {
-                    // A broker restart or a rebalance: the consumer recovers on a later poll; the task goes on.
+                    // A broker restart or a rebalance: the consumer recovers on a later poll; the tasks go on.
                     LOG.warn("Poll failed ({}); polling again", e.getMessage());
                     sleep(RETRY_BACKOFF_MS);
-                    finishIfDone();
+                    finishEnded();
                     continue;
                 }
                 for (ConsumerRecord<byte[], byte[]> record : records) {
-                    if (inFlight != null || stopping.get()) {
-                        // max.poll.records=1 makes this rare; not committed, so it comes again.
+                    if (!mayStartAnother()) {
+                        // max.poll.records=1 and pausing make this rare; not committed, so it comes again.
                         consumer.seek(new TopicPartition(record.topic(), record.partition()), record.offset());
                         continue;
                     }
                     accept(record);
                 }
-                finishIfDone();
+                finishEnded();
+                if (mayStartAnother()) {
+                    consumer.resume(consumer.assignment());
+                } else {
+                    consumer.pause(consumer.assignment());
+                }
             }
             LOG.info("Consumer loop stopped");
         } catch (RuntimeException e) {
@@ -112,53 +127,80 @@ public final class TaskConsumerLoop implements Runnable {
         }
     }
 
+    /** Nothing in flight, or the newest task has rendered its last batch and there is room beside it. */
+    private boolean mayStartAnother() {
+        if (stopping.get()) {
+            return false;
+        }
+        InFlight newest = inFlight.peekLast();
+        return newest == null || (inFlight.size() < MAX_IN_FLIGHT && newest.rendered.isDone());
+    }
+
     private void accept(ConsumerRecord<byte[], byte[]> record) {
         TopicPartition tp = new TopicPartition(record.topic(), record.partition());
         TaskMessage task;
         try {
             task = Messages.parse(record.value(), TaskMessage.class);
         } catch (MessageValidationException e) {
-            try {
-                deadLetters.send(record, e.getMessage());
-            } catch (RuntimeException dlqDown) {
-                LOG.warn("Could not dead-letter {}@{}, will retry: {}", tp, record.offset(), dlqDown.getMessage());
-                consumer.seek(tp, record.offset());
-                sleep(RETRY_BACKOFF_MS);
-                return;
-            }
-            commit(tp, record.offset());
+            deadLetter(record, tp, e.getMessage());
             return;
         }
-        consumer.pause(consumer.assignment());
-        Future<TaskProcessor.Outcome> result = executor.submit(() -> processor.process(task, stopping::get));
-        inFlight = new InFlight(tp, record.offset(), result);
+        CompletableFuture<Void> rendered = new CompletableFuture<>();
+        CompletableFuture<TaskRunner.Outcome> result = new CompletableFuture<>();
+        executor.execute(() -> {
+            try {
+                result.complete(runner.process(task, stopping::get, () -> rendered.complete(null)));
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            } finally {
+                rendered.complete(null);
+            }
+        });
+        inFlight.addLast(new InFlight(tp, record.offset(), rendered, result));
     }
 
-    private void finishIfDone() {
-        if (inFlight == null || !inFlight.result.isDone()) {
+    /**
+     * A record that is not a task goes to the DLQ. Its offset joins the queue as an ended entry, so it is committed
+     * in order, after any task before it on its partition.
+     */
+    private void deadLetter(ConsumerRecord<byte[], byte[]> record, TopicPartition tp, String reason) {
+        try {
+            deadLetters.send(record, reason);
+        } catch (RuntimeException dlqDown) {
+            LOG.warn("Could not dead-letter {}@{}, will retry: {}", tp, record.offset(), dlqDown.getMessage());
+            consumer.seek(tp, record.offset());
+            sleep(RETRY_BACKOFF_MS);
             return;
         }
-        InFlight done = inFlight;
-        inFlight = null;
-        TaskProcessor.Outcome outcome = null;
-        try {
-            outcome = done.result.get();
-        } catch (ExecutionException e) {
-            LOG.warn("Task at {}@{} could not report its outcome, will retry: {}", done.tp, done.offset,
-                    e.getCause() == null ? e : e.getCause().getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (done.revoked) {
-            LOG.info("{} was reassigned while its task ran; its new owner redoes it", done.tp);
-        } else if (outcome == TaskProcessor.Outcome.COMMIT) {
-            commit(done.tp, done.offset);
-        } else if (!stopping.get()) {
-            consumer.seek(done.tp, done.offset);
-            sleep(RETRY_BACKOFF_MS);
-        }
-        if (!stopping.get()) {
-            consumer.resume(consumer.assignment());
+        inFlight.addLast(new InFlight(tp, record.offset(), CompletableFuture.completedFuture(null),
+                CompletableFuture.completedFuture(TaskRunner.Outcome.COMMIT)));
+    }
+
+    /** Commits or hands back every task at the head of the queue that has ended, oldest first. */
+    private void finishEnded() {
+        while (!inFlight.isEmpty() && inFlight.peekFirst().result.isDone()) {
+            InFlight done = inFlight.removeFirst();
+            TaskRunner.Outcome outcome = null;
+            try {
+                outcome = done.result.get();
+            } catch (ExecutionException e) {
+                LOG.warn("Task at {}@{} could not report its outcome, will retry: {}", done.tp, done.offset,
+                        e.getCause() == null ? e : e.getCause().getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (done.revoked) {
+                LOG.info("{} was reassigned while its task ran; its new owner redoes it", done.tp);
+            } else if (outcome == TaskRunner.Outcome.COMMIT) {
+                commit(done.tp, done.offset);
+            } else {
+                // Later tasks of this partition come again from this offset: committing them would skip this one.
+                inFlight.stream().filter(t -> t.tp.equals(done.tp)).forEach(t -> t.revoked = true);
+                if (!stopping.get()) {
+                    consumer.seek(done.tp, done.offset);
+                    sleep(RETRY_BACKOFF_MS);
+                }
+            }
         }
     }
 
@@ -182,14 +224,32 @@ public final class TaskConsumerLoop implements Runnable {
     private static final class InFlight {
         final TopicPartition tp;
         final long offset;
-        final Future<TaskProcessor.Outcome> result;
-        /** Set when the partition left this member; committing for it then would fail or rewind the new owner. */
+        /** Done once the task no longer needs the render lanes (or has ended). */
+        final CompletableFuture<Void> rendered;
+        final CompletableFuture<TaskRunner.Outcome> result;
+        /**
+         * Set when the partition left this member, or an earlier task of it was handed back: committing for it
+         * then would fail, rewind the new owner, or skip the earlier task.
+         */
         boolean revoked;
 
-        InFlight(TopicPartition tp, long offset, Future<TaskProcessor.Outcome> result) {
+        InFlight(TopicPartition tp, long offset, CompletableFuture<Void> rendered,
+                 CompletableFuture<TaskRunner.Outcome> result) {
             this.tp = tp;
             this.offset = offset;
+            this.rendered = rendered;
             this.result = result;
+        }
+    }
+
+    private static final class ThreadFactory implements java.util.concurrent.ThreadFactory {
+        private final AtomicInteger n = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable r) {
+            Thread t = new Thread(r, "task-processor-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
         }
     }
 
@@ -197,9 +257,7 @@ public final class TaskConsumerLoop implements Runnable {
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            if (inFlight != null && partitions.contains(inFlight.tp)) {
-                inFlight.revoked = true;
-            }
+            inFlight.stream().filter(t -> partitions.contains(t.tp)).forEach(t -> t.revoked = true);
         }
 
         @Override
@@ -209,8 +267,8 @@ public final class TaskConsumerLoop implements Runnable {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            // New partitions arrive unpaused; while busy, they must wait like the others.
-            if (inFlight != null || stopping.get()) {
+            // New partitions arrive unpaused; while no task may start, they must wait like the others.
+            if (!mayStartAnother()) {
                 consumer.pause(partitions);
             }
         }

@@ -29,20 +29,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs one task from start to its terminal event: model, STARTED, batches rendered and stored, SUCCEEDED or
- * FAILED. It never commits anything; it tells the consumer loop whether it may.
+ * FAILED. It never commits anything; it tells the consumer loop whether it may. Generate and interpolate tasks
+ * give up the render lanes as soon as their last batch is rendered, so the next task renders while they store
+ * their last outputs; the other kinds hold them to the end.
  */
-public final class TaskProcessor implements AutoCloseable {
+public final class TaskProcessor implements TaskRunner, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TaskProcessor.class);
     static final String SHUTTING_DOWN = "worker shutting down";
     static final String CANCELLED = "job cancelled";
-
-    /** What the consumer loop does with the task's offset. */
-    public enum Outcome {
-        /** A terminal event was sent: commit, the scheduler takes it from here. */
-        COMMIT,
-        /** Abandoned on shutdown: do not commit, so the group hands the task to another worker. */
-        REDELIVER
-    }
 
     private final ModelCache models;
     private final ObjectStore store;
@@ -71,11 +65,9 @@ public final class TaskProcessor implements AutoCloseable {
         this.projections = new ProjectOutputs(models, store, config.cacheDir().resolve("tmp"));
     }
 
-    /**
-     * @param stopping checked between batches; once true, the task is abandoned with a retryable FAILED
-     * @throws EventPublisher.DeliveryException when a STARTED or terminal event cannot be sent
-     */
-    public Outcome process(TaskMessage task, BooleanSupplier stopping) {
+    @Override
+    public Outcome process(TaskMessage task, BooleanSupplier stopping, Runnable rendered) {
+        RenderTurn turn = new RenderTurn(rendered);
         if (cancels.isCancelled(task.jobId())) {
             LOG.info("Task {} skipped: its job {} was cancelled", task.taskId(), task.jobId());
             return send(task, Verdict.failed(CANCELLED, false));
@@ -92,11 +84,11 @@ public final class TaskProcessor implements AutoCloseable {
         try (Heartbeat heartbeat = new Heartbeat(events, task, config.workerId(), total,
                 config.heartbeatInterval(), clock)) {
             if (task.spec() instanceof GenerateTaskSpec spec) {
-                verdict = render(task, spec, spec.seeds().stream().toArray(), heartbeat, stopping);
+                verdict = render(task, spec, spec.seeds().stream().toArray(), heartbeat, stopping, turn);
             } else if (task.spec() instanceof StyleMixTaskSpec spec) {
                 verdict = mixStyles(task, spec, heartbeat, stopping);
             } else if (task.spec() instanceof InterpolateTaskSpec spec) {
-                verdict = interpolate(task, spec, heartbeat, stopping);
+                verdict = interpolate(task, spec, heartbeat, stopping, turn);
             } else {
                 verdict = project(task, (ProjectTaskSpec) task.spec(), heartbeat, stopping);
             }
@@ -108,7 +100,7 @@ public final class TaskProcessor implements AutoCloseable {
             verdict = Verdict.failed(describe(e), true);
         }
         metrics.taskEnded(task.spec().kind().value(), verdict.outcome(), (System.nanoTime() - started) / 1e9,
-                task.modelId(), verdict.outputs() == null ? 0 : total);
+                turn.heldSeconds(), task.modelId(), verdict.outputs() == null ? 0 : total);
         return send(task, verdict);
     }
 
@@ -163,10 +155,10 @@ public final class TaskProcessor implements AutoCloseable {
     }
 
     private Verdict interpolate(TaskMessage task, InterpolateTaskSpec spec, Heartbeat heartbeat,
-                                BooleanSupplier stopping) {
+                                BooleanSupplier stopping, RenderTurn turn) {
         return renderOutputs(task, heartbeat, stopping, (session, stop) -> InterpolateOutputs.render(session, spec,
                 task.jobId(), store, uploads.batch(), lanes, config.cacheDir().resolve("tmp"), config.batchSize(),
-                heartbeat::progressed, stop));
+                heartbeat::progressed, stop, turn));
     }
 
     private Verdict project(TaskMessage task, ProjectTaskSpec spec, Heartbeat heartbeat, BooleanSupplier stopping) {
@@ -182,7 +174,7 @@ public final class TaskProcessor implements AutoCloseable {
     }
 
     private Verdict render(TaskMessage task, GenerateTaskSpec spec, long[] seeds, Heartbeat heartbeat,
-                           BooleanSupplier stopping) {
+                           BooleanSupplier stopping, RenderTurn turn) {
         Instant deadline = clock.instant().plus(config.maxTaskTime());
         GeneratorSession session;
         try {
@@ -210,18 +202,24 @@ public final class TaskProcessor implements AutoCloseable {
                 : new FileOutputs(store, uploads.batch(), spec, m, task.jobId());
         AtomicReference<Verdict> stoppedBy = new AtomicReference<>();
         try {
-            boolean complete = renderer.render(seeds, options, lanes, batch -> {
-                stoppedBy.set(stop(task, stopping, deadline, outputs.done(), seeds.length));
-                if (stoppedBy.get() != null) {
-                    return false;
-                }
-                for (Renderer.Rendered image : batch) {
-                    outputs.add(image, Pixels.toUint8Hwc(image.img(), 0, m.imgChannels(), m.resolution(),
-                            m.resolution()));
-                }
-                heartbeat.progressed(outputs.done());
-                return true;
-            });
+            boolean complete;
+            try {
+                complete = renderer.render(seeds, options, lanes, batch -> {
+                    stoppedBy.set(stop(task, stopping, deadline, outputs.done(), seeds.length));
+                    if (stoppedBy.get() != null) {
+                        return false;
+                    }
+                    for (Renderer.Rendered image : batch) {
+                        outputs.add(image, Pixels.toUint8Hwc(image.img(), 0, m.imgChannels(), m.resolution(),
+                                m.resolution()));
+                    }
+                    heartbeat.progressed(outputs.done());
+                    return true;
+                });
+            } finally {
+                // The lanes have drained: the next task may render while these outputs are stored.
+                turn.run();
+            }
             if (!complete) {
                 outputs.abort();
                 return stoppedBy.get();
@@ -289,6 +287,34 @@ public final class TaskProcessor implements AutoCloseable {
         }
     }
 
+
+    /**
+     * A task's hold on the render lanes, given up once: by the task when its last batch is rendered, or at its
+     * end. How long it was held is the task's share of the worker's busy time.
+     */
+    private static final class RenderTurn implements Runnable {
+        private final Runnable release;
+        private final long startedNanos = System.nanoTime();
+        private long heldNanos = -1;
+
+        RenderTurn(Runnable release) {
+            this.release = release;
+        }
+
+        @Override
+        public void run() {
+            if (heldNanos < 0) {
+                heldNanos = System.nanoTime() - startedNanos;
+                release.run();
+            }
+        }
+
+        /** Gives up the lanes if the task has not yet, and says for how long it held them. */
+        double heldSeconds() {
+            run();
+            return heldNanos / 1e9;
+        }
+    }
 
     private static String describe(Throwable e) {
         String message = e.getMessage();

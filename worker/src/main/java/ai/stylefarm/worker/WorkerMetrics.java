@@ -63,7 +63,7 @@ final class WorkerMetrics implements AutoCloseable {
                 .help("Wall time of a task from message to terminal event, by task kind and outcome")
                 .labelNames("kind", "outcome").classicOnly().classicUpperBounds(DURATION_BUCKETS).register(registry);
         busySeconds = Counter.builder().name("stylefarm_worker_busy_seconds_total")
-                .help("Time spent on tasks; its rate is the worker's utilisation").labelNames("worker")
+                .help("Time tasks held the render lanes; its rate is the worker's utilisation").labelNames("worker")
                 .register(registry);
         GaugeWithCallback.builder().name("stylefarm_worker_utilization_ratio")
                 .help("Busy time over wall time since the worker started").labelNames("worker")
@@ -88,11 +88,16 @@ final class WorkerMetrics implements AutoCloseable {
         this.server = port < 0 ? null : serve(port);
     }
 
-    /** One task's end: its outputs by kind, its duration, and the busy time it adds. */
-    void taskEnded(String kind, String outcome, double seconds, String model, long outputs) {
+    /**
+     * One task's end: its outputs by kind, its duration, and the busy time it adds.
+     *
+     * @param renderSeconds how long it held the render lanes: tasks overlap while one stores its last outputs,
+     *                      so busy time counts only this part
+     */
+    void taskEnded(String kind, String outcome, double seconds, double renderSeconds, String model, long outputs) {
         taskSeconds.labelValues(kind, outcome).observe(seconds);
-        busySeconds.labelValues(workerId).inc(seconds);
-        busy.add(seconds);
+        busySeconds.labelValues(workerId).inc(renderSeconds);
+        busy.add(renderSeconds);
         if (outputs > 0 && !kind.equals("project")) {
             if (kind.equals("interpolate")) {
                 frames.labelValues(model, device).inc(outputs);
