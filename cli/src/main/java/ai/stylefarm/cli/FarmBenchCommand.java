@@ -62,6 +62,9 @@ final class FarmBenchCommand implements Callable<Integer> {
     /** Images a worker added for the scaling run renders before it is measured. */
     private static final int SCALING_WARMUP_SEEDS = 6000;
 
+    /** Throughput jobs are timed by their finished_at; polls only notice the end, so they can be rare. */
+    static final long THROUGHPUT_POLL_MILLIS = 500;
+
     /** The bare loop's own Java is PNG encoding alone, warm after a few thousand images. */
     private static final int BARE_WARMUP_SEEDS = 2000;
 
@@ -118,13 +121,14 @@ final class FarmBenchCommand implements Callable<Integer> {
             List<double[]> pairs = new ArrayList<>();
             double coldFarm;
             try (BareLoop bare = new BareLoop(dir.resolve("bare"))) {
-                coldFarm = warmupSeeds / run(client, "small", "0-" + (warmupSeeds - 1), 200);
+                coldFarm = warmupSeeds / run(client, "small", "0-" + (warmupSeeds - 1), THROUGHPUT_POLL_MILLIS);
                 bare.measure(0, BARE_WARMUP_SEEDS);
                 for (int round = 0; round < rounds; round++) {
                     // Fresh seeds each round: the farm would otherwise find its objects already stored.
                     long first = 100000L + (long) round * seeds;
                     double bareRate = bare.measure(first, seeds);
-                    double farmRate = seeds / run(client, "small", first + "-" + (first + seeds - 1), 200);
+                    double farmRate = seeds / run(client, "small", first + "-" + (first + seeds - 1),
+                            THROUGHPUT_POLL_MILLIS);
                     pairs.add(new double[] {bareRate, farmRate});
                 }
             }
@@ -140,7 +144,7 @@ final class FarmBenchCommand implements Callable<Integer> {
             tenMillion(client, farm);
             if (datasetSeeds > 0) {
                 double bareShards = bareShardLoop(dir.resolve("bare-shards"), datasetSeeds);
-                double oneWorker = datasetSeeds / run(client, datasetJob(200000), 500);
+                double oneWorker = datasetSeeds / run(client, datasetJob(200000), THROUGHPUT_POLL_MILLIS);
                 System.out.printf("%-44s %.1f images/s%n", "bare render+PNG+tar loop, 64x64, webdataset", bareShards);
                 System.out.printf("%-44s %.1f images/s (%d seeds, shards of %d)%n", "farm end to end, webdataset",
                         oneWorker, datasetSeeds, shardSize);
@@ -148,8 +152,8 @@ final class FarmBenchCommand implements Callable<Integer> {
                 System.out.flush();
                 farm.scaleWorkers(workers + 1);
                 // The new worker loads the model and warms its JIT, as the first one did before its measured runs.
-                run(client, datasetJob(300000, SCALING_WARMUP_SEEDS), 500);
-                double twoWorkers = datasetSeeds / run(client, datasetJob(400000), 500);
+                run(client, datasetJob(300000, SCALING_WARMUP_SEEDS), THROUGHPUT_POLL_MILLIS);
+                double twoWorkers = datasetSeeds / run(client, datasetJob(400000), THROUGHPUT_POLL_MILLIS);
                 System.out.printf("%-44s %.1f images/s (%.2fx)%n", "farm end to end, webdataset, one more worker",
                         twoWorkers, twoWorkers / oneWorker);
             }
@@ -260,7 +264,6 @@ final class FarmBenchCommand implements Callable<Integer> {
                 100 * ratios.get(ratios.size() / 2), 100 * ratios.get(0), 100 * ratios.get(ratios.size() - 1));
     }
 
-    /** Seconds from submission until the job is seen SUCCEEDED. */
     private static double run(GatewayClient client, String model, String seeds) throws InterruptedException {
         return run(client, model, seeds, 5);
     }
@@ -273,9 +276,15 @@ final class FarmBenchCommand implements Callable<Integer> {
         return run(client, job, pollMillis);
     }
 
-    /** @param pollMillis fine for latency; coarse for throughput, where polling would take CPU from the farm */
+    /**
+     * Seconds from just before submission until the farm recorded the job SUCCEEDED: its {@code finished_at},
+     * stamped by PostgreSQL on this machine's clock. Polling only finds out that it ended, so a coarse poll
+     * neither adds its wait to the time nor takes CPU from the farm.
+     *
+     * @param pollMillis fine where the job is short (latency); coarse for throughput
+     */
     static double run(GatewayClient client, JsonNode request, long pollMillis) throws InterruptedException {
-        long start = System.nanoTime();
+        java.time.Instant start = java.time.Instant.now();
         JsonNode job = client.submit(request);
         UUID id = UUID.fromString(job.path("id").asText());
         while (!JobState.valueOf(job.path("state").asText()).isTerminal()) {
@@ -286,7 +295,8 @@ final class FarmBenchCommand implements Callable<Integer> {
             throw new IllegalStateException("benchmark job " + id + " ended " + job.path("state").asText() + ": "
                     + job.path("error").asText());
         }
-        return (System.nanoTime() - start) / 1e9;
+        return java.time.Duration.between(start, java.time.Instant.parse(job.path("finished_at").asText()))
+                .toNanos() / 1e9;
     }
 
     /**

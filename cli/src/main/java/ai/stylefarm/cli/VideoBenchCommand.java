@@ -73,15 +73,15 @@ final class VideoBenchCommand implements Callable<Integer> {
             client.registerRandomModel("small", "small64", 0);
             // Warm both sides: the model, FFmpeg, and the JIT on every code path the measured rounds take.
             for (int i = 0; i < warmupVideos; i++) {
-                FarmBenchCommand.run(client, job(seeds, framesPerKeyframe), 200);
+                FarmBenchCommand.run(client, job(seeds, framesPerKeyframe), FarmBenchCommand.THROUGHPUT_POLL_MILLIS);
             }
             ModelBundle bare = ModelKit.writeBundle(ModelKit.randomInit("small64", 0), "small", dir.resolve("bare"));
             bareLoop(bare, dir.resolve("bare-warmup"), seeds, frames);
             List<double[]> pairs = new ArrayList<>();
             for (int round = 0; round < rounds; round++) {
                 double bareRate = bareLoop(bare, dir.resolve("bare-" + round), seeds, frames);
-                // 20 ms polls: a 200 ms poll would add 100 ms on average to a 5-second job.
-                double farmRate = frames / FarmBenchCommand.run(client, job(seeds, framesPerKeyframe), 20);
+                double farmRate = frames / FarmBenchCommand.run(client, job(seeds, framesPerKeyframe),
+                        FarmBenchCommand.THROUGHPUT_POLL_MILLIS);
                 pairs.add(new double[] {bareRate, farmRate});
             }
             System.out.printf("%n%-52s %s%n", "measure", "value");
