@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -48,10 +49,15 @@ public final class TaskConsumerLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(TaskConsumerLoop.class);
     private static final Duration POLL = Duration.ofMillis(250);
     /**
-     * While a task runs, polls keep the membership alive and notice when the next task may start or a task has
-     * ended; short ones let the next task start within milliseconds, instead of up to a whole idle poll later.
+     * While the next task may start beside one in flight, short polls notice the end of that task as well as a
+     * record, so either is handled within milliseconds instead of up to a whole idle poll later.
      */
     private static final Duration POLL_WHILE_BUSY = Duration.ofMillis(10);
+    /**
+     * While no task may start, the loop sleeps until a task renders its last batch or ends, polling at this
+     * interval only to serve rebalances (the group heartbeat has its own thread).
+     */
+    private static final long POLL_WHILE_RENDERING_MS = 500;
     private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(30);
     /** After Kafka refused an event or a dead letter, before the record is tried again. */
     private static final long RETRY_BACKOFF_MS = 1000;
@@ -65,6 +71,8 @@ public final class TaskConsumerLoop implements Runnable {
     private final ExecutorService executor = Executors.newFixedThreadPool(MAX_IN_FLIGHT, new ThreadFactory());
     /** Oldest first: the order in which offsets may be committed. */
     private final Deque<InFlight> inFlight = new ArrayDeque<>();
+    /** Released by task threads whenever a task renders its last batch or ends. */
+    private final Semaphore taskChanged = new Semaphore(0);
 
     public TaskConsumerLoop(Consumer<byte[], byte[]> consumer, TaskRunner runner, DeadLetters deadLetters) {
         this.consumer = consumer;
@@ -88,7 +96,14 @@ public final class TaskConsumerLoop implements Runnable {
             while (!stopping.get() || !inFlight.isEmpty()) {
                 ConsumerRecords<byte[], byte[]> records;
                 try {
-                    records = consumer.poll(inFlight.isEmpty() ? POLL : POLL_WHILE_BUSY);
+                    if (inFlight.isEmpty()) {
+                        records = consumer.poll(POLL);
+                    } else if (mayStartAnother()) {
+                        records = consumer.poll(POLL_WHILE_BUSY);
+                    } else {
+                        awaitTaskChange();
+                        records = consumer.poll(Duration.ZERO);
+                    }
                 } catch (KafkaException e) {
                     // A broker restart or a rebalance: the consumer recovers on a later poll; the tasks go on.
                     LOG.warn("Poll failed ({}); polling again", e.getMessage());
@@ -149,11 +164,15 @@ public final class TaskConsumerLoop implements Runnable {
         CompletableFuture<TaskRunner.Outcome> result = new CompletableFuture<>();
         executor.execute(() -> {
             try {
-                result.complete(runner.process(task, stopping::get, () -> rendered.complete(null)));
+                result.complete(runner.process(task, stopping::get, () -> {
+                    rendered.complete(null);
+                    taskChanged.release();
+                }));
             } catch (Throwable t) {
                 result.completeExceptionally(t);
             } finally {
                 rendered.complete(null);
+                taskChanged.release();
             }
         });
         inFlight.addLast(new InFlight(tp, record.offset(), rendered, result));
@@ -210,6 +229,16 @@ public final class TaskConsumerLoop implements Runnable {
         } catch (KafkaException e) {
             // Not fatal: the record comes again, and redoing a task or a dead letter is harmless.
             LOG.warn("Could not commit {}@{}: {}", tp, offset, e.getMessage());
+        }
+    }
+
+    private void awaitTaskChange() {
+        try {
+            if (taskChanged.tryAcquire(POLL_WHILE_RENDERING_MS, TimeUnit.MILLISECONDS)) {
+                taskChanged.drainPermits();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
