@@ -180,6 +180,52 @@ class TaskStateTest {
         assertEquals(List.of(job), ended);
     }
 
+    @Test
+    void aWorkersCurrentTaskStaysTheNewerOneWhenTheOlderEndsBesideIt() throws Exception {
+        TaskEventIntake intake = new TaskEventIntake(db, SETTINGS, Clock.systemUTC(), SchedulerMetrics.detached());
+        UUID newer = secondReleasedTask();
+        intake.apply(event(task, TaskEvent.Type.STARTED, 1, null));
+        intake.apply(event(newer, TaskEvent.Type.STARTED, 1, null));
+        assertEquals(newer, currentTaskOf("w"));
+
+        intake.apply(event(task, TaskEvent.Type.FAILED, 1, new TaskEvent.Failure("job cancelled", false)));
+        assertEquals(newer, currentTaskOf("w"));
+        intake.apply(event(newer, TaskEvent.Type.FAILED, 1, new TaskEvent.Failure("job cancelled", false)));
+        assertNull(currentTaskOf("w"));
+    }
+
+    private UUID secondReleasedTask() throws Exception {
+        UUID id;
+        try (Connection c = db.getConnection()) {
+            Tasks.insertPlanned(c, job, List.of(new JobPlanner.PlannedTask(1, TaskKind.GENERATE, "{}")));
+            try (PreparedStatement s = c.prepareStatement("UPDATE jobs SET tasks_total = 2 WHERE id = ?")) {
+                s.setObject(1, job);
+                s.executeUpdate();
+            }
+            try (PreparedStatement s = c.prepareStatement("SELECT id FROM tasks WHERE job_id = ? AND idx = 1")) {
+                s.setObject(1, job);
+                try (var r = s.executeQuery()) {
+                    r.next();
+                    id = r.getObject(1, UUID.class);
+                }
+            }
+        }
+        Transactions.inTransaction(db, c -> Tasks.issue(c, Tasks.lock(c, id).orElseThrow(),
+                Instant.now().plusSeconds(600), null));
+        return id;
+    }
+
+    private UUID currentTaskOf(String worker) throws Exception {
+        try (Connection c = db.getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT current_task_id FROM workers WHERE id = ?")) {
+            s.setString(1, worker);
+            try (var r = s.executeQuery()) {
+                assertTrue(r.next(), "worker " + worker + " is recorded");
+                return r.getObject(1, UUID.class);
+            }
+        }
+    }
+
     private void expireLease() throws Exception {
         try (Connection c = db.getConnection();
              PreparedStatement s = c.prepareStatement("UPDATE tasks SET lease_expires_at = ? WHERE id = ?")) {
@@ -190,7 +236,11 @@ class TaskStateTest {
     }
 
     private TaskEvent event(TaskEvent.Type type, int attempt, TaskEvent.Failure failure) {
-        TaskMessage message = new TaskMessage(task, job, attempt, "m", "a".repeat(64),
+        return event(task, type, attempt, failure);
+    }
+
+    private TaskEvent event(UUID taskId, TaskEvent.Type type, int attempt, TaskEvent.Failure failure) {
+        TaskMessage message = new TaskMessage(taskId, job, attempt, "m", "a".repeat(64),
                 new GenerateTaskSpec(Seeds.parse("0-7"), 1.0, null, null, NoiseMode.CONST, ImageFormat.PNG, Layout.FILES,
                         "jobs/" + job + "/images/"), 60, Instant.now());
         return switch (type) {

@@ -193,6 +193,10 @@ public final class TaskEventIntake {
         }
     }
 
+    /**
+     * The worker's last sign of life and its current task. A worker starts its next task while the previous one
+     * stores its last outputs, so the end of a task clears the current task only if it is still that one.
+     */
     private static void recordWorker(Connection c, TaskEvent event) throws SQLException {
         boolean ends = event.type() == TaskEvent.Type.SUCCEEDED || event.type() == TaskEvent.Type.FAILED;
         TaskEvent.Device device = event.device();
@@ -200,11 +204,14 @@ public final class TaskEventIntake {
                 + " current_task_id) VALUES (?, ?, ?, now(), ?) ON CONFLICT (id) DO UPDATE SET last_heartbeat = now(),"
                 + " device_kind = coalesce(EXCLUDED.device_kind, workers.device_kind),"
                 + " device_name = coalesce(EXCLUDED.device_name, workers.device_name),"
-                + " current_task_id = EXCLUDED.current_task_id")) {
+                + " current_task_id = CASE WHEN ? THEN nullif(workers.current_task_id, ?)"
+                + " ELSE EXCLUDED.current_task_id END")) {
             s.setString(1, event.workerId());
             s.setString(2, device == null ? null : device.kind().value());
             s.setString(3, device == null ? null : device.name());
             s.setObject(4, ends ? null : event.taskId());
+            s.setBoolean(5, ends);
+            s.setObject(6, event.taskId());
             s.executeUpdate();
         }
     }
