@@ -59,8 +59,11 @@ final class FarmBenchCommand implements Callable<Integer> {
                     + "services' JIT compilers need about two minutes of work to settle (default: ${DEFAULT-VALUE})")
     int warmupSeeds;
 
-    /** Images a worker added for the scaling run renders before it is measured. */
-    private static final int SCALING_WARMUP_SEEDS = 6000;
+    /**
+     * Images the workers of the scaling run render before they are measured. Scaling restarts every worker, so
+     * each starts cold; the first worker had rendered tens of thousands of images before its webdataset run.
+     */
+    private static final int SCALING_WARMUP_SEEDS = 12000;
 
     /** Throughput jobs are timed by their finished_at; polls only notice the end, so they can be rare. */
     static final long THROUGHPUT_POLL_MILLIS = 500;
