@@ -18,7 +18,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -68,7 +67,8 @@ public final class TaskConsumerLoop implements Runnable {
     private final TaskRunner runner;
     private final DeadLetters deadLetters;
     private final AtomicBoolean stopping = new AtomicBoolean();
-    private final ExecutorService executor = Executors.newFixedThreadPool(MAX_IN_FLIGHT, new ThreadFactory());
+    private final ExecutorService executor = Executors.newFixedThreadPool(MAX_IN_FLIGHT,
+            DaemonThreads.named("task-processor"));
     /** Oldest first: the order in which offsets may be committed. */
     private final Deque<InFlight> inFlight = new ArrayDeque<>();
     /** Released by task threads whenever a task renders its last batch or ends. */
@@ -268,17 +268,6 @@ public final class TaskConsumerLoop implements Runnable {
             this.offset = offset;
             this.rendered = rendered;
             this.result = result;
-        }
-    }
-
-    private static final class ThreadFactory implements java.util.concurrent.ThreadFactory {
-        private final AtomicInteger n = new AtomicInteger();
-
-        @Override
-        public Thread newThread(Runnable r) {
-            Thread t = new Thread(r, "task-processor-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
         }
     }
 

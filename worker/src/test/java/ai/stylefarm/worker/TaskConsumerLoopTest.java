@@ -28,6 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -108,9 +109,7 @@ class TaskConsumerLoopTest {
 
     @Test
     void theNextTaskStartsWhileThePreviousOneStoresItsOutputsAndOffsetsAreCommittedInOrder() throws Exception {
-        TaskMessage storing = task();
-        script.renderThenWait(storing.taskId());
-        publish(storing);
+        TaskMessage storing = publishHeld(script::renderThenWait);
         TaskMessage quick = publish(task());
         TaskMessage third = publish(task());
 
@@ -127,9 +126,7 @@ class TaskConsumerLoopTest {
 
     @Test
     void aTaskStillRenderingKeepsTheNextOneWaiting() throws Exception {
-        TaskMessage rendering = task();
-        script.holdLanesAndWait(rendering.taskId());
-        publish(rendering);
+        TaskMessage rendering = publishHeld(script::holdLanesAndWait);
         TaskMessage next = publish(task());
 
         script.awaitStarted(rendering.taskId());
@@ -142,9 +139,7 @@ class TaskConsumerLoopTest {
 
     @Test
     void whenTheOlderTaskIsHandedBackOnShutdownTheNewerOneIsNotCommittedEither() throws Exception {
-        TaskMessage abandoned = task();
-        script.renderThenWaitForShutdown(abandoned.taskId());
-        publish(abandoned);
+        TaskMessage abandoned = publishHeld(script::renderThenWaitForShutdown);
         TaskMessage finished = publish(task());
 
         script.awaitStarted(finished.taskId());
@@ -158,9 +153,7 @@ class TaskConsumerLoopTest {
 
     @Test
     void garbageBehindATaskStillStoringIsDeadLetteredAndCommittedAfterIt() throws Exception {
-        TaskMessage storing = task();
-        script.renderThenWait(storing.taskId());
-        publish(storing);
+        TaskMessage storing = publishHeld(script::renderThenWait);
         script.awaitStarted(storing.taskId());
         producer.send(new ProducerRecord<>(Topics.TASKS, "not a task".getBytes(StandardCharsets.UTF_8))).get();
         TaskMessage after = publish(task());
@@ -191,6 +184,13 @@ class TaskConsumerLoopTest {
         c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         return new KafkaConsumer<>(c);
+    }
+
+    /** A task that {@code hold} scripts before it is published, so the loop cannot run it unscripted. */
+    private static TaskMessage publishHeld(Consumer<UUID> hold) throws Exception {
+        TaskMessage task = task();
+        hold.accept(task.taskId());
+        return publish(task);
     }
 
     private static TaskMessage task() {
