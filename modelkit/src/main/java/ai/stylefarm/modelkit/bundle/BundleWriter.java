@@ -66,19 +66,46 @@ public final class BundleWriter {
     }
 
     /**
-     * (Re)derives {@code projection_step.onnx} from the bundle's {@code synthesis.onnx}, replacing any step graph
-     * the bundle came with: for bundles from elsewhere, whose step graph nothing else checks. Returns the reopened
-     * bundle.
+     * Checks a bundle from elsewhere and (re)derives {@code projection_step.onnx} from its {@code synthesis.onnx},
+     * replacing any step graph it came with, which nothing else could check. The graphs must parse and hold only
+     * the kit's operators before ONNX Runtime sees them. Returns the reopened (smoke-rendered) bundle.
      */
     public static ModelBundle rebuildProjectionStep(Path dir) {
-        return writeProjectionStep(ModelBundle.open(dir));
+        ModelBundle unchecked = ModelBundle.openUnverifiedRender(dir);
+        GraphOperators.check(readGraph(dir, ModelBundle.MAPPING), ModelBundle.MAPPING);
+        Graph synthesis = readGraph(dir, ModelBundle.SYNTHESIS);
+        GraphOperators.check(synthesis, ModelBundle.SYNTHESIS);
+        Graph step;
+        try {
+            step = ProjectionStep.buildGraph(synthesis);
+        } catch (RuntimeException e) {
+            throw new BundleException(ModelBundle.SYNTHESIS + " cannot be differentiated for projection: "
+                    + e.getMessage(), e);
+        }
+        return writeProjectionStep(unchecked, step);
+    }
+
+    /** A graph file of an untrusted bundle: anything that does not parse as the kit's ONNX is the bundle's fault. */
+    private static Graph readGraph(Path dir, String file) {
+        try {
+            return OnnxReader.read(dir.resolve(file));
+        } catch (IOException | RuntimeException e) {
+            throw new BundleException(file + " is not a readable ONNX graph: " + e.getMessage(), e);
+        }
     }
 
     private static ModelBundle writeProjectionStep(ModelBundle bundle) {
+        try {
+            return writeProjectionStep(bundle, ProjectionStep.buildGraph(OnnxReader.read(bundle.file(ModelBundle.SYNTHESIS))));
+        } catch (IOException e) {
+            throw new UncheckedIOException("upgrading bundle " + bundle.dir() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static ModelBundle writeProjectionStep(ModelBundle bundle, Graph step) {
         Path dir = bundle.dir();
         try {
-            Graph synthesis = OnnxReader.read(dir.resolve(ModelBundle.SYNTHESIS));
-            OnnxWriter.write(ProjectionStep.buildGraph(synthesis), dir.resolve(ModelBundle.PROJECTION_STEP));
+            OnnxWriter.write(step, dir.resolve(ModelBundle.PROJECTION_STEP));
             Map<String, String> files = new LinkedHashMap<>(bundle.manifest().files());
             files.put(ModelBundle.PROJECTION_STEP, Hashing.sha256(dir.resolve(ModelBundle.PROJECTION_STEP)));
             writeManifest(dir, bundle.manifest().withFiles(files));

@@ -121,6 +121,15 @@ public final class ModelBundle {
     }
 
     private void smokeRender() {
+        try {
+            render();
+        } catch (IllegalStateException e) {
+            // ONNX Runtime refused a graph (not a valid model, wrong types, an operator it lacks): the bundle's fault.
+            throw new BundleException("the bundle's graphs do not run in ONNX Runtime: " + e.getMessage(), e);
+        }
+    }
+
+    private void render() {
         ModelManifest m = manifest;
         try (GeneratorSession session = GeneratorSession.open(this, SessionSettings.defaults())) {
             expectShape("synthesis input ws", session.synthesisInputShapes().get("ws"), -1, m.numWs(), m.wDim());
@@ -152,7 +161,7 @@ public final class ModelBundle {
             }
             for (float v : img) {
                 if (!Float.isFinite(v)) {
-                    throw new BundleException("smoke render of " + dir + " produced non-finite pixels");
+                    throw new BundleException("smoke render of model " + m.name() + " produced non-finite pixels");
                 }
             }
         }
