@@ -1,7 +1,6 @@
 package ai.stylefarm.infra;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -95,11 +94,8 @@ public final class EmbeddedStack implements AutoCloseable {
 
     private void startAll() {
         Instant began = Instant.now();
-        try {
-            Files.createDirectories(dataDir);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        // Data, logs and stack.json (the database password and S3 secret) are the owner's alone.
+        OwnerOnly.directory(dataDir);
         refuseIfAnotherStackRuns();
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         // Kafka's JVM start dominates; PostgreSQL and S3 are ready well before it. Own threads, because

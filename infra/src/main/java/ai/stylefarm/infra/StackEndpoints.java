@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -78,18 +77,18 @@ public record StackEndpoints(
                 .filter(h -> h.info().startInstant().map(start -> !start.isAfter(written)).orElse(true));
     }
 
-    /** Writes {@code <dataDir>/stack.json} atomically, so a reader never sees half a file. */
+    /**
+     * Writes {@code <dataDir>/stack.json} atomically, so a reader never sees half a file, and owner-only, for it
+     * holds the database password and the S3 secret.
+     */
     void write(Path dataDir, long pid, Instant startedAt) {
         ObjectNode node = JSON.valueToTree(this);
         node.put("pid", pid);
         node.put("startedAt", startedAt.toString());
-        Path file = dataDir.resolve(FILE_NAME);
-        Path tmp = dataDir.resolve(FILE_NAME + ".tmp");
         try {
-            JSON.writeValue(tmp.toFile(), node);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            OwnerOnly.write(dataDir.resolve(FILE_NAME), JSON.writeValueAsBytes(node));
         } catch (IOException e) {
-            throw new UncheckedIOException("could not write " + file, e);
+            throw new UncheckedIOException("could not write " + dataDir.resolve(FILE_NAME), e);
         }
     }
 
