@@ -18,19 +18,21 @@ import java.util.UUID;
  * are all projected; the job computes the ROC and its AUC, and the distance threshold whose false-positive rate is
  * at most {@code fpr}, which it stores on the model for later project verdicts.
  *
+ * @param negativeModelKey    the negative model's internal key (its bundle's place in the bucket), filled in by the
+ *                            gateway from the id the tenant gave
  * @param negativeModelSha256 the negative model's bundle checksum, filled in by the gateway
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CalibrateJobSpec(int positives,
                                @JsonInclude(JsonInclude.Include.NON_EMPTY) List<ProjectTarget> negatives,
-                               String negativeModel, String negativeModelSha256, double fpr,
+                               String negativeModel, String negativeModelKey, String negativeModelSha256, double fpr,
                                @JsonUnwrapped ProjectionSettings settings) {
     public static final int DEFAULT_POSITIVES = 16;
     public static final int MAX_POSITIVES = 500;
     public static final double DEFAULT_FPR = 0.05;
     private static final List<String> FIELDS = ProjectionSettings.fieldsWith("positives", "negatives", "negative_model",
-            "negative_model_sha256", "fpr");
+            "negative_model_key", "negative_model_sha256", "fpr");
 
     public CalibrateJobSpec {
         negatives = negatives == null ? List.of() : List.copyOf(negatives);
@@ -53,8 +55,10 @@ public record CalibrateJobSpec(int positives,
         return parsed;
     }
 
-    public CalibrateJobSpec resolved(List<ProjectTarget> resolvedNegatives, String negativeSha256) {
-        return new CalibrateJobSpec(positives, resolvedNegatives, negativeModel, negativeSha256, fpr, settings);
+    /** What only the gateway can fill in; whatever a client sent for these fields is replaced. */
+    public CalibrateJobSpec resolved(List<ProjectTarget> resolvedNegatives, String negativeKey, String negativeSha256) {
+        return new CalibrateJobSpec(positives, resolvedNegatives, negativeModel, negativeKey, negativeSha256, fpr,
+                settings);
     }
 
     /** Negatives made by rendering another model: as many as positives. */
@@ -85,12 +89,13 @@ public record CalibrateJobSpec(int positives,
         ProjectTaskSpec.Target target;
         String label;
         if (index < positives) {
-            target = ProjectTaskSpec.Target.seed(seeds[index], null, null);
+            target = ProjectTaskSpec.Target.seed(seeds[index], null, null, null);
             label = ProjectTaskSpec.POSITIVE;
         } else {
             int n = index - positives;
             target = negativeModel != null
-                    ? ProjectTaskSpec.Target.seed(seeds[index], negativeModel, negativeModelSha256)
+                    ? ProjectTaskSpec.Target.seed(seeds[index],
+                    negativeModelKey != null ? negativeModelKey : negativeModel, negativeModel, negativeModelSha256)
                     : ProjectTaskSpec.Target.image(negatives.get(n).objectKey(), negatives.get(n).name());
             label = ProjectTaskSpec.NEGATIVE;
         }
@@ -119,6 +124,8 @@ public record CalibrateJobSpec(int positives,
         } else {
             negativeModel = modelNode.textValue();
         }
+        JsonNode keyNode = spec.get("negative_model_key");
+        String key = keyNode != null && keyNode.isTextual() ? keyNode.textValue() : null;
         JsonNode shaNode = spec.get("negative_model_sha256");
         String sha = shaNode != null && shaNode.isTextual() ? shaNode.textValue() : null;
         double fpr = DEFAULT_FPR;
@@ -132,6 +139,6 @@ public record CalibrateJobSpec(int positives,
         }
         ProjectionSettings settings = ProjectionSettings.read(spec, errors);
         return errors.isEmpty() ? new CalibrateJobSpec(positives == null ? DEFAULT_POSITIVES : positives, negatives,
-                negativeModel, sha, fpr, settings) : null;
+                negativeModel, key, sha, fpr, settings) : null;
     }
 }

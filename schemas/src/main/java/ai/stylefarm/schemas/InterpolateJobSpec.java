@@ -55,6 +55,11 @@ public record InterpolateJobSpec(
     public static final Set<String> PRESETS = Set.of("ultrafast", "superfast", "veryfast", "faster", "fast", "medium",
             "slow", "slower", "veryslow");
     private static final Pattern GRID = Pattern.compile("([0-9]{1,3})x([0-9]{1,3})");
+    /**
+     * A trained generator's w lies within a few tens of zero. Far beyond, the synthesis network's float32 arithmetic
+     * overflows (styles are squared in the demodulation) and renders NaN; past float32's range w is not even stored.
+     */
+    static final double MAX_ABS_W = 1000;
 
     public InterpolateJobSpec {
         keyframes = List.copyOf(keyframes);
@@ -285,7 +290,7 @@ public record InterpolateJobSpec(
                 throw new IllegalArgumentException("projection '" + job.textValue() + "' is not a job id");
             }
             JsonNode target = node.get("target");
-            if (target != null && (!target.isIntegralNumber() || target.asLong() < 0 || target.asLong() > 100_000)) {
+            if (target != null && !SpecFields.integerIn(target, 0, 100_000)) {
                 throw new IllegalArgumentException("target must be the index of a projection target (0 or more)");
             }
             return new Keyframe(null, null, id, target == null ? 0 : target.intValue());
@@ -319,8 +324,9 @@ public record InterpolateJobSpec(
             w[r] = new float[row.size()];
             for (int i = 0; i < row.size(); i++) {
                 JsonNode v = row.get(i);
-                if (!v.isNumber() || !Double.isFinite(v.doubleValue())) {
-                    throw new IllegalArgumentException("w holds finite numbers only");
+                if (!v.isNumber() || !(Math.abs(v.doubleValue()) <= MAX_ABS_W)) {
+                    throw new IllegalArgumentException("w holds numbers from -" + (int) MAX_ABS_W + " to "
+                            + (int) MAX_ABS_W + " only");
                 }
                 w[r][i] = v.floatValue();
             }

@@ -28,4 +28,32 @@ public enum JobState {
     public boolean isTerminal() {
         return successors().isEmpty();
     }
+
+    /** The live (not terminal) states as an SQL list, {@code ('QUEUED', 'PLANNED', 'RUNNING')}, for {@code state IN}. */
+    public static String liveSql() {
+        return sqlList(EnumSet.complementOf(terminal()));
+    }
+
+    /** The terminal states as an SQL list, for {@code state IN}. */
+    public static String terminalSql() {
+        return sqlList(terminal());
+    }
+
+    private static EnumSet<JobState> terminal() {
+        EnumSet<JobState> terminal = EnumSet.noneOf(JobState.class);
+        for (JobState state : values()) {
+            if (state.isTerminal()) {
+                terminal.add(state);
+            }
+        }
+        return terminal;
+    }
+
+    private static String sqlList(Set<JobState> states) {
+        StringBuilder sql = new StringBuilder("(");
+        for (JobState state : states) {
+            sql.append(sql.length() == 1 ? "" : ", ").append('\'').append(state.name()).append('\'');
+        }
+        return sql.append(')').toString();
+    }
 }

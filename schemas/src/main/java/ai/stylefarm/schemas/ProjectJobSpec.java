@@ -86,12 +86,19 @@ public record ProjectJobSpec(List<ProjectTarget> targets, @JsonUnwrapped Project
         return targets;
     }
 
+    /**
+     * The distance is a mean squared difference of pixels on the [-1, 1] scale, so it is at most 4: a threshold
+     * above that would call every image the model's.
+     */
+    static final double MAX_THRESHOLD = 4;
+
     private static Double threshold(JsonNode node, List<ValidationError> errors) {
         if (SpecFields.absent(node)) {
             return null;
         }
-        if (!node.isNumber() || !Double.isFinite(node.doubleValue()) || node.doubleValue() <= 0) {
-            errors.add(new ValidationError("threshold", "must be a positive number (a projection distance)"));
+        if (!node.isNumber() || !(node.doubleValue() > 0) || !(node.doubleValue() <= MAX_THRESHOLD)) {
+            errors.add(new ValidationError("threshold", "must be a projection distance above 0 and at most "
+                    + (int) MAX_THRESHOLD + " (a mean squared difference on the [-1, 1] scale)"));
             return null;
         }
         return node.doubleValue();

@@ -34,11 +34,12 @@ public record ProjectTaskSpec(
      * The image to project: a stored PNG/JPEG at {@code key}, or what a model renders for {@code seed} (ψ 1,
      * constant noise, as generate.py): the task's own model, or {@code modelId} at {@code modelSha256}.
      *
-     * @param name how reports call the target
+     * @param name      how reports call the target
+     * @param modelName the other model's id as its owner named it, for reports
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Target(String key, String name, Long seed, String modelId, String modelSha256) {
+    public record Target(String key, String name, Long seed, String modelId, String modelName, String modelSha256) {
         public Target {
             if ((key == null) == (seed == null)) {
                 throw new IllegalArgumentException("a target is an image key or a seed, exactly one");
@@ -49,11 +50,14 @@ public record ProjectTaskSpec(
         }
 
         public static Target image(String key, String name) {
-            return new Target(key, name != null ? name : key, null, null, null);
+            return new Target(key, name != null ? name : key, null, null, null, null);
         }
 
-        public static Target seed(long seed, String modelId, String modelSha256) {
-            return new Target(null, (modelId != null ? modelId + " " : "") + "seed " + seed, seed, modelId, modelSha256);
+        /** A render of the task's own model ({@code modelId} null), or of another at {@code modelSha256}. */
+        public static Target seed(long seed, String modelId, String modelName, String modelSha256) {
+            String model = modelName != null ? modelName : modelId;
+            return new Target(null, (model != null ? model + " " : "") + "seed " + seed, seed, modelId, modelName,
+                    modelSha256);
         }
     }
 

@@ -25,15 +25,25 @@ final class SpecFields {
         return true;
     }
 
+    /** ψ beyond ±10 only renders noise, and past float range it renders NaN: a typo, not a request. */
+    static final double MAX_ABS_PSI = 10;
+
     static double psi(JsonNode node, List<ValidationError> errors) {
         if (absent(node)) {
             return 1.0;
         }
-        if (!node.isNumber() || !Double.isFinite(node.doubleValue())) {
-            errors.add(new ValidationError("truncation_psi", "must be a finite number"));
+        if (!node.isNumber() || !(Math.abs(node.doubleValue()) <= MAX_ABS_PSI)) {
+            errors.add(new ValidationError("truncation_psi", "must be a number from -" + (int) MAX_ABS_PSI + " to "
+                    + (int) MAX_ABS_PSI + " (1 is no truncation)"));
             return Double.NaN;
         }
         return node.doubleValue();
+    }
+
+    /** Whether {@code node} is an integer from {@code min} to {@code max}, compared exactly (2^70 does not wrap). */
+    static boolean integerIn(JsonNode node, long min, long max) {
+        return node != null && node.isIntegralNumber() && node.bigIntegerValue().compareTo(BigInteger.valueOf(min)) >= 0
+                && node.bigIntegerValue().compareTo(BigInteger.valueOf(max)) <= 0;
     }
 
     static Integer index(JsonNode spec, String field, List<ValidationError> errors) {

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -151,8 +150,7 @@ public record StyleMixJobSpec(
         try {
             if (text == null && node.isArray()) {
                 for (JsonNode s : node) {
-                    if (!s.isIntegralNumber() || s.bigIntegerValue().compareTo(BigInteger.valueOf(64)) >= 0
-                            || s.asInt() < 0) {
+                    if (!SpecFields.integerIn(s, 0, 63)) {
                         throw new IllegalArgumentException("layer indices are integers from 0 to 63");
                     }
                     layers.add(s.asInt());

@@ -1,5 +1,7 @@
 package ai.stylefarm.schemas;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
@@ -15,6 +17,9 @@ import java.util.UUID;
  * {@link TaskEvent}, so the scheduler can drop events of a superseded attempt.
  *
  * @param attempt 1 on the first issue, one more on each re-issue
+ * @param modelId the model's internal key: where its bundle is ({@code models/{modelId}/})
+ * @param modelName the model's id as its owner named it, for metrics and the outputs people read; null in messages
+ *                  from before it existed
  * @param modelSha256 checksum of the model bundle, the key of the worker's local cache
  * @param spec what to render; its {@link TaskSpec#kind()} is written as the message's {@code kind}
  * @param leaseSeconds how long the scheduler waits for a heartbeat before it re-issues the task
@@ -26,6 +31,7 @@ public record TaskMessage(
         UUID jobId,
         int attempt,
         String modelId,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String modelName,
         String modelSha256,
         @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.EXTERNAL_PROPERTY, property = "kind")
         @JsonSubTypes({@JsonSubTypes.Type(value = GenerateTaskSpec.class, name = "generate"),
@@ -45,6 +51,12 @@ public record TaskMessage(
         Objects.requireNonNull(modelSha256, "modelSha256");
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(issuedAt, "issuedAt");
+    }
+
+    /** How people know the model: its owner's name for it, else its key. */
+    @JsonIgnore
+    public String displayModel() {
+        return modelName != null ? modelName : modelId;
     }
 
     @JsonProperty(value = "schema", access = JsonProperty.Access.READ_ONLY)

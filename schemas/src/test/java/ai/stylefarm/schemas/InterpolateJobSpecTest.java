@@ -74,6 +74,8 @@ class InterpolateJobSpecTest {
         assertEquals(WalkKind.CUBIC, last.walk());
     }
 
+    private static final String PROJECTION = "6f1c0e2a-0000-4000-8000-000000000001";
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "{'seeds': '7'}                                        | seeds",
@@ -89,6 +91,9 @@ class InterpolateJobSpecTest {
             "{'keyframes': [1, {'w': [1, 2]}], 'space': 'z'}       | keyframes",
             "{'keyframes': [1, {'w': [[1, 2], [3]]}]}              | keyframes[1]",
             "{'keyframes': [1, {'projection': 'nope'}]}            | keyframes[1]",
+            "{'keyframes': [1, {'w': [1e39, 0]}]}                  | keyframes[1]",
+            "{'keyframes': [1, {'w': [1180591620717411303424, 0]}]} | keyframes[1]",
+            "{'keyframes': [1, {'projection': '" + PROJECTION + "', 'target': 1180591620717411303424}]} | keyframes[1]",
             "{'keyframes': [1, {'seed': 2, 'w': [1]}]}             | keyframes[1]",
             "{'seeds': '1,2', 'frames_per_keyframe': 0}            | frames_per_keyframe",
             "{'seeds': '1,2', 'preset': 'turbo'}                   | preset",

@@ -92,7 +92,7 @@ class InvalidMessagesTest {
 
     @Test
     void refusesToWriteAnInvalidMessage() {
-        TaskMessage task = new TaskMessage(UUID.randomUUID(), UUID.randomUUID(), 0, "ffhq", "0".repeat(64),
+        TaskMessage task = new TaskMessage(UUID.randomUUID(), UUID.randomUUID(), 0, "ffhq", null, "0".repeat(64),
                 new GenerateTaskSpec(Seeds.range(0, 9), 1.0, null, null, NoiseMode.CONST, ImageFormat.PNG,
                         Layout.FILES, "jobs/" + UUID.randomUUID() + "/images/"),
                 60, Instant.now());

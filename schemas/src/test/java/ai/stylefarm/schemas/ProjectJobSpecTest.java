@@ -65,6 +65,7 @@ class ProjectJobSpecTest {
             "{'targets': [{'upload': '" + UPLOAD + "'}], 'space': 'z'}|space",
             "{'targets': [{'upload': '" + UPLOAD + "'}], 'seed': -1}|seed",
             "{'targets': [{'upload': '" + UPLOAD + "'}], 'threshold': 0}|threshold",
+            "{'targets': [{'upload': '" + UPLOAD + "'}], 'threshold': 1180591620717411303424}|threshold",
             "{'targets': [{'upload': '" + UPLOAD + "'}], 'colour': 1}|colour"})
     void refusesWithTheFieldNamed(String body, String field) {
         List<ValidationError> errors = ProjectJobSpec.validate(json(body));
@@ -74,7 +75,7 @@ class ProjectJobSpecTest {
     @Test
     void calibrationPlansFreshSeedPositivesThenNegativesRepeatably() {
         CalibrateJobSpec spec = CalibrateJobSpec.parse(json("{'positives': 4, 'negative_model': 'other', 'fpr': 0.1}"))
-                .resolved(List.of(), "a".repeat(64));
+                .resolved(List.of(), "other-key", "a".repeat(64));
         UUID job = UUID.randomUUID();
         assertEquals(8, spec.taskCount());
         assertTrue(Arrays.equals(spec.freshSeeds(job), spec.freshSeeds(job)));
@@ -85,7 +86,7 @@ class ProjectJobSpecTest {
         assertNull(positive.target().modelId());
         ProjectTaskSpec negative = spec.forTask(5, job);
         assertEquals(ProjectTaskSpec.NEGATIVE, negative.label());
-        assertEquals("other", negative.target().modelId());
+        assertEquals("other-key", negative.target().modelId(), "the task names the model by its internal key");
         for (int i = 0; i < spec.taskCount(); i++) {
             // Every planned message must pass the task schema: seeds are 32-bit.
             long seed = spec.forTask(i, job).target().seed();
