@@ -7,7 +7,6 @@ import ai.stylefarm.modelkit.inference.Latents;
 import ai.stylefarm.modelkit.inference.NoiseMode;
 import ai.stylefarm.modelkit.inference.RenderLanes;
 import ai.stylefarm.modelkit.inference.WalkRenderer;
-import ai.stylefarm.modelkit.io.Hashing;
 import ai.stylefarm.modelkit.io.Npy;
 import ai.stylefarm.modelkit.io.Npz;
 import ai.stylefarm.modelkit.stylegan.Tensor;
@@ -102,9 +101,7 @@ final class InterpolateOutputs {
                 encoder.finish();
             }
             List<TaskEvent.Output> frames = uploads.await();
-            store.upload(spec.segmentKey(), segment, "video/mp4");
-            TaskEvent.Output stored = new TaskEvent.Output(null, spec.segmentKey(), Hashing.sha256(segment),
-                    Files.size(segment));
+            TaskEvent.Output stored = store.uploadIfAbsent(spec.segmentKey(), segment, "video/mp4").output(null);
             List<TaskEvent.Output> outputs = new ArrayList<>();
             outputs.add(stored);
             outputs.addAll(frames);
@@ -114,8 +111,6 @@ final class InterpolateOutputs {
             }
             outputs.add(ManifestLines.storePart(store, job, spec.taskIndex(), part));
             return outputs;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         } finally {
             try {
                 Files.deleteIfExists(segment);

@@ -1,6 +1,5 @@
 package ai.stylefarm.worker;
 
-import ai.stylefarm.modelkit.io.Hashing;
 import ai.stylefarm.schemas.GenerateTaskSpec;
 import ai.stylefarm.schemas.Messages;
 import ai.stylefarm.schemas.ObjectKeys;
@@ -63,9 +62,7 @@ final class ManifestLines {
     /** Stores a task's manifest lines as its part, {@code jobs/{job}/parts/part-%06d.jsonl}; returns the output. */
     static TaskEvent.Output storePart(ObjectStore store, UUID job, int taskIndex, CharSequence lines) {
         byte[] bytes = lines.toString().getBytes(StandardCharsets.UTF_8);
-        String key = ObjectKeys.manifestPart(job, taskIndex);
-        store.put(key, bytes, "application/x-ndjson");
-        return new TaskEvent.Output(null, key, Hashing.sha256(bytes), bytes.length);
+        return store.putIfAbsent(ObjectKeys.manifestPart(job, taskIndex), bytes, "application/x-ndjson").output(null);
     }
 
     static byte[] bytes(ObjectNode node) {

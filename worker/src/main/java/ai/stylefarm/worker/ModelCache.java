@@ -6,6 +6,8 @@ import ai.stylefarm.modelkit.inference.ExecutionDevice;
 import ai.stylefarm.modelkit.inference.GeneratorSession;
 import ai.stylefarm.modelkit.inference.ProjectionSession;
 import ai.stylefarm.modelkit.inference.SessionSettings;
+import ai.stylefarm.schemas.LocalPaths;
+import ai.stylefarm.schemas.ObjectKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -16,7 +18,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -80,21 +81,22 @@ public final class ModelCache implements AutoCloseable {
      * An open session for the bundle at {@code models/<modelId>/} whose model.json has checksum {@code sha256}.
      * The session belongs to the cache: do not close it.
      *
+     * @param label how the model's owner names it, for reasons that a user reads
      * @throws ModelUnavailableException with a reason that names the model
      */
-    public synchronized GeneratorSession session(String modelId, String sha256) {
+    public synchronized GeneratorSession session(String modelId, String label, String sha256) {
         GeneratorSession session = open.get(sha256);
         if (session != null) {
             return session;
         }
         try {
-            ModelBundle bundle = bundle(modelId, sha256);
+            ModelBundle bundle = bundle(modelId, label, sha256);
             session = GeneratorSession.open(bundle, settings);
         } catch (ModelUnavailableException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new ModelUnavailableException("model " + modelId + " (" + sha256 + ") cannot be loaded: "
-                    + e.getMessage(), e);
+            throw new ModelUnavailableException("model " + label + " (" + sha256 + ") cannot be loaded: "
+                    + LocalPaths.hide(e.getMessage()), e);
         }
         open.put(sha256, session);
         return session;
@@ -106,10 +108,10 @@ public final class ModelCache implements AutoCloseable {
     }
 
     /** The bundle on local disk (downloaded when missing), for graphs beyond rendering such as projection. */
-    synchronized ModelBundle bundle(String modelId, String sha256) {
+    synchronized ModelBundle bundle(String modelId, String label, String sha256) {
         if (!SHA256.matcher(sha256).matches()) {
             // It becomes a directory name; never let a message pick a path.
-            throw new ModelUnavailableException("model " + modelId + ": model_sha256 '" + sha256
+            throw new ModelUnavailableException("model " + label + ": model_sha256 '" + sha256
                     + "' is not a lower-case hex sha256", null);
         }
         Path cached = modelsDir.resolve(sha256);
@@ -122,32 +124,32 @@ public final class ModelCache implements AutoCloseable {
                 deleteTree(cached);
             }
         }
-        return download(modelId, sha256, cached);
+        return download(modelId, label, sha256, cached);
     }
 
-    private void fetch(String modelId, String file, Path dir) {
+    private void fetch(String modelId, String label, String file, Path dir) {
         try {
-            store.download("models/" + modelId + "/" + file, dir.resolve(file));
+            store.download(ObjectKeys.model(modelId, file), dir.resolve(file));
         } catch (ObjectStore.NotFoundException e) {
-            throw new ModelUnavailableException("model " + modelId + " not found: " + e.getMessage(), e);
+            throw new ModelUnavailableException("model " + label + " not found: " + e.getMessage(), e);
         }
     }
 
     /** Into a private temp dir first, so a crash or a bad bundle never leaves a half-filled cache entry. */
-    private ModelBundle download(String modelId, String sha256, Path cached) {
+    private ModelBundle download(String modelId, String label, String sha256, Path cached) {
         Path tmp = tmpDir.resolve(sha256 + "-" + UUID.randomUUID());
         try {
             Files.createDirectories(tmp);
-            fetch(modelId, ModelManifest.FILE_NAME, tmp);
+            fetch(modelId, label, ModelManifest.FILE_NAME, tmp);
             // model.json lists every file with its checksum (the projection step graph when it exists); reading it
             // checks that the names stay inside the bundle directory.
             for (String file : ModelBundle.readManifest(tmp).files().keySet()) {
-                fetch(modelId, file, tmp);
+                fetch(modelId, label, file, tmp);
             }
             ModelBundle verified = ModelBundle.open(tmp);
             String actual = verified.checksum();
             if (!actual.equals(sha256)) {
-                throw new ModelUnavailableException("model " + modelId + " in storage has model.json sha256 "
+                throw new ModelUnavailableException("model " + label + " in storage has model.json sha256 "
                         + actual + ", but the task expects " + sha256, null);
             }
             try {
@@ -162,7 +164,8 @@ public final class ModelCache implements AutoCloseable {
             LOG.info("Cached model {} ({}) under {}", modelId, sha256, cached);
             return ModelBundle.openUnverifiedRender(cached);
         } catch (IOException e) {
-            throw new ModelUnavailableException("model " + modelId + " cannot be cached: " + e.getMessage(), e);
+            throw new ModelUnavailableException("model " + label + " cannot be cached: "
+                    + LocalPaths.hide(e.getMessage()), e);
         } finally {
             deleteTree(tmp);
         }

@@ -1,16 +1,21 @@
 package ai.stylefarm.worker;
 
+import ai.stylefarm.modelkit.io.Hashing;
+import ai.stylefarm.schemas.TaskEvent;
 import io.minio.DownloadObjectArgs;
 import io.minio.GetObjectArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.minio.StatObjectArgs;
-import io.minio.UploadObjectArgs;
 import io.minio.errors.ErrorResponseException;
 import io.minio.http.HttpUtils;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import okhttp3.OkHttpClient;
 
@@ -21,6 +26,11 @@ import okhttp3.OkHttpClient;
 public final class ObjectStore implements AutoCloseable {
     private final MinioClient client;
     private final String bucket;
+
+    /** Write only if the key is free: S3's conditional write, which MinIO and s3proxy honour too. */
+    private static final Map<String, String> CREATE_ONLY = Map.of("If-None-Match", "*");
+    /** S3's smallest part; a file up to 5 GiB goes in one PUT when its part size is at least its size. */
+    private static final long MIN_PART_BYTES = 5L << 20;
 
     /** MinIO's own client defaults: 5 minutes to connect, write and read. */
     private static final long TIMEOUT_MILLIS = TimeUnit.MINUTES.toMillis(5);
@@ -41,27 +51,71 @@ public final class ObjectStore implements AutoCloseable {
         return bucket;
     }
 
-    public void put(String key, byte[] bytes, String contentType) {
+    /**
+     * What a key holds once a write-once store returns: the object's sha256 and size, and whether they are another
+     * writer's (an earlier attempt of the same task, or one Kafka handed the same attempt) rather than this one's.
+     */
+    public record Stored(String key, String sha256, long bytes, boolean adopted) {
+        public TaskEvent.Output output(Long seed) {
+            return new TaskEvent.Output(seed, key, sha256, bytes);
+        }
+    }
+
+    /**
+     * Stores {@code bytes} at {@code key} unless the key holds an object already: task outputs are written once.
+     * Whatever a task reports then is what storage holds, whichever writer came first, so a task's record always
+     * equals its object, and a late writer (a worker whose lease expired while it went on) changes nothing.
+     */
+    public Stored putIfAbsent(String key, byte[] bytes, String contentType) {
         try {
-            client.putObject(PutObjectArgs.builder()
-                    .bucket(bucket)
-                    .object(key)
-                    .stream(new ByteArrayInputStream(bytes), bytes.length, -1)
-                    .contentType(contentType)
-                    .build());
+            client.putObject(PutObjectArgs.builder().bucket(bucket).object(key)
+                    .stream(new ByteArrayInputStream(bytes), bytes.length, -1).contentType(contentType)
+                    .headers(CREATE_ONLY).build());
+            return new Stored(key, Hashing.sha256(bytes), bytes.length, false);
         } catch (Exception e) {
+            if (isPreconditionFailed(e)) {
+                return adopt(key);
+            }
             throw new StorageException("cannot store s3://" + bucket + "/" + key + ": " + describe(e), e);
         }
     }
 
-    /** Stores a file with one PUT (multipart for large files), so readers never see part of it. */
-    public void upload(String key, Path file, String contentType) {
-        try {
-            client.uploadObject(UploadObjectArgs.builder().bucket(bucket).object(key).filename(file.toString())
-                    .contentType(contentType).build());
+    /** {@link #putIfAbsent(String, byte[], String)} for a file, in one PUT (up to 5 GiB), so no reader sees part of it. */
+    public Stored uploadIfAbsent(String key, Path file, String contentType) {
+        try (InputStream in = Files.newInputStream(file)) {
+            long size = Files.size(file);
+            client.putObject(PutObjectArgs.builder().bucket(bucket).object(key)
+                    .stream(in, size, Math.max(size, MIN_PART_BYTES)).contentType(contentType).headers(CREATE_ONLY)
+                    .build());
+            return new Stored(key, Hashing.sha256(file), size, false);
         } catch (Exception e) {
+            if (isPreconditionFailed(e)) {
+                return adopt(key);
+            }
             throw new StorageException("cannot store s3://" + bucket + "/" + key + ": " + describe(e), e);
         }
+    }
+
+    /** The sha256 and size of what {@code key} holds, read whole. */
+    private Stored adopt(String key) {
+        try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            long size = 0;
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                sha.update(buffer, 0, n);
+                size += n;
+            }
+            return new Stored(key, HexFormat.of().formatHex(sha.digest()), size, true);
+        } catch (Exception e) {
+            throw new StorageException("cannot read s3://" + bucket + "/" + key + " (stored by another attempt): "
+                    + describe(e), e);
+        }
+    }
+
+    private static boolean isPreconditionFailed(Exception e) {
+        return e instanceof ErrorResponseException ere && ere.errorResponse() != null
+                && "PreconditionFailed".equals(ere.errorResponse().code());
     }
 
     /**

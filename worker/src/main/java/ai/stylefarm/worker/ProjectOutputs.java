@@ -8,7 +8,6 @@ import ai.stylefarm.modelkit.inference.NoiseMode;
 import ai.stylefarm.modelkit.inference.ProjectionSession;
 import ai.stylefarm.modelkit.inference.RenderOptions;
 import ai.stylefarm.modelkit.inference.Renderer;
-import ai.stylefarm.modelkit.io.Hashing;
 import ai.stylefarm.modelkit.io.Npz;
 import ai.stylefarm.modelkit.io.Pixels;
 import ai.stylefarm.modelkit.projection.LatentStats;
@@ -50,6 +49,9 @@ final class ProjectOutputs {
     /** Uploads are at most 20 MiB by default, artifacts of earlier jobs are PNGs: a bigger target is refused. */
     private static final int MAX_TARGET_BYTES = 64 << 20;
     private static final int VIDEO_FPS = 30;
+    /** A target's metrics.json is a few hundred bytes; more is not one. */
+    private static final int MAX_METRICS_BYTES = 1 << 20;
+
     /** How often (in steps) a running projection checks for cancellation and shutdown. */
     private static final int CHECK_EVERY = 10;
 
@@ -77,11 +79,11 @@ final class ProjectOutputs {
                                Instant deadline, Clock clock) {
         TargetImage target = target(task, spec);
         // Rendering a seed of another model may have evicted this task's session from the cache: ask again.
-        GeneratorSession session = models.session(task.modelId(), task.modelSha256());
+        GeneratorSession session = models.session(task.modelId(), task.displayModel(), task.modelSha256());
         ModelManifest m = session.manifest();
         LatentStats latentStats = stats.computeIfAbsent(task.modelSha256(), sha -> LatentStats.estimate(session));
         // Opened once per task: opening checks every file's sha256, the step graph's included.
-        ModelBundle bundle = models.bundle(task.modelId(), task.modelSha256());
+        ModelBundle bundle = models.bundle(task.modelId(), task.displayModel(), task.modelSha256());
         Map<String, float[]> constNoise = new LinkedHashMap<>();
         bundle.noiseConst().forEach((k, t) -> constNoise.put(k, t.data()));
         ProjectionOptions options = new ProjectionOptions(spec.steps(),
@@ -145,12 +147,16 @@ final class ProjectOutputs {
                 Pixels.png(Pixels.toUint8Hwc(result.img(), 0, channels, res, res), res, res, channels), "image/png"));
         outputs.add(put(spec.key(ObjectKeys.TARGET_PNG), Pixels.png(target.hwc(), res, res, channels), "image/png"));
         if (video != null) {
-            store.upload(spec.key(ObjectKeys.PROJ_MP4), video, "video/mp4");
-            outputs.add(new TaskEvent.Output(null, spec.key(ObjectKeys.PROJ_MP4), Hashing.sha256(video),
-                    Files.size(video)));
+            outputs.add(store.uploadIfAbsent(spec.key(ObjectKeys.PROJ_MP4), video, "video/mp4").output(null));
         }
         ObjectNode metrics = metrics(task, spec, result);
-        outputs.add(put(spec.key(ObjectKeys.METRICS), ManifestLines.bytes(metrics), "application/json"));
+        ObjectStore.Stored stored = store.putIfAbsent(spec.key(ObjectKeys.METRICS), ManifestLines.bytes(metrics),
+                "application/json");
+        outputs.add(stored.output(null));
+        if (stored.adopted()) {
+            // Another attempt's metrics are what storage holds: the report is built from them, not from this run.
+            metrics = (ObjectNode) Messages.mapper().readTree(store.read(stored.key(), MAX_METRICS_BYTES));
+        }
         ObjectNode line = metrics.deepCopy();
         var files = line.putObject("files");
         outputs.forEach(o -> files.put(o.key().substring(spec.outputPrefix().length()), o.key()));
@@ -170,12 +176,13 @@ final class ProjectOutputs {
             m.put("target_key", spec.target().key());
         } else {
             m.put("target_seed", spec.target().seed());
-            m.put("target_model", spec.target().modelId() != null ? spec.target().modelId() : task.modelId());
+            m.put("target_model", spec.target().modelId() == null ? task.displayModel()
+                    : spec.target().modelName() != null ? spec.target().modelName() : spec.target().modelId());
         }
         if (spec.label() != null) {
             m.put("label", spec.label());
         }
-        m.put("model", task.modelId());
+        m.put("model", task.displayModel());
         m.put("mse", result.mse());
         m.put("psnr", result.psnr());
         m.put("distance", result.mse());
@@ -211,7 +218,7 @@ final class ProjectOutputs {
     /** The target as the model sees it: a stored image, or a seed rendered as generate.py renders it. */
     private TargetImage target(TaskMessage task, ProjectTaskSpec spec) {
         ProjectTaskSpec.Target t = spec.target();
-        GeneratorSession own = models.session(task.modelId(), task.modelSha256());
+        GeneratorSession own = models.session(task.modelId(), task.displayModel(), task.modelSha256());
         int res = own.manifest().resolution();
         int channels = own.manifest().imgChannels();
         if (t.key() != null) {
@@ -226,7 +233,8 @@ final class ProjectOutputs {
             }
             return TargetImage.decode(bytes, channels, res);
         }
-        GeneratorSession source = t.modelId() == null ? own : models.session(t.modelId(), t.modelSha256());
+        GeneratorSession source = t.modelId() == null ? own : models.session(t.modelId(),
+                t.modelName() != null ? t.modelName() : t.modelId(), t.modelSha256());
         ModelManifest sm = source.manifest();
         Integer classIdx = sm.cDim() > 0 ? 0 : null;
         Renderer.Rendered r = new Renderer(source).render(new long[] {t.seed()},
@@ -240,16 +248,14 @@ final class ProjectOutputs {
         Path file = Files.createTempFile(tmp, "proj-", ".npz");
         try {
             Npz.write(file, arrays);
-            store.upload(key, file, "application/octet-stream");
-            return new TaskEvent.Output(null, key, Hashing.sha256(file), Files.size(file));
+            return store.uploadIfAbsent(key, file, "application/octet-stream").output(null);
         } finally {
             deleteQuietly(file);
         }
     }
 
     private TaskEvent.Output put(String key, byte[] bytes, String contentType) {
-        store.put(key, bytes, contentType);
-        return new TaskEvent.Output(null, key, Hashing.sha256(bytes), bytes.length);
+        return store.putIfAbsent(key, bytes, contentType).output(null);
     }
 
     /** Target on the left, synthesis on the right, as projector.py's video shows them. */

@@ -4,14 +4,21 @@ import ai.stylefarm.modelkit.bundle.ModelManifest;
 import ai.stylefarm.modelkit.inference.Renderer;
 import ai.stylefarm.modelkit.io.Hashing;
 import ai.stylefarm.schemas.GenerateTaskSpec;
+import ai.stylefarm.schemas.Messages;
 import ai.stylefarm.schemas.ObjectKeys;
 import ai.stylefarm.schemas.TaskEvent;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -63,17 +70,50 @@ final class ShardOutputs implements TaskOutputs {
     public List<TaskEvent.Output> finish() {
         try {
             writer.close();
-            String partKey = ObjectKeys.manifestPart(job, spec.taskIndex());
-            TaskEvent.Output shardOut = new TaskEvent.Output(null, spec.shardKey(), Hashing.sha256(shard), Files.size(shard));
-            TaskEvent.Output partOut = new TaskEvent.Output(null, partKey, Hashing.sha256(part), Files.size(part));
-            store.upload(spec.shardKey(), shard, "application/x-tar");
-            store.upload(partKey, part, "application/x-ndjson");
-            return List.of(shardOut, partOut);
+            ObjectStore.Stored shardStored = store.uploadIfAbsent(spec.shardKey(), shard, "application/x-tar");
+            Path lines = shardStored.adopted() ? describeStoredShard() : part;
+            ObjectStore.Stored partStored = store.uploadIfAbsent(ObjectKeys.manifestPart(job, spec.taskIndex()), lines,
+                    "application/x-ndjson");
+            return List.of(shardStored.output(null), partStored.output(null));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot finish shard " + shard, e);
         } finally {
             abort();
         }
+    }
+
+    /**
+     * Another attempt stored this shard first: the manifest part must describe its samples (their checksums and
+     * their JSON), not this attempt's, which storage does not hold.
+     */
+    private Path describeStoredShard() throws IOException {
+        Path stored = dir.resolve("stored.tar");
+        Path lines = dir.resolve("stored-part.jsonl");
+        store.download(spec.shardKey(), stored);
+        Map<String, ObjectNode> samples = new HashMap<>();
+        Map<String, String[]> images = new LinkedHashMap<>();
+        try (InputStream in = Files.newInputStream(stored)) {
+            TarReader.read(in, (name, content) -> {
+                String base = name.substring(0, name.lastIndexOf('.'));
+                if (name.endsWith(".json")) {
+                    samples.put(base, (ObjectNode) Messages.mapper().readTree(content));
+                } else if (name.endsWith("." + spec.format().extension())) {
+                    images.put(base, new String[] {name, Hashing.sha256(content), Long.toString(content.length)});
+                }
+            });
+        }
+        try (var out = Files.newBufferedWriter(lines, StandardCharsets.UTF_8)) {
+            for (Map.Entry<String, String[]> image : images.entrySet()) {
+                ObjectNode sample = samples.get(image.getKey());
+                if (sample == null) {
+                    throw new IOException("stored shard " + spec.shardKey() + " has no JSON for " + image.getKey());
+                }
+                String[] member = image.getValue();
+                out.write(ManifestLines.manifest(sample, spec.shardKey(), member[0], member[1], Long.parseLong(member[2])));
+                out.write('\n');
+            }
+        }
+        return lines;
     }
 
     @Override

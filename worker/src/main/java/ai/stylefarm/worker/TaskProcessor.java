@@ -1,16 +1,17 @@
 package ai.stylefarm.worker;
 
+import ai.stylefarm.modelkit.bundle.ModelManifest;
 import ai.stylefarm.modelkit.inference.GeneratorSession;
 import ai.stylefarm.modelkit.inference.NoiseMode;
 import ai.stylefarm.modelkit.inference.RenderLanes;
 import ai.stylefarm.modelkit.inference.RenderOptions;
 import ai.stylefarm.modelkit.inference.Renderer;
 import ai.stylefarm.modelkit.io.Pixels;
-import ai.stylefarm.modelkit.bundle.ModelManifest;
 import ai.stylefarm.schemas.GenerateTaskSpec;
 import ai.stylefarm.schemas.ImageFormat;
 import ai.stylefarm.schemas.InterpolateTaskSpec;
 import ai.stylefarm.schemas.Layout;
+import ai.stylefarm.schemas.LocalPaths;
 import ai.stylefarm.schemas.ProjectTaskSpec;
 import ai.stylefarm.schemas.StyleMixTaskSpec;
 import ai.stylefarm.schemas.TaskEvent;
@@ -77,7 +78,7 @@ public final class TaskProcessor implements TaskRunner, AutoCloseable {
                 : task.spec() instanceof InterpolateTaskSpec video ? video.frameCount()
                 : 1;
         LOG.info("Task {} (job {}, attempt {}): {} {} items of model {}", task.taskId(), task.jobId(), task.attempt(),
-                total, task.spec().kind().value(), task.modelId());
+                total, task.spec().kind().value(), task.displayModel());
         long started = System.nanoTime();
         Verdict verdict;
         // The heartbeat stops before the terminal event goes out, so no HEARTBEAT ever follows a SUCCEEDED.
@@ -97,16 +98,16 @@ public final class TaskProcessor implements TaskRunner, AutoCloseable {
         } catch (RuntimeException e) {
             // Storage, ONNX Runtime or anything unforeseen: report it, keep the worker alive for the next task.
             LOG.warn("Task {} failed", task.taskId(), e);
-            verdict = Verdict.failed(describe(e), true);
+            verdict = Verdict.failed(LocalPaths.hide(describe(e)), true);
         }
         metrics.taskEnded(task.spec().kind().value(), verdict.outcome(), (System.nanoTime() - started) / 1e9,
-                turn.heldSeconds(), task.modelId(), verdict.outputs() == null ? 0 : total);
+                turn.heldSeconds(), task.displayModel(), verdict.outputs() == null ? 0 : total);
         return send(task, verdict);
     }
 
     /** The model's session, after STARTED is sent; null when the model cannot be loaded (a retryable failure). */
     private GeneratorSession start(TaskMessage task, Heartbeat heartbeat) {
-        GeneratorSession session = models.session(task.modelId(), task.modelSha256());
+        GeneratorSession session = models.session(task.modelId(), task.displayModel(), task.modelSha256());
         TaskEvent.Device device = device(session);
         heartbeat.device(device);
         events.sendAndWait(TaskEvent.started(task, config.workerId(), device, clock.instant()));
@@ -128,13 +129,13 @@ public final class TaskProcessor implements TaskRunner, AutoCloseable {
         try {
             session = start(task, heartbeat);
         } catch (ModelCache.ModelUnavailableException e) {
-            return Verdict.failed(e.getMessage(), true);
+            return Verdict.failed(LocalPaths.hide(e.getMessage()), true);
         }
         List<TaskEvent.Output> outputs;
         try {
             outputs = renderer.render(session, () -> stopping.getAsBoolean() || cancels.isCancelled(task.jobId()));
         } catch (IllegalArgumentException e) {
-            return Verdict.failed(e.getMessage(), false);
+            return Verdict.failed(LocalPaths.hide(e.getMessage()), false);
         }
         if (outputs != null) {
             return Verdict.succeeded(outputs);
@@ -164,7 +165,7 @@ public final class TaskProcessor implements TaskRunner, AutoCloseable {
     private Verdict project(TaskMessage task, ProjectTaskSpec spec, Heartbeat heartbeat, BooleanSupplier stopping) {
         return renderOutputs(task, heartbeat, stopping, (session, stop) -> {
             List<TaskEvent.Output> outputs = projections.run(task, spec, stop,
-                    steps -> metrics.projectionSteps(task.modelId(), steps), clock.instant().plus(config.maxTaskTime()),
+                    steps -> metrics.projectionSteps(task.displayModel(), steps), clock.instant().plus(config.maxTaskTime()),
                     clock);
             if (outputs != null) {
                 heartbeat.progressed(1);
@@ -180,7 +181,7 @@ public final class TaskProcessor implements TaskRunner, AutoCloseable {
         try {
             session = start(task, heartbeat);
         } catch (ModelCache.ModelUnavailableException e) {
-            return Verdict.failed(e.getMessage(), true);
+            return Verdict.failed(LocalPaths.hide(e.getMessage()), true);
         }
         Renderer renderer = new Renderer(session);
         RenderOptions options;
@@ -190,11 +191,11 @@ public final class TaskProcessor implements TaskRunner, AutoCloseable {
             renderer.validate(options);
             if (spec.format() == ImageFormat.JPEG && session.manifest().imgChannels() != 1
                     && session.manifest().imgChannels() != 3) {
-                throw new IllegalArgumentException("format jpeg needs 1 or 3 image channels; model " + task.modelId()
+                throw new IllegalArgumentException("format jpeg needs 1 or 3 image channels; model " + task.displayModel()
                         + " has " + session.manifest().imgChannels() + ": use png");
             }
         } catch (IllegalArgumentException e) {
-            return Verdict.failed(e.getMessage(), false);
+            return Verdict.failed(LocalPaths.hide(e.getMessage()), false);
         }
         ModelManifest m = session.manifest();
         TaskOutputs outputs = spec.layout() == Layout.WEBDATASET

@@ -1,6 +1,5 @@
 package ai.stylefarm.worker;
 
-import ai.stylefarm.modelkit.io.Hashing;
 import ai.stylefarm.modelkit.io.Pixels;
 import ai.stylefarm.schemas.ImageFormat;
 import ai.stylefarm.schemas.TaskEvent;
@@ -54,9 +53,7 @@ final class Uploads implements AutoCloseable {
             }
             pending.add(pool.submit(() -> {
                 try {
-                    byte[] encoded = encoder.get();
-                    store.put(key, encoded, contentType);
-                    return new TaskEvent.Output(seed, key, Hashing.sha256(encoded), encoded.length);
+                    return store.putIfAbsent(key, encoder.get(), contentType).output(seed);
                 } finally {
                     room.release();
                 }

@@ -197,7 +197,7 @@ class TaskConsumerLoopTest {
         UUID job = UUID.randomUUID();
         GenerateTaskSpec spec = new GenerateTaskSpec(Seeds.parse("0-3"), 1.0, null, null, NoiseMode.CONST,
                 ImageFormat.PNG, Layout.FILES, "jobs/" + job + "/images/");
-        return new TaskMessage(UUID.randomUUID(), job, 1, "m", "ab".repeat(32), spec, 120, Instant.now());
+        return new TaskMessage(UUID.randomUUID(), job, 1, "m", null, "ab".repeat(32), spec, 120, Instant.now());
     }
 
     private static TaskMessage publish(TaskMessage task) throws Exception {

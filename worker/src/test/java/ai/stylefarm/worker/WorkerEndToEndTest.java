@@ -223,7 +223,7 @@ class WorkerEndToEndTest {
         GenerateTaskSpec spec = new GenerateTaskSpec(Seeds.parse("10-14"), 0.7, null, null,
                 ai.stylefarm.schemas.NoiseMode.CONST, ImageFormat.JPEG, Layout.WEBDATASET, "jobs/" + job + "/shards/",
                 85, true, 3);
-        publish(new TaskMessage(UUID.randomUUID(), job, 1, MODEL_ID, bundle.checksum(), spec, 120, Instant.now()));
+        publish(new TaskMessage(UUID.randomUUID(), job, 1, MODEL_ID, null, bundle.checksum(), spec, 120, Instant.now()));
         TaskEvent first = awaitTerminal(job);
         assertEquals(TaskEvent.Type.SUCCEEDED, first.type(), () -> "got " + first);
         TaskEvent.Output shard = first.outputs().stream().filter(o -> o.key().endsWith(".tar")).findFirst().orElseThrow();
@@ -246,13 +246,67 @@ class WorkerEndToEndTest {
         }
 
         // A re-run attempt writes the very same shard.
-        publish(new TaskMessage(UUID.randomUUID(), job, 2, MODEL_ID, bundle.checksum(), spec, 120, Instant.now()));
+        publish(new TaskMessage(UUID.randomUUID(), job, 2, MODEL_ID, null, bundle.checksum(), spec, 120, Instant.now()));
         TaskEvent second = await().atMost(WAIT).pollInSameThread().until(() -> {
             drain();
             return eventsOf(job).stream().filter(e -> e.type() == TaskEvent.Type.SUCCEEDED && e.attempt() == 2)
                     .findFirst().orElse(null);
         }, e -> e != null);
         assertEquals(first.outputs(), second.outputs());
+    }
+
+    @Test
+    void anAttemptWhoseOutputsAnotherStoredFirstReportsWhatStorageHolds() throws Exception {
+        // An earlier attempt stored seed 1 (differently) before it died: the key is written once, and kept.
+        UUID job = UUID.randomUUID();
+        String taken = String.format("jobs/%s/images/seed%08d.png", job, 1);
+        byte[] earlier = "an earlier attempt's image".getBytes(StandardCharsets.UTF_8);
+        put(taken, earlier);
+        publish(generate(job, MODEL_ID, bundle.checksum(), "0-2"));
+        TaskEvent succeeded = awaitTerminal(job);
+        assertEquals(TaskEvent.Type.SUCCEEDED, succeeded.type(), () -> "got " + succeeded);
+        assertArrayEquals(earlier, read(taken), "a stored output is never overwritten");
+        TaskEvent.Output one = succeeded.outputs().stream().filter(o -> Long.valueOf(1).equals(o.seed())).findFirst()
+                .orElseThrow();
+        assertEquals(Hashing.sha256(earlier), one.sha256(), "the record is the stored object's");
+        assertEquals(earlier.length, one.bytes());
+        String part = new String(read("jobs/" + job + "/parts/part-000000.jsonl"), StandardCharsets.UTF_8);
+        assertTrue(part.contains(Hashing.sha256(earlier)), part);
+
+        // A shard stored by an earlier attempt (at ψ 0.7) before it could store its manifest part: this attempt
+        // (at ψ 0.5) keeps the shard and describes the stored samples, not its own.
+        UUID earlierJob = UUID.randomUUID();
+        UUID laterJob = UUID.randomUUID();
+        publish(new TaskMessage(UUID.randomUUID(), earlierJob, 1, MODEL_ID, null, bundle.checksum(),
+                shardSpec(earlierJob, 0.7), 120, Instant.now()));
+        assertEquals(TaskEvent.Type.SUCCEEDED, awaitTerminal(earlierJob).type());
+        byte[] storedShard = read("jobs/" + earlierJob + "/shards/shard-000000.tar");
+        put("jobs/" + laterJob + "/shards/shard-000000.tar", storedShard);
+        publish(new TaskMessage(UUID.randomUUID(), laterJob, 1, MODEL_ID, null, bundle.checksum(),
+                shardSpec(laterJob, 0.5), 120, Instant.now()));
+        TaskEvent later = awaitTerminal(laterJob);
+        assertEquals(TaskEvent.Type.SUCCEEDED, later.type(), () -> "got " + later);
+        assertEquals(Hashing.sha256(storedShard), later.outputs().get(0).sha256());
+        Map<String, byte[]> members = untar(storedShard);
+        List<String> lines = new String(read("jobs/" + laterJob + "/parts/part-000000.jsonl"), StandardCharsets.UTF_8)
+                .lines().toList();
+        assertEquals(2, lines.size());
+        for (String text : lines) {
+            var line = Messages.mapper().readTree(text);
+            assertEquals(0.7, line.path("truncation_psi").asDouble(), 1e-9, text);
+            assertEquals("jobs/" + laterJob + "/shards/shard-000000.tar", line.path("key").asText());
+            assertEquals(Hashing.sha256(members.get(line.path("member").asText())), line.path("sha256").asText());
+        }
+    }
+
+    private static GenerateTaskSpec shardSpec(UUID job, double psi) {
+        return new GenerateTaskSpec(Seeds.parse("20-21"), psi, null, null, ai.stylefarm.schemas.NoiseMode.CONST,
+                ImageFormat.PNG, Layout.WEBDATASET, "jobs/" + job + "/shards/", null, false, 0);
+    }
+
+    private static void put(String key, byte[] bytes) throws Exception {
+        s3.putObject(io.minio.PutObjectArgs.builder().bucket(stack.endpoints().s3Bucket()).object(key)
+                .stream(new java.io.ByteArrayInputStream(bytes), bytes.length, -1).build());
     }
 
     /** name → content of a ustar archive's regular files. */
@@ -340,7 +394,7 @@ class WorkerEndToEndTest {
     private static TaskMessage generate(UUID job, String modelId, String sha256, String seeds) {
         GenerateTaskSpec spec = new GenerateTaskSpec(Seeds.parse(seeds), 0.7, null, null,
                 ai.stylefarm.schemas.NoiseMode.RANDOM, ImageFormat.PNG, Layout.FILES, "jobs/" + job + "/images/");
-        return new TaskMessage(UUID.randomUUID(), job, 1, modelId, sha256, spec, 120, Instant.now());
+        return new TaskMessage(UUID.randomUUID(), job, 1, modelId, null, sha256, spec, 120, Instant.now());
     }
 
     private static void publish(TaskMessage task) throws Exception {
