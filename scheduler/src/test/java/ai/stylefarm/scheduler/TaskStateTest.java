@@ -58,8 +58,8 @@ class TaskStateTest {
         Migrations.migrate(db);
         try (Connection c = db.getConnection()) {
             c.createStatement().execute("INSERT INTO tenants (id, name) VALUES ('t', 't')");
-            c.createStatement().execute("INSERT INTO models (id, name, state, source, bundle_sha256, metadata) VALUES"
-                    + " ('m', 'm', 'READY', 'random', repeat('a', 64), '{}')");
+            c.createStatement().execute("INSERT INTO models (id, slug, name, state, source, bundle_sha256, metadata) VALUES"
+                    + " ('m', 'm', 'm', 'READY', 'random', repeat('a', 64), '{}')");
         }
     }
 
@@ -194,6 +194,30 @@ class TaskStateTest {
         assertNull(currentTaskOf("w"));
     }
 
+    @Test
+    void anAttemptThatKafkaRedeliversToAnotherWorkerIsShownAsThatWorkers() throws Exception {
+        TaskEventIntake intake = new TaskEventIntake(db, SETTINGS, Clock.systemUTC(), SchedulerMetrics.detached());
+        intake.apply(event(task, TaskEvent.Type.STARTED, 1, null, "w"));
+        assertEquals("w", read().workerId());
+        // w stalls, its partitions go to w2, which runs the same attempt and ends it.
+        assertEquals(TaskEventIntake.Effect.PROGRESS, intake.apply(event(task, TaskEvent.Type.STARTED, 1, null, "w2")));
+        assertEquals("w2", read().workerId());
+        intake.apply(event(task, TaskEvent.Type.FAILED, 1, new TaskEvent.Failure("no such class", false), "w2"));
+        assertEquals(TaskState.FAILED, read().state());
+        assertEquals("w2", read().workerId(), "the task grid names the worker that ended the task");
+        assertEquals(1, count("SELECT count(*) FROM job_events WHERE task_id = '" + task
+                + "' AND type = 'TASK_REASSIGNED' AND actor = 'w2'"));
+    }
+
+    private long count(String sql) {
+        return Transactions.inTransaction(db, c -> {
+            try (var r = c.createStatement().executeQuery(sql)) {
+                r.next();
+                return r.getLong(1);
+            }
+        });
+    }
+
     private UUID secondReleasedTask() throws Exception {
         UUID id;
         try (Connection c = db.getConnection()) {
@@ -240,12 +264,17 @@ class TaskStateTest {
     }
 
     private TaskEvent event(UUID taskId, TaskEvent.Type type, int attempt, TaskEvent.Failure failure) {
-        TaskMessage message = new TaskMessage(taskId, job, attempt, "m", "a".repeat(64),
+        return event(taskId, type, attempt, failure, "w");
+    }
+
+    private TaskEvent event(UUID taskId, TaskEvent.Type type, int attempt, TaskEvent.Failure failure, String worker) {
+        TaskMessage message = new TaskMessage(taskId, job, attempt, "m", null, "a".repeat(64),
                 new GenerateTaskSpec(Seeds.parse("0-7"), 1.0, null, null, NoiseMode.CONST, ImageFormat.PNG, Layout.FILES,
                         "jobs/" + job + "/images/"), 60, Instant.now());
         return switch (type) {
-            case STARTED -> TaskEvent.started(message, "w", new TaskEvent.Device(TaskEvent.DeviceKind.CPU, "cpu"), Instant.now());
-            case FAILED -> TaskEvent.failed(message, "w", failure, Instant.now());
+            case STARTED -> TaskEvent.started(message, worker, new TaskEvent.Device(TaskEvent.DeviceKind.CPU, "cpu"),
+                    Instant.now());
+            case FAILED -> TaskEvent.failed(message, worker, failure, Instant.now());
             default -> throw new IllegalArgumentException(type.name());
         };
     }
@@ -276,5 +305,7 @@ class TaskStateTest {
         public Duration runningLease() { return Duration.ofSeconds(60); }
         public Duration releasedLease() { return Duration.ofMinutes(10); }
         public Duration tick() { return Duration.ofMillis(200); }
+        public Duration housekeepingInterval() { return Duration.ofSeconds(10); }
+        public Duration deletionGrace() { return Duration.ZERO; }
     }
 }

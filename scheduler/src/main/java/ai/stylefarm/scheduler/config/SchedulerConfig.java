@@ -90,5 +90,21 @@ public interface SchedulerConfig {
         /** How often the periodic duties (release, leases, cancels, finalizing) run. */
         @WithDefault("PT0.2S")
         Duration tick();
+
+        /**
+         * How often housekeeping runs: removing the objects and rows of deleted jobs, and the outputs of finished
+         * jobs past their tenant's retention period. It runs on its own thread, so a large deletion never delays
+         * releases or leases.
+         */
+        @WithDefault("PT10S")
+        Duration housekeepingInterval();
+
+        /**
+         * How long an ended job's objects settle before housekeeping removes any (a deleted job's, or what a failed
+         * or cancelled job's unfinished tasks left without a record): a worker told to stop may still be storing its
+         * last output, which would otherwise be left behind with no row to find it by.
+         */
+        @WithDefault("PT30S")
+        Duration deletionGrace();
     }
 }

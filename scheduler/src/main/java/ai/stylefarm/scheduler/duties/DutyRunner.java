@@ -24,10 +24,10 @@ public final class DutyRunner implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    public DutyRunner(List<Runnable> duties, Duration tick) {
+    public DutyRunner(String name, List<Runnable> duties, Duration tick) {
         this.duties = List.copyOf(duties);
         this.tick = tick;
-        this.thread = new Thread(this::loop, "scheduler-duties");
+        this.thread = new Thread(this::loop, name);
         this.thread.setDaemon(true);
     }
 

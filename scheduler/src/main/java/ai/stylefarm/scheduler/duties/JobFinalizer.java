@@ -6,12 +6,11 @@ import ai.stylefarm.scheduler.state.Tasks;
 import ai.stylefarm.scheduler.state.Transactions;
 import ai.stylefarm.scheduler.storage.ObjectStore;
 import ai.stylefarm.schemas.JobState;
-import ai.stylefarm.schemas.Messages;
 import ai.stylefarm.schemas.TaskState;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,11 +21,12 @@ import org.jboss.logging.Logger;
 /**
  * Ends a job once every task has ended: FAILED with the first task's reason if any task failed, else the
  * manifest is written and the job SUCCEEDED. Runs when a task ends, and as a periodic sweep that finishes
- * whatever a crash interrupted; writing the manifest again yields the same bytes, so repeating is harmless.
+ * whatever a crash interrupted; one writer at a time (see {@link #succeedIfDone}).
  */
 public final class JobFinalizer implements Runnable {
     private static final Logger LOG = Logger.getLogger(JobFinalizer.class);
-    private static final ObjectMapper JSON = Messages.mapper();
+    /** The advisory-lock key space of finalization (the first of the two 32-bit keys). */
+    static final int FINALIZE_LOCK_SPACE = 0x5f1a11;
 
     private final DataSource db;
     private final ManifestAssembler assembler;
@@ -68,64 +68,102 @@ public final class JobFinalizer implements Runnable {
         succeedIfDone(jobId);
     }
 
+    /**
+     * Assembles and commits a job's end with one writer at a time. The task-event consumer and the periodic sweep
+     * (and, in a redundant control plane, another scheduler) all call this; the first to take the job's
+     * transaction-scoped advisory lock writes, the others return at once. The lock is held across assembling and the
+     * commit that records each written object, so an object and its artifact row come from the same writer; a
+     * writer that dies releases it with its connection, and the sweep finishes the job.
+     */
     private void succeedIfDone(UUID jobId) {
-        JobRow job = Transactions.inTransaction(db, c -> {
-            Optional<JobRow> row = Jobs.lock(c, jobId);
-            return row.isPresent() && !row.get().state().isTerminal() && row.get().fullyPlanned() && allEnded(c, jobId)
-                    ? row.get() : null;
-        });
-        if (job == null) {
-            return;
-        }
-        ManifestAssembler.Result manifest;
-        try {
-            manifest = assembler.assemble(job);
-        } catch (ManifestAssembler.IncompleteManifestException e) {
-            Transactions.inTransaction(db, c -> {
-                Optional<JobRow> row = Jobs.lock(c, jobId);
-                if (row.isPresent() && !row.get().state().isTerminal()) {
-                    Jobs.move(c, row.get(), JobState.FAILED, Jobs.set("error", e.getMessage()));
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                if (!claim(c, jobId)) {
+                    c.rollback();
+                    LOG.debugf("Job %s is being finalized by another writer", jobId);
+                    return;
                 }
-                return null;
-            });
-            LOG.errorf("Job %s failed: %s", jobId, e.getMessage());
-            return;
-        } catch (Exception e) {
-            // Storage or the database: the periodic sweep tries again.
-            throw new IllegalStateException("could not write the manifest of job " + jobId + ": " + e.getMessage(), e);
-        }
-        Transactions.inTransaction(db, c -> {
-            Optional<JobRow> row = Jobs.lock(c, jobId);
-            if (row.isEmpty() || row.get().state().isTerminal()) {
-                return null;
-            }
-            try (PreparedStatement s = c.prepareStatement("INSERT INTO artifacts (job_id, key, kind, bytes, sha256)"
-                    + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET bytes = EXCLUDED.bytes,"
-                    + " sha256 = EXCLUDED.sha256")) {
-                List<ManifestAssembler.Written> all = new java.util.ArrayList<>(manifest.extras());
-                all.add(0, manifest.manifest());
-                for (ManifestAssembler.Written written : all) {
-                    s.setObject(1, jobId);
-                    s.setString(2, written.key());
-                    s.setString(3, written.kind());
-                    s.setLong(4, written.bytes());
-                    s.setString(5, written.sha256());
-                    s.addBatch();
+                Optional<JobRow> row = Jobs.read(c, jobId);
+                if (row.isEmpty() || row.get().state().isTerminal() || !row.get().fullyPlanned() || !allEnded(c, jobId)) {
+                    c.rollback();
+                    return;
                 }
-                s.executeBatch();
+                ManifestAssembler.Result manifest;
+                try {
+                    manifest = assembler.assemble(row.get());
+                } catch (ManifestAssembler.IncompleteManifestException e) {
+                    fail(c, jobId, e.getMessage());
+                    c.commit();
+                    LOG.errorf("Job %s failed: %s", jobId, e.getMessage());
+                    return;
+                }
+                if (succeed(c, jobId, manifest)) {
+                    c.commit();
+                    LOG.infof("Job %s succeeded: %d images, manifest %s", jobId, manifest.manifest().lines(),
+                            manifest.manifest().key());
+                } else {
+                    c.rollback();
+                }
+            } catch (Exception e) {
+                c.rollback();
+                // Storage or the database: the periodic sweep tries again.
+                throw new IllegalStateException("could not finalize job " + jobId + ": " + e.getMessage(), e);
             }
-            JobRow current = row.get();
-            if (current.state() == JobState.PLANNED) {
-                current = Jobs.move(c, current, JobState.RUNNING);
-            }
-            Jobs.move(c, current, JobState.SUCCEEDED);
-            Jobs.event(c, jobId, null, "SUCCEEDED", "scheduler", "{\"manifest_lines\":" + manifest.manifest().lines() + "}");
-            return null;
-        });
-        LOG.infof("Job %s succeeded: %d images, manifest %s", jobId, manifest.manifest().lines(),
-                manifest.manifest().key());
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not finalize job " + jobId + ": " + e.getMessage(), e);
+        }
     }
 
+    /** The job's finalization lock for this transaction; false when another writer holds it. */
+    private static boolean claim(Connection c, UUID jobId) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT pg_try_advisory_xact_lock(?, ?)")) {
+            s.setInt(1, FINALIZE_LOCK_SPACE);
+            s.setInt(2, jobId.hashCode());
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getBoolean(1);
+            }
+        }
+    }
+
+    private static void fail(Connection c, UUID jobId, String error) throws SQLException {
+        Optional<JobRow> row = Jobs.lock(c, jobId);
+        if (row.isPresent() && !row.get().state().isTerminal()) {
+            Jobs.move(c, row.get(), JobState.FAILED, Jobs.set("error", error));
+            Jobs.event(c, jobId, null, "FAILED", "scheduler", null);
+        }
+    }
+
+    /** Records what the assembly wrote and ends the job; false if it ended meanwhile (a cancel). */
+    private static boolean succeed(Connection c, UUID jobId, ManifestAssembler.Result manifest) throws SQLException {
+        Optional<JobRow> row = Jobs.lock(c, jobId);
+        if (row.isEmpty() || row.get().state().isTerminal()) {
+            return false;
+        }
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO artifacts (job_id, key, kind, bytes, sha256)"
+                + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET bytes = EXCLUDED.bytes,"
+                + " sha256 = EXCLUDED.sha256")) {
+            List<ManifestAssembler.Written> all = new java.util.ArrayList<>(manifest.extras());
+            all.add(0, manifest.manifest());
+            for (ManifestAssembler.Written written : all) {
+                s.setObject(1, jobId);
+                s.setString(2, written.key());
+                s.setString(3, written.kind());
+                s.setLong(4, written.bytes());
+                s.setString(5, written.sha256());
+                s.addBatch();
+            }
+            s.executeBatch();
+        }
+        JobRow current = row.get();
+        if (current.state() == JobState.PLANNED) {
+            current = Jobs.move(c, current, JobState.RUNNING);
+        }
+        Jobs.move(c, current, JobState.SUCCEEDED);
+        Jobs.event(c, jobId, null, "SUCCEEDED", "scheduler", "{\"manifest_lines\":" + manifest.manifest().lines() + "}");
+        return true;
+    }
 
     private static boolean allEnded(Connection c, UUID jobId) throws java.sql.SQLException {
         Map<TaskState, Integer> counts = Tasks.countByState(c, jobId);

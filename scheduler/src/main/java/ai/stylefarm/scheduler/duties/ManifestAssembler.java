@@ -148,13 +148,13 @@ final class ManifestAssembler {
         ObjectNode card = JSON.createObjectNode();
         card.put("job_id", job.id().toString());
         card.put("tenant", job.tenant());
-        ObjectNode model = card.putObject("model").put("id", job.modelId());
+        ObjectNode model = card.putObject("model");
         try (Connection c = db.getConnection();
-             PreparedStatement s = c.prepareStatement("SELECT bundle_sha256, name FROM models WHERE id = ?")) {
+             PreparedStatement s = c.prepareStatement("SELECT slug, bundle_sha256, name FROM models WHERE id = ?")) {
             s.setString(1, job.modelId());
             try (ResultSet r = s.executeQuery()) {
                 if (r.next()) {
-                    model.put("bundle_sha256", r.getString(1)).put("name", r.getString(2));
+                    model.put("id", r.getString(1)).put("bundle_sha256", r.getString(2)).put("name", r.getString(3));
                 }
             }
         }

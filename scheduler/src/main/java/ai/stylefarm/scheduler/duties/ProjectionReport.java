@@ -59,7 +59,7 @@ final class ProjectionReport {
         ObjectNode report = JSON.createObjectNode();
         report.put("job_id", job.id().toString());
         report.put("kind", job.kind());
-        report.put("model", job.modelId());
+        report.put("model", modelSlug(job.modelId()));
         JsonNode spec = JSON.readTree(job.spec());
         if (calibration) {
             report.set("calibration", calibrate(job, CalibrateJobSpec.parse(spec), targets));
@@ -119,6 +119,17 @@ final class ProjectionReport {
             s.executeUpdate();
         }
         return c;
+    }
+
+    /** The model's id as its owner named it: reports are for people, who never see the internal key. */
+    private String modelSlug(String key) throws java.sql.SQLException {
+        try (Connection conn = db.getConnection();
+             PreparedStatement s = conn.prepareStatement("SELECT slug FROM models WHERE id = ?")) {
+            s.setString(1, key);
+            try (java.sql.ResultSet r = s.executeQuery()) {
+                return r.next() ? r.getString(1) : key;
+            }
+        }
     }
 
     private static double[] distances(List<ObjectNode> targets, String label) {

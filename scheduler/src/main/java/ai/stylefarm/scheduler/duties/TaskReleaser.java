@@ -63,7 +63,7 @@ public final class TaskReleaser implements Runnable {
 
     /** A job with due tasks, with what its task messages need: the model and its bundle checksum. */
     private record Candidate(UUID job, String tenant, int priority, Instant createdAt, int weight, String modelId,
-                             String modelSha256) {
+                             String modelSha256, String modelName) {
     }
 
     @Override
@@ -156,21 +156,22 @@ public final class TaskReleaser implements Runnable {
     private static List<Candidate> candidates(Connection c) throws SQLException {
         List<Candidate> jobs = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement("SELECT j.id, j.tenant_id, j.priority, j.created_at, tn.weight,"
-                + " m.id, m.bundle_sha256 FROM jobs j JOIN tenants tn ON tn.id = j.tenant_id JOIN models m"
+                + " m.id, m.bundle_sha256, m.slug FROM jobs j JOIN tenants tn ON tn.id = j.tenant_id JOIN models m"
                 + " ON m.id = j.model_id WHERE j.state IN ('PLANNED', 'RUNNING')"
                 + " AND j.cancel_requested_at IS NULL AND EXISTS (SELECT 1 FROM tasks t WHERE t.job_id = j.id"
                 + " AND t.state IN ('PENDING', 'RELEASED') AND t.next_attempt_at <= now())"
                 + " ORDER BY j.priority DESC, j.created_at LIMIT 500"); ResultSet r = s.executeQuery()) {
             while (r.next()) {
                 jobs.add(new Candidate(r.getObject(1, UUID.class), r.getString(2), r.getInt(3),
-                        r.getTimestamp(4).toInstant(), r.getInt(5), r.getString(6), r.getString(7)));
+                        r.getTimestamp(4).toInstant(), r.getInt(5), r.getString(6), r.getString(7), r.getString(8)));
             }
         }
         return jobs;
     }
 
     private TaskMessage message(TaskRow task, Candidate job, Instant now) throws java.io.IOException {
-        return new TaskMessage(task.id(), task.jobId(), task.attempt(), job.modelId(), job.modelSha256(), spec(task),
+        return new TaskMessage(task.id(), task.jobId(), task.attempt(), job.modelId(), job.modelName(),
+                job.modelSha256(), spec(task),
                 (int) settings.runningLease().toSeconds(), now);
     }
 

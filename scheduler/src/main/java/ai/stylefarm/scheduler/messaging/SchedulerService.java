@@ -4,7 +4,10 @@ import ai.stylefarm.scheduler.config.SchedulerConfig;
 import ai.stylefarm.scheduler.duties.CancelSweeper;
 import ai.stylefarm.scheduler.duties.DutyRunner;
 import ai.stylefarm.scheduler.duties.JobFinalizer;
+import ai.stylefarm.scheduler.duties.JobReaper;
+import ai.stylefarm.scheduler.duties.OutputRetention;
 import ai.stylefarm.scheduler.duties.LeaseReaper;
+import ai.stylefarm.scheduler.duties.LeftoverSweeper;
 import ai.stylefarm.scheduler.duties.PlanAhead;
 import ai.stylefarm.scheduler.duties.TaskReleaser;
 import ai.stylefarm.scheduler.metrics.FarmGauges;
@@ -51,6 +54,7 @@ public class SchedulerService {
     private MessageConsumer<JobMessage> jobs;
     private MessageConsumer<TaskEvent> events;
     private DutyRunner duties;
+    private DutyRunner housekeeping;
     private WorkerGroup workers;
     private Thread jobsThread;
     private Thread eventsThread;
@@ -75,12 +79,15 @@ public class SchedulerService {
         workers = new WorkerGroup(Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrap())));
         JobPlanner planner = new JobPlanner(settings.seedsPerTask(), settings.framesPerTask());
         JobFinalizer finalizer = new JobFinalizer(db, store);
-        duties = new DutyRunner(List.of(
+        duties = new DutyRunner("scheduler-duties", List.of(
                 new CancelSweeper(db, store),
                 new LeaseReaper(db, settings, clock, finalizer::finalizeIfDone, metrics),
                 new PlanAhead(db, planner, settings.planWindow()),
                 new TaskReleaser(db, tasksProducer, workers, settings, clock),
                 finalizer), settings.tick());
+        housekeeping = new DutyRunner("scheduler-housekeeping", List.of(new JobReaper(db, store, settings.deletionGrace()),
+                new LeftoverSweeper(db, store, settings.deletionGrace()), new OutputRetention(db, store)),
+                settings.housekeepingInterval());
 
         JobIntake intake = new JobIntake(db, store, planner, settings.planWindow());
         jobs = new MessageConsumer<>(KafkaClients.consumer(config, "scheduler-jobs"), Topics.JOBS, JobMessage.class,
@@ -104,6 +111,7 @@ public class SchedulerService {
                 }, deadLetters);
 
         duties.start();
+        housekeeping.start();
         gaugesAdmin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrap()));
         FarmGauges farmGauges = new FarmGauges(db, gaugesAdmin, metrics.registry());
         gauges = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -139,6 +147,7 @@ public class SchedulerService {
         }
         if (duties != null) {
             duties.close();
+            housekeeping.close();
         }
         if (tasksProducer != null) {
             tasksProducer.close(Duration.ofSeconds(5));

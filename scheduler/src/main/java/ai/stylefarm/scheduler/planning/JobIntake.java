@@ -1,5 +1,6 @@
 package ai.stylefarm.scheduler.planning;
 
+import ai.stylefarm.modelkit.io.Hashing;
 import ai.stylefarm.scheduler.state.JobRow;
 import ai.stylefarm.scheduler.state.Jobs;
 import ai.stylefarm.scheduler.state.Tasks;
@@ -76,7 +77,7 @@ public final class JobIntake {
                 total = planner.taskCount(message.kind(), spec);
                 plan = planner.plan(job.id(), message.kind(), spec, 0, window);
                 if (message.kind() == JobKind.INTERPOLATE) {
-                    storeInlineWs(job.id(), InterpolateJobSpec.parse(spec));
+                    storeInlineWs(c, job.id(), InterpolateJobSpec.parse(spec));
                 }
             } catch (IllegalArgumentException e) {
                 Jobs.move(c, job, JobState.FAILED, Jobs.set("error", "could not plan the job: " + e.getMessage()));
@@ -96,9 +97,10 @@ public final class JobIntake {
 
     /**
      * Workers read only Kafka and the bucket, and a task message must stay small, so inline w keyframes go to the
-     * bucket as float32 {@code .npy} before any task that reads them exists. Rewriting them yields the same bytes.
+     * bucket as float32 {@code .npy} before any task that reads them exists, each recorded as an artifact (kind
+     * {@code keyframe}) like every object under the job. Rewriting them yields the same bytes.
      */
-    private void storeInlineWs(UUID jobId, InterpolateJobSpec spec) {
+    private void storeInlineWs(java.sql.Connection c, UUID jobId, InterpolateJobSpec spec) throws java.sql.SQLException {
         List<Keyframe> keyframes = spec.keyframes();
         for (int i = 0; i < keyframes.size(); i++) {
             float[][] w = keyframes.get(i).w();
@@ -115,12 +117,23 @@ public final class JobIntake {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            store.put(ObjectKeys.keyframe(jobId, i), npy.toByteArray(), "application/octet-stream");
+            byte[] bytes = npy.toByteArray();
+            String key = ObjectKeys.keyframe(jobId, i);
+            store.put(key, bytes, "application/octet-stream");
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO artifacts (job_id, key, kind, bytes, sha256)"
+                    + " VALUES (?, ?, 'keyframe', ?, ?) ON CONFLICT (key) DO UPDATE SET bytes = EXCLUDED.bytes,"
+                    + " sha256 = EXCLUDED.sha256")) {
+                s.setObject(1, jobId);
+                s.setString(2, key);
+                s.setLong(3, bytes.length);
+                s.setString(4, Hashing.sha256(bytes));
+                s.executeUpdate();
+            }
         }
     }
 
     private static String modelProblem(java.sql.Connection c, String modelId) throws java.sql.SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT state FROM models WHERE id = ?")) {
+        try (PreparedStatement s = c.prepareStatement("SELECT state FROM models WHERE id = ? AND deleted_at IS NULL")) {
             s.setString(1, modelId);
             try (ResultSet r = s.executeQuery()) {
                 if (!r.next()) {

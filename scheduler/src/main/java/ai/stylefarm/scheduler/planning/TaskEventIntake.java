@@ -69,6 +69,11 @@ public final class TaskEventIntake {
             }
             Instant now = clock.instant();
             Instant lease = now.plus(settings.runningLease());
+            if (task.state() == TaskState.RUNNING && !event.workerId().equals(task.workerId())) {
+                Jobs.event(c, task.jobId(), task.id(), "TASK_REASSIGNED", event.workerId(), json(Map.of(
+                        "attempt", task.attempt(), "from", String.valueOf(task.workerId()))));
+                task = Tasks.reassign(c, task, event.workerId());
+            }
             if (task.state() == TaskState.RELEASED) {
                 task = Tasks.move(c, task, TaskState.RUNNING, Map.of("worker_id", event.workerId(),
                         "lease_expires_at", Timestamp.from(lease)));

@@ -16,7 +16,16 @@ public final class Jobs {
     }
 
     public static Optional<JobRow> lock(Connection c, UUID id) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT " + JobRow.COLUMNS + " FROM jobs WHERE id = ? FOR UPDATE")) {
+        return one(c, "SELECT " + JobRow.COLUMNS + " FROM jobs WHERE id = ? FOR UPDATE", id);
+    }
+
+    /** The row without locking it, for work that must not hold up the job's other writers (cancel requests). */
+    public static Optional<JobRow> read(Connection c, UUID id) throws SQLException {
+        return one(c, "SELECT " + JobRow.COLUMNS + " FROM jobs WHERE id = ?", id);
+    }
+
+    private static Optional<JobRow> one(Connection c, String sql, UUID id) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
             s.setObject(1, id);
             try (ResultSet r = s.executeQuery()) {
                 return r.next() ? Optional.of(JobRow.read(r)) : Optional.empty();

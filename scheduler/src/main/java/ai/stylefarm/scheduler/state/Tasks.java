@@ -112,6 +112,17 @@ public final class Tasks {
         return move(c, task, TaskState.RELEASED, set);
     }
 
+    /**
+     * Records that {@code worker} now runs the task's current attempt: Kafka hands an attempt to another worker when
+     * the first one's partitions are reassigned (it stalled or died), and the grid must show who does the work.
+     * Not a state change, but a compare-and-set all the same.
+     */
+    public static TaskRow reassign(Connection c, TaskRow task, String worker) throws SQLException {
+        Map<String, Object> set = new LinkedHashMap<>();
+        set.put("worker_id", worker);
+        return write(c, task, task.state(), set);
+    }
+
     private static TaskRow write(Connection c, TaskRow task, TaskState to, Map<String, Object> set) throws SQLException {
         StringBuilder sql = new StringBuilder("UPDATE tasks SET state = ?, version = version + 1, updated_at = now()");
         for (String column : set.keySet()) {
