@@ -8,6 +8,7 @@ public class ApiException extends RuntimeException {
     private final String title;
     private final String field;
     private final List<Problem.FieldError> errors;
+    private Integer retryAfterSeconds;
 
     public ApiException(int status, String title, String field, String detail) {
         this(status, title, field, detail, null);
@@ -37,8 +38,13 @@ public class ApiException extends RuntimeException {
         return new ApiException(422, "Unprocessable Content", first.field(), detail, List.copyOf(errors));
     }
 
+    /** A resource named by the path parameter {@code id} that does not exist (or that the caller may not see). */
     public static ApiException notFound(String what) {
-        return new ApiException(404, "Not Found", null, what + " does not exist");
+        return notFound("id", what);
+    }
+
+    public static ApiException notFound(String field, String what) {
+        return new ApiException(404, "Not Found", field, what + " does not exist");
     }
 
     public static ApiException conflict(String field, String detail) {
@@ -57,7 +63,21 @@ public class ApiException extends RuntimeException {
         return new ApiException(403, "Forbidden", "Authorization", detail);
     }
 
+    public static ApiException busy(String field, String detail, int retryAfterSeconds) {
+        ApiException e = new ApiException(429, "Too Many Requests", field, detail);
+        e.retryAfterSeconds = retryAfterSeconds;
+        return e;
+    }
+
     public Problem problem() {
         return new Problem("about:blank", title, status, getMessage(), field, errors);
+    }
+
+    public jakarta.ws.rs.core.Response toResponse() {
+        jakarta.ws.rs.core.Response response = problem().toResponse();
+        if (retryAfterSeconds != null) {
+            response.getHeaders().putSingle("Retry-After", retryAfterSeconds.toString());
+        }
+        return response;
     }
 }

@@ -13,9 +13,11 @@ import ai.stylefarm.gateway.jobs.Page;
 import ai.stylefarm.gateway.storage.ObjectStorage;
 import ai.stylefarm.schemas.JobKind;
 import ai.stylefarm.schemas.JobState;
+import ai.stylefarm.schemas.ObjectKeys;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -76,7 +78,7 @@ public class JobsResource {
 
     @GET
     public Page<JobView> list(@QueryParam("state") String state, @QueryParam("kind") String kind,
-                              @QueryParam("tenant") String tenant, @QueryParam("limit") Integer limit,
+                              @QueryParam("tenant") String tenant, @QueryParam("limit") String limit,
                               @QueryParam("cursor") String cursor, @Context ContainerRequestContext request) {
         Caller caller = Callers.of(request);
         String scope = caller.isAdmin() ? tenant : caller.tenant();
@@ -107,6 +109,22 @@ public class JobsResource {
     }
 
     /**
+     * Deletes an ended job with all its outputs and records: 202 at once (the job is gone from the API), while the
+     * scheduler removes its objects and then its rows; 409 while the job has not ended (cancel it first).
+     */
+    @DELETE
+    @Path("/{id}")
+    public Response delete(@PathParam("id") String id, @Context ContainerRequestContext request) {
+        Caller caller = Callers.of(request);
+        JobView job = visibleJob(id, caller);
+        if (!jobs.requestDelete(job.id(), caller.keyId().toString())) {
+            throw ApiException.conflict("id", "job " + job.id() + " is " + job.state() + "; cancel it or wait for it"
+                    + " to end before deleting it");
+        }
+        return Response.accepted(java.util.Map.of("id", job.id(), "deleting", true)).build();
+    }
+
+    /**
      * Runs a failed or cancelled job again as a new job with the same kind, model, priority and spec (validated
      * and counted against quotas anew): 202 with the new job, 409 while the job has not ended or if it succeeded.
      */
@@ -131,68 +149,70 @@ public class JobsResource {
     /** The task grid: every state's count, and the first {@code limit} tasks (default 2,000) with their details. */
     @GET
     @Path("/{id}/tasks")
-    public OpsStore.TaskGrid tasks(@PathParam("id") String id, @QueryParam("limit") Integer limit,
+    public OpsStore.TaskGrid tasks(@PathParam("id") String id, @QueryParam("limit") String limit,
                                    @Context ContainerRequestContext request) {
         JobView job = visibleJob(id, Callers.of(request));
-        if (limit != null && (limit < 1 || limit > 10_000)) {
-            throw ApiException.badRequest("limit", "must be from 1 to 10000");
-        }
-        return ops.tasks(job.id(), limit == null ? 2000 : limit);
+        return ops.tasks(job.id(), QueryParams.integer("limit", limit, 1, 10_000, 2000));
     }
 
     /** The job's newest pictures (images, style-mix cells, kept frames), newest first, with presigned links. */
     @GET
     @Path("/{id}/pictures")
-    public java.util.List<ArtifactView> pictures(@PathParam("id") String id, @QueryParam("limit") Integer limit,
+    public java.util.List<ArtifactView> pictures(@PathParam("id") String id, @QueryParam("limit") String limit,
                                                  @Context ContainerRequestContext request) {
         JobView job = visibleJob(id, Callers.of(request));
-        if (limit != null && (limit < 1 || limit > 100)) {
-            throw ApiException.badRequest("limit", "must be from 1 to 100");
-        }
-        return ops.latestPictures(job.id(), limit == null ? 12 : limit, storage::presign);
+        return ops.latestPictures(job.id(), QueryParams.integer("limit", limit, 1, 100, 12), storage::presign);
     }
 
     /** A project or calibrate job's targets so far: metrics, verdicts, target and projection links; the ROC summary. */
     @GET
     @Path("/{id}/projections")
     public com.fasterxml.jackson.databind.node.ObjectNode projections(@PathParam("id") String id,
-                                                                      @QueryParam("limit") Integer limit,
+                                                                      @QueryParam("limit") String limit,
                                                                       @Context ContainerRequestContext request) {
         JobView job = visibleJob(id, Callers.of(request));
-        if (limit != null && (limit < 1 || limit > 1000)) {
-            throw ApiException.badRequest("limit", "must be from 1 to 1000");
-        }
-        return projectionReports.report(job.id(), limit == null ? 200 : limit);
+        return projectionReports.report(job.id(), QueryParams.integer("limit", limit, 1, 1000, 200));
     }
 
+    /**
+     * The job's outputs with their size, sha256 and a presigned link, paged. {@code internal=true} adds the tasks'
+     * manifest parts and video segments, which {@code ./farm verify} checks too.
+     */
     @GET
     @Path("/{id}/artifacts")
-    public Page<ArtifactView> artifacts(@PathParam("id") String id, @QueryParam("limit") Integer limit,
-                                        @QueryParam("cursor") String cursor, @Context ContainerRequestContext request) {
+    public Page<ArtifactView> artifacts(@PathParam("id") String id, @QueryParam("limit") String limit,
+                                        @QueryParam("cursor") String cursor, @QueryParam("internal") String internal,
+                                        @Context ContainerRequestContext request) {
         JobView job = visibleJob(id, Callers.of(request));
-        return jobs.artifacts(job.id(), pageSize(limit), cursor, storage::presign);
+        return jobs.artifacts(job.id(), pageSize(limit), cursor, QueryParams.flag("internal", internal),
+                storage::presign);
+    }
+
+    /**
+     * What the bucket holds under the job's prefix, whatever the records say: key and size, paged by key. With the
+     * artifacts, this is what {@code ./farm verify} compares.
+     */
+    @GET
+    @Path("/{id}/objects")
+    public Page<ObjectStorage.StoredObject> objects(@PathParam("id") String id, @QueryParam("limit") String limit,
+                                                     @QueryParam("cursor") String cursor,
+                                                     @Context ContainerRequestContext request) {
+        JobView job = visibleJob(id, Callers.of(request));
+        if (cursor != null && !cursor.startsWith(ObjectKeys.job(job.id()))) {
+            throw ApiException.badRequest("cursor", "not a cursor from this API");
+        }
+        return storage.list(ObjectKeys.job(job.id()), cursor, pageSize(limit));
     }
 
     /** Another tenant's job is reported as missing, not forbidden: ids must not leak across tenants. */
     private JobView visibleJob(String id, Caller caller) {
-        UUID uuid;
-        try {
-            uuid = UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.notFound("job " + id);
-        }
+        UUID uuid = Ids.uuid(id, "id", "job");
         return jobs.find(uuid).filter(j -> caller.maySee(j.tenant()))
-                .orElseThrow(() -> ApiException.notFound("job " + id));
+                .orElseThrow(() -> ApiException.notFound("job " + Problem.quote(id)));
     }
 
-    private int pageSize(Integer limit) {
-        if (limit == null) {
-            return config.api().defaultPageSize();
-        }
-        if (limit < 1 || limit > config.api().maxPageSize()) {
-            throw ApiException.badRequest("limit", "must be from 1 to " + config.api().maxPageSize());
-        }
-        return limit;
+    private int pageSize(String limit) {
+        return QueryParams.integer("limit", limit, 1, config.api().maxPageSize(), config.api().defaultPageSize());
     }
 
     private static String state(String state) {
@@ -202,8 +222,8 @@ public class JobsResource {
         try {
             return JobState.valueOf(state.toUpperCase(Locale.ROOT)).name();
         } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("state", "unknown state '" + state + "'; one of QUEUED, PLANNED, RUNNING,"
-                    + " SUCCEEDED, FAILED, CANCELLED");
+            throw ApiException.badRequest("state", "unknown state '" + Problem.quote(state) + "'; one of "
+                    + java.util.Arrays.toString(JobState.values()));
         }
     }
 

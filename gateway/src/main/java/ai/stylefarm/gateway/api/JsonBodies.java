@@ -51,6 +51,39 @@ public class JsonBodies {
         if (node == null || !node.isObject()) {
             throw ApiException.badRequest("body", "the request body must be a JSON object");
         }
+        checkValues(node, "");
         return node;
+    }
+
+    /**
+     * Every string (and field name) must be text we can store and show, and every number finite: a number past
+     * the range of a double parses as infinity, which no field takes and JSON cannot write back.
+     */
+    private static void checkValues(JsonNode node, String path) {
+        if (node.isTextual()) {
+            String problem = InputText.problem(node.textValue());
+            if (problem != null) {
+                throw ApiException.invalid(name(path), "the text " + problem);
+            }
+        } else if (node.isFloatingPointNumber() && !Double.isFinite(node.doubleValue())) {
+            throw ApiException.invalid(name(path), "the number is out of range");
+        } else if (node.isObject()) {
+            for (var fields = node.fields(); fields.hasNext(); ) {
+                var field = fields.next();
+                String child = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
+                if (InputText.firstUnsafe(field.getKey()) >= 0) {
+                    throw ApiException.invalid(name(path), "a field name " + InputText.problem(field.getKey()));
+                }
+                checkValues(field.getValue(), child);
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                checkValues(node.get(i), path + "[" + i + "]");
+            }
+        }
+    }
+
+    private static String name(String path) {
+        return path.isEmpty() ? "body" : path;
     }
 }

@@ -1,13 +1,13 @@
 package ai.stylefarm.gateway.api;
 
 import ai.stylefarm.gateway.auth.Caller;
-import ai.stylefarm.gateway.config.GatewayConfig;
 import ai.stylefarm.gateway.models.ModelImporter;
 import ai.stylefarm.gateway.models.ModelStore;
 import ai.stylefarm.gateway.models.ModelView;
 import ai.stylefarm.modelkit.stylegan.ConfigPresets;
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -32,17 +32,16 @@ import java.util.stream.StreamSupport;
 @Produces(MediaType.APPLICATION_JSON)
 public class ModelsResource {
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+    private static final int MAX_NAME = 200;
 
     private final ModelStore models;
     private final ModelImporter importer;
     private final JsonBodies bodies;
-    private final GatewayConfig config;
 
-    public ModelsResource(ModelStore models, ModelImporter importer, JsonBodies bodies, GatewayConfig config) {
+    public ModelsResource(ModelStore models, ModelImporter importer, JsonBodies bodies) {
         this.models = models;
         this.importer = importer;
         this.bodies = bodies;
-        this.config = config;
     }
 
     /**
@@ -53,13 +52,14 @@ public class ModelsResource {
     @POST
     @Consumes(MediaType.WILDCARD)
     public Response register(InputStream body, @QueryParam("id") String id, @QueryParam("name") String name,
-                             @QueryParam("shared") boolean shared, @Context ContainerRequestContext request) {
+                             @QueryParam("shared") String sharedParam, @Context ContainerRequestContext request) {
         Caller caller = Callers.of(request);
-        String tenant = owner(caller, shared);
+        String tenant = owner(caller, QueryParams.flag("shared", sharedParam));
         MediaType type = request.getMediaType();
         ModelView model;
         if (type != null && type.isCompatible(MediaType.APPLICATION_JSON_TYPE)) {
             JsonNode json = bodies.readObject(body);
+            JsonFields.only(json, java.util.Set.of("id", "name", "random_init"));
             String jsonId = text(json, "id");
             checkId(jsonId, "id");
             JsonNode init = json.get("random_init");
@@ -67,21 +67,25 @@ public class ModelsResource {
                 throw ApiException.invalid("random_init", "a JSON registration needs random_init: {\"config\": ..., \"seed\": ...};"
                         + " to import a file, send it as the body with Content-Type application/octet-stream");
             }
+            JsonFields.only(init, java.util.Set.of("config", "seed"), "random_init.");
             String preset = text(init, "config");
             List<String> presets = StreamSupport.stream(ConfigPresets.names().spliterator(), false).toList();
             if (preset == null || !presets.contains(preset)) {
                 throw ApiException.invalid("random_init.config", "must be one of " + presets);
             }
             JsonNode seed = init.get("seed");
-            if (seed != null && !seed.isIntegralNumber()) {
-                throw ApiException.invalid("random_init.seed", "must be an integer");
+            if (seed != null && !(seed.isIntegralNumber() && seed.canConvertToLong() && seed.longValue() >= 0)) {
+                throw ApiException.invalid("random_init.seed", "must be an integer from 0 to " + Long.MAX_VALUE);
             }
-            String modelName = text(json, "name") != null ? text(json, "name") : jsonId;
+            JsonNode nameNode = json.get("name");
+            if (nameNode != null && !nameNode.isNull() && !nameNode.isTextual()) {
+                throw ApiException.invalid("name", "must be text");
+            }
+            String modelName = displayName(text(json, "name"), jsonId, "name");
             model = importer.randomInit(jsonId, tenant, modelName, preset, seed == null ? 0 : seed.longValue());
         } else {
             checkId(id, "id");
-            model = importer.importUpload(id, tenant, name != null && !name.isBlank() ? name : id, body,
-                    config.api().maxModelBytes());
+            model = importer.importUpload(id, tenant, displayName(name, id, "name"), body);
         }
         return Response.created(URI.create("/v1/models/" + model.id())).entity(model).build();
     }
@@ -92,12 +96,47 @@ public class ModelsResource {
         return models.list(caller.isAdmin() ? null : caller.tenant());
     }
 
+    /** A model by the id its owner gave it: the caller's own, else a shared one; admins may name a tenant. */
     @GET
     @Path("/{id}")
-    public ModelView get(@PathParam("id") String id, @Context ContainerRequestContext request) {
+    public ModelView get(@PathParam("id") String id, @QueryParam("tenant") String tenant,
+                         @Context ContainerRequestContext request) {
+        return visible(id, tenant, Callers.of(request));
+    }
+
+    /**
+     * Deletes a model (its bundle's objects too): 204, or 409 while a live job uses it. A shared model only an admin
+     * deletes. Jobs that used it keep their outputs and still name it.
+     */
+    @DELETE
+    @Path("/{id}")
+    public Response delete(@PathParam("id") String id, @QueryParam("tenant") String tenant,
+                           @Context ContainerRequestContext request) {
         Caller caller = Callers.of(request);
-        return models.find(id, caller.isAdmin() ? null : caller.tenant())
-                .orElseThrow(() -> ApiException.notFound("model " + id));
+        ModelView model = visible(id, tenant, caller);
+        if (model.tenant() == null && !caller.isAdmin()) {
+            throw ApiException.forbidden("model '" + id + "' is shared; only an admin deletes it");
+        }
+        importer.delete(model);
+        return Response.noContent().build();
+    }
+
+    private ModelView visible(String id, String tenant, Caller caller) {
+        if (tenant != null && !caller.isAdmin() && !tenant.equals(caller.tenant())) {
+            throw ApiException.forbidden("only admins name another tenant's models");
+        }
+        return models.find(id, tenant != null ? tenant : caller.tenant())
+                .orElseThrow(() -> ApiException.notFound("model " + Problem.quote(id)));
+    }
+
+    private static String displayName(String name, String fallback, String field) {
+        if (name == null || name.isBlank()) {
+            return fallback;
+        }
+        if (name.length() > MAX_NAME) {
+            throw ApiException.invalid(field, "must be at most " + MAX_NAME + " characters");
+        }
+        return name.strip();
     }
 
     private static String owner(Caller caller, boolean shared) {
@@ -108,9 +147,13 @@ public class ModelsResource {
     }
 
     private static void checkId(String id, String field) {
-        if (id == null || !ID.matcher(id).matches()) {
+        if (id == null || id.isEmpty()) {
             throw ApiException.invalid(field, "a model id is required: 1 to 64 of a-z, 0-9, '_' and '-',"
                     + " starting with a letter or digit");
+        }
+        if (!ID.matcher(id).matches()) {
+            throw ApiException.invalid(field, "'" + Problem.quote(id) + "' is not a model id: 1 to 64 of a-z, 0-9, '_'"
+                    + " and '-', starting with a letter or digit");
         }
     }
 

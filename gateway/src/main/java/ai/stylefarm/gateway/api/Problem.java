@@ -15,7 +15,16 @@ public record Problem(String type, String title, int status, String detail, Stri
 
     public static final String MEDIA_TYPE = "application/problem+json";
 
+    public Problem {
+        detail = ai.stylefarm.schemas.LocalPaths.hide(detail);
+    }
+
     public record FieldError(String field, String message) {
+    }
+
+    /** A client's text as a detail may quote it: at most 64 characters. */
+    public static String quote(String text) {
+        return text.length() <= 64 ? text : text.substring(0, 64) + "…";
     }
 
     public Response toResponse() {

@@ -11,7 +11,7 @@ public final class ProblemMappers {
 
     @ServerExceptionMapper
     public Response api(ApiException e) {
-        return e.problem().toResponse();
+        return e.toResponse();
     }
 
     @ServerExceptionMapper
@@ -19,11 +19,33 @@ public final class ProblemMappers {
         int status = e.getResponse().getStatus();
         Response.Status known = Response.Status.fromStatusCode(status);
         String title = known != null ? known.getReasonPhrase() : "HTTP " + status;
-        return new Problem("about:blank", title, status, e.getMessage(), null, null).toResponse();
+        return new Problem("about:blank", title, status, e.getMessage(), fieldOf(status), null).toResponse();
     }
 
+    /** What the framework's own refusals concern: the route, the method, the body's type, the answer's type. */
+    private static String fieldOf(int status) {
+        return switch (status) {
+            case 404 -> "path";
+            case 405 -> "method";
+            case 406 -> "Accept";
+            case 415 -> "Content-Type";
+            default -> null;
+        };
+    }
+
+    /**
+     * The framework reading a request body that ends early or is malformed (a truncated multipart upload): the
+     * client's fault. The gateway's own I/O never reaches here as an IOException: it is wrapped where it happens.
+     */
     @ServerExceptionMapper
-    public Response unexpected(RuntimeException e) {
+    public Response unreadableBody(java.io.IOException e) {
+        return new Problem("about:blank", "Bad Request", 400, "the request body could not be read: "
+                + e.getMessage(), "body", null).toResponse();
+    }
+
+    /** Anything else, checked exceptions included: logged in full here, never shown to the client. */
+    @ServerExceptionMapper
+    public Response unexpected(Exception e) {
         LOG.error("Unhandled error", e);
         return new Problem("about:blank", "Internal Server Error", 500,
                 "the gateway failed to handle this request; the error is in its log", null, null).toResponse();

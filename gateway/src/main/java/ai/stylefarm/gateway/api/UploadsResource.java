@@ -8,6 +8,7 @@ import ai.stylefarm.gateway.uploads.UploadStore;
 import ai.stylefarm.modelkit.io.Hashing;
 import ai.stylefarm.schemas.ObjectKeys;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -51,6 +52,11 @@ public class UploadsResource {
             throw ApiException.badRequest("file", "send a multipart form with the image in a part named 'file'");
         }
         String name = file.fileName() == null || file.fileName().isBlank() ? "upload" : file.fileName();
+        String unsafe = InputText.problem(name);
+        if (unsafe != null) {
+            throw ApiException.badRequest("file", "the file name " + unsafe);
+        }
+        name = Problem.quote(name);
         if (file.size() > config.api().maxUploadBytes()) {
             throw new ApiException(413, "Content Too Large", "file", "'" + name + "' is " + file.size()
                     + " bytes, over the limit of " + config.api().maxUploadBytes());
@@ -63,13 +69,14 @@ public class UploadsResource {
             throw new ApiException(status, status == 415 ? "Unsupported Media Type" : "Unprocessable Content", "file",
                     "'" + name + "' " + e.getMessage());
         } catch (IOException e) {
-            throw new IllegalStateException("could not read the upload", e);
+            throw ApiException.badRequest("file", "the upload could not be read: the request body is truncated or"
+                    + " malformed");
         }
         UUID id = UUID.randomUUID();
         String sha256 = Hashing.sha256(file.uploadedFile());
         storage.upload(ObjectKeys.upload(caller.tenant(), id), file.uploadedFile(), image.contentType());
         UploadStore.UploadView upload = new UploadStore.UploadView(id, caller.tenant(),
-                name.length() > 255 ? name.substring(0, 255) : name, image.contentType(), file.size(), sha256,
+                name, image.contentType(), file.size(), sha256,
                 image.width(), image.height(), image.channels(), Instant.now());
         uploads.insert(upload);
         return Response.created(URI.create("/v1/uploads/" + id)).entity(upload).build();
@@ -79,14 +86,22 @@ public class UploadsResource {
     @GET
     @Path("/{id}")
     public UploadStore.UploadView get(@PathParam("id") String id, @Context ContainerRequestContext request) {
-        Caller caller = Callers.of(request);
-        UUID uuid;
-        try {
-            uuid = UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.notFound("upload " + id);
-        }
+        return visible(id, Callers.of(request));
+    }
+
+    /** Deletes an upload and its object: 204, or 409 while a job that has not ended reads it. */
+    @DELETE
+    @Path("/{id}")
+    public Response delete(@PathParam("id") String id, @Context ContainerRequestContext request) {
+        UploadStore.UploadView upload = visible(id, Callers.of(request));
+        uploads.delete(upload);
+        storage.remove(ObjectKeys.upload(upload.tenant(), upload.id()));
+        return Response.noContent().build();
+    }
+
+    private UploadStore.UploadView visible(String id, Caller caller) {
+        UUID uuid = Ids.uuid(id, "id", "upload");
         return uploads.find(uuid).filter(u -> caller.maySee(u.tenant()))
-                .orElseThrow(() -> ApiException.notFound("upload " + id));
+                .orElseThrow(() -> ApiException.notFound("upload " + Problem.quote(id)));
     }
 }

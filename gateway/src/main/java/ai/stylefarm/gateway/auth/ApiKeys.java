@@ -12,7 +12,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Base64;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -47,9 +50,22 @@ public class ApiKeys {
         }
     }
 
-    /** The caller for a live key of an enabled tenant; empty for unknown or revoked keys. */
+    /** A key as its tenant's admins and users see it: never the key or its hash. */
+    public record KeyView(UUID id, String tenant, String role, String label, Instant createdAt, Instant lastUsedAt,
+                          Instant revokedAt) {
+    }
+
+    /** A key as issued: the secret itself, shown once. */
+    public record NewKey(UUID id, String tenant, String role, String label, String key) {
+    }
+
+    /**
+     * The caller for a live key of an enabled tenant; empty for unknown or revoked keys. Every request looks its key
+     * up anew, so a revocation or a disabled tenant takes effect on the next request.
+     */
     public Optional<Caller> resolve(String key) {
-        String sql = "SELECT k.id, k.tenant_id, k.role, t.disabled_at FROM api_keys k JOIN tenants t ON t.id = k.tenant_id"
+        String sql = "SELECT k.id, k.tenant_id, k.role, t.disabled_at, k.last_used_at < now() - interval '1 minute'"
+                + " OR k.last_used_at IS NULL FROM api_keys k JOIN tenants t ON t.id = k.tenant_id"
                 + " WHERE k.key_hash = ? AND k.revoked_at IS NULL";
         try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
             s.setString(1, hash(key));
@@ -60,12 +76,115 @@ public class ApiKeys {
                 if (r.getTimestamp(4) != null) {
                     throw ApiException.forbidden("tenant '" + r.getString(2) + "' is disabled");
                 }
-                return Optional.of(new Caller(r.getObject(1, UUID.class), r.getString(2),
+                UUID id = r.getObject(1, UUID.class);
+                if (r.getBoolean(5)) {
+                    touch(c, id);
+                }
+                return Optional.of(new Caller(id, r.getString(2),
                         Caller.Role.valueOf(r.getString(3).toUpperCase(java.util.Locale.ROOT))));
             }
         } catch (SQLException e) {
             throw new IllegalStateException("could not look up the API key", e);
         }
+    }
+
+    /** Last use, to the minute: enough to see which keys are idle, without a write per request. */
+    private static void touch(Connection c, UUID key) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("UPDATE api_keys SET last_used_at = now() WHERE id = ?")) {
+            s.setObject(1, key);
+            s.executeUpdate();
+        }
+    }
+
+    /** Issues a new key for {@code tenant}. */
+    public NewKey issue(String tenant, Caller.Role role, String label) {
+        String key = newKey();
+        try (Connection c = db.getConnection()) {
+            return new NewKey(register(c, tenant, key, role, label), tenant, role.value(), label, key);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not issue a key for " + tenant, e);
+        }
+    }
+
+    public List<KeyView> list(String tenant) {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("SELECT " + KEY_COLUMNS
+                + " FROM api_keys WHERE tenant_id = ? ORDER BY created_at, id")) {
+            s.setString(1, tenant);
+            List<KeyView> keys = new ArrayList<>();
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    keys.add(keyView(r));
+                }
+            }
+            return keys;
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not list the keys of " + tenant, e);
+        }
+    }
+
+    public Optional<KeyView> find(UUID id) {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("SELECT " + KEY_COLUMNS
+                + " FROM api_keys WHERE id = ?")) {
+            s.setObject(1, id);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() ? Optional.of(keyView(r)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read key " + id, e);
+        }
+    }
+
+    /** Revokes a key at once; revoking a revoked key changes nothing. */
+    public KeyView revoke(KeyView key) {
+        try (Connection c = db.getConnection()) {
+            revoke(c, key.id());
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not revoke key " + key.id(), e);
+        }
+        return find(key.id()).orElseThrow();
+    }
+
+    /** A new key with the old one's tenant, role and label; the old one is revoked in the same transaction. */
+    public NewKey rotate(KeyView old) {
+        if (old.revokedAt() != null) {
+            throw ApiException.conflict("id", "key " + old.id() + " was revoked at " + old.revokedAt()
+                    + "; issue a new key instead");
+        }
+        String key = newKey();
+        Caller.Role role = Caller.Role.valueOf(old.role().toUpperCase(java.util.Locale.ROOT));
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                revoke(c, old.id());
+                UUID id = register(c, old.tenant(), key, role, old.label());
+                c.commit();
+                return new NewKey(id, old.tenant(), old.role(), old.label(), key);
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not rotate key " + old.id(), e);
+        }
+    }
+
+    private static void revoke(Connection c, UUID id) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("UPDATE api_keys SET revoked_at = coalesce(revoked_at, now())"
+                + " WHERE id = ?")) {
+            s.setObject(1, id);
+            s.executeUpdate();
+        }
+    }
+
+    private static final String KEY_COLUMNS = "id, tenant_id, role, label, created_at, last_used_at, revoked_at";
+
+    private static KeyView keyView(ResultSet r) throws SQLException {
+        return new KeyView(r.getObject(1, UUID.class), r.getString(2), r.getString(3), r.getString(4),
+                instant(r.getTimestamp(5)), instant(r.getTimestamp(6)), instant(r.getTimestamp(7)));
+    }
+
+    private static Instant instant(java.sql.Timestamp t) {
+        return t == null ? null : t.toInstant();
     }
 
     /** Stores a key's hash for {@code tenant}; idempotent for the same key. Returns the key's id. */

@@ -63,6 +63,27 @@ public interface GatewayConfig {
         @WithDefault("2147483647")
         long maxModelBytes();
 
+        /**
+         * Largest total that a bundle zip's files may inflate to, in bytes; past it the import stops, writes no more
+         * and answers 413 naming this limit. Counted while inflating, whatever the zip's directory claims.
+         */
+        @WithDefault("2147483648")
+        long maxBundleBytes();
+
+        /**
+         * Largest inflated-to-compressed ratio of a bundle zip entry. Graph weights barely compress (about 1.1×); a
+         * zip bomb inflates a thousandfold. Past it the import stops and answers 422 naming this limit.
+         */
+        @WithDefault("20")
+        int maxCompressionRatio();
+
+        /**
+         * Model imports and random inits that may run at once in this gateway. Each holds up to a model's size in
+         * memory and on disk for seconds to minutes; more get 429 with {@code Retry-After}.
+         */
+        @WithDefault("2")
+        int maxConcurrentImports();
+
         /** Largest image upload ({@code POST /v1/uploads}), in bytes; larger ones get 413. */
         @WithDefault("20971520")
         long maxUploadBytes();

@@ -113,7 +113,8 @@ public class OpsStore {
                 + "    AND d.finished_at > now() - interval '5 minutes') / 300.0,"
                 + " (SELECT count(*) FROM job_events e WHERE e.actor = w.id AND e.type IN ('TASK_RETRY', 'TASK_FAILED')"
                 + "    AND e.at > now() - interval '1 hour'),"
-                + " (SELECT string_agg(DISTINCT j.model_id, ',') FROM tasks m JOIN jobs j ON j.id = m.job_id"
+                + " (SELECT string_agg(DISTINCT md.slug, ',') FROM tasks m JOIN jobs j ON j.id = m.job_id"
+                + "    JOIN models md ON md.id = j.model_id"
                 + "    WHERE m.worker_id = w.id AND m.finished_at > now() - interval '1 day')"
                 + " FROM workers w LEFT JOIN tasks t ON t.id = w.current_task_id"
                 + " WHERE w.last_heartbeat > now() - interval '1 day' ORDER BY w.last_heartbeat DESC LIMIT 500";

@@ -2,12 +2,16 @@ package ai.stylefarm.gateway.jobs;
 
 import ai.stylefarm.gateway.api.ApiException;
 import ai.stylefarm.gateway.messaging.OutboxRelay;
+import ai.stylefarm.gateway.models.ModelStore;
+import ai.stylefarm.gateway.uploads.UploadStore;
 import ai.stylefarm.schemas.JobKind;
+import ai.stylefarm.schemas.JobState;
 import ai.stylefarm.schemas.JobMessage;
 import ai.stylefarm.schemas.Messages;
 import ai.stylefarm.schemas.Topics;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -25,6 +29,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
+import org.jboss.logging.Logger;
 
 /**
  * Jobs in PostgreSQL. Submitting writes the job and its outbox message in one transaction, so a job is accepted
@@ -33,9 +38,13 @@ import java.util.function.Function;
  */
 @ApplicationScoped
 public class JobStore {
-    private static final String COLUMNS = "j.id, j.tenant_id, j.kind, j.model_id, j.state, j.priority, j.spec::text,"
+    private static final Logger LOG = Logger.getLogger(JobStore.class);
+    private static final String COLUMNS = "j.id, j.tenant_id, j.kind, m.slug, j.state, j.priority, j.spec::text,"
             + " j.tasks_total, j.tasks_done, j.tasks_failed, j.error, j.created_at, j.started_at, j.finished_at,"
-            + " j.cancel_requested_at, (SELECT coalesce(sum(t.items_done), 0) FROM tasks t WHERE t.job_id = j.id)";
+            + " j.cancel_requested_at, (SELECT coalesce(sum(t.items_done), 0) FROM tasks t WHERE t.job_id = j.id),"
+            + " j.items_total, j.outputs_deleted_at, j.model_id";
+    /** Jobs the API shows: a job asked to be deleted is gone for clients at once. */
+    private static final String VISIBLE = " FROM jobs j JOIN models m ON m.id = j.model_id WHERE j.delete_requested_at IS NULL";
 
     private final AgroalDataSource db;
     private final OutboxRelay relay;
@@ -63,30 +72,34 @@ public class JobStore {
                     }
                 }
                 checkQuotas(c, job);
+                holdInputs(c, job);
                 UUID id = UUID.randomUUID();
                 Instant now = Instant.now();
                 try (PreparedStatement s = c.prepareStatement("INSERT INTO jobs (id, tenant_id, kind, model_id, spec,"
-                        + " priority, idempotency_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?)")) {
+                        + " priority, idempotency_key, items_total, created_at, updated_at)"
+                        + " VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?)")) {
                     s.setObject(1, id);
                     s.setString(2, job.tenant());
                     s.setString(3, job.kind().value());
-                    s.setString(4, job.modelId());
+                    s.setString(4, job.modelKey());
                     s.setString(5, job.spec().toString());
                     s.setInt(6, job.priority());
                     s.setString(7, job.idempotencyKey());
-                    s.setTimestamp(8, Timestamp.from(now));
+                    s.setLong(8, job.outputs());
                     s.setTimestamp(9, Timestamp.from(now));
+                    s.setTimestamp(10, Timestamp.from(now));
                     s.executeUpdate();
                 }
-                JobMessage message = new JobMessage(id, job.tenant(), job.kind(), job.modelId(), job.priority(),
+                JobMessage message = new JobMessage(id, job.tenant(), job.kind(), job.modelKey(), job.priority(),
                         job.spec(), now);
                 OutboxRelay.enqueue(c, Topics.JOBS, id.toString(), Messages.toJson(message));
                 JobEvents.record(c, id, "SUBMITTED", job.tenant(), "{\"items\":" + job.items() + "}");
                 c.commit();
-                Counter.builder("stylefarm.jobs.submitted").description("Jobs accepted by the gateway, by kind")
-                        .tag("kind", job.kind().value()).register(registry).increment();
-                relay.nudge();
-                return new Submitted(find(id).orElseThrow(), true);
+                accepted(job);
+                // What was just committed, as committed: nothing after the commit may turn an accepted job into an error.
+                return new Submitted(new JobView(id, job.tenant(), job.kind().value(), job.modelSlug(),
+                        JobState.QUEUED.name(), job.priority(), job.spec(), new JobView.Tasks(0, 0, 0),
+                        new JobView.Items(0, job.outputs()), 0.0, null, now, null, null, null, null, job.modelKey()), true);
             } catch (SQLException e) {
                 c.rollback();
                 if ("23505".equals(e.getSQLState()) && job.idempotencyKey() != null) {
@@ -98,6 +111,33 @@ public class JobStore {
             }
         } catch (SQLException e) {
             throw new IllegalStateException("could not store the job", e);
+        }
+    }
+
+    private void accepted(NewJob job) {
+        try {
+            Counter.builder("stylefarm.jobs.submitted").description("Jobs accepted by the gateway, by kind")
+                    .tag("kind", job.kind().value()).register(registry).increment();
+            relay.nudge();
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "Job accepted, but counting or nudging the relay failed (the relay's poll publishes it)");
+        }
+    }
+
+    /**
+     * The model and the uploads a job reads, held for the transaction: a concurrent delete waits for the job to be
+     * stored (and then refuses, the job being live), or deleted them first (and the job is refused here).
+     */
+    private static void holdInputs(Connection c, NewJob job) throws SQLException {
+        if (!ModelStore.lockForUse(c, job.modelKey())) {
+            throw new ApiException(422, "Unprocessable Content", "model", "model '" + job.modelSlug()
+                    + "' was deleted or is not ready");
+        }
+        for (UUID upload : job.uploads()) {
+            if (!UploadStore.lockForUse(c, upload)) {
+                throw new ApiException(422, "Unprocessable Content", "spec.targets", "upload " + upload
+                        + " was deleted");
+            }
         }
     }
 
@@ -132,7 +172,7 @@ public class JobStore {
                     + ", over the limit max_images_per_job = " + maxImages + " of tenant '" + job.tenant() + "'");
         }
         try (PreparedStatement s = c.prepareStatement("SELECT count(*) FROM jobs WHERE tenant_id = ?"
-                + " AND state IN ('QUEUED', 'PLANNED', 'RUNNING')")) {
+                + " AND state IN " + JobState.liveSql())) {
             s.setString(1, job.tenant());
             try (ResultSet r = s.executeQuery()) {
                 r.next();
@@ -146,7 +186,7 @@ public class JobStore {
     }
 
     private static JobView sameRequestOrConflict(JobView existing, NewJob job) {
-        if (!existing.kind().equals(job.kind().value()) || !existing.model().equals(job.modelId())
+        if (!existing.kind().equals(job.kind().value()) || !existing.modelKey().equals(job.modelKey())
                 || existing.priority() != job.priority() || !existing.spec().equals(job.spec())) {
             throw ApiException.conflict("Idempotency-Key", "this Idempotency-Key was already used for job "
                     + existing.id() + " with a different request");
@@ -155,8 +195,8 @@ public class JobStore {
     }
 
     private Optional<JobView> byIdempotencyKey(Connection c, String tenant, String key) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS
-                + " FROM jobs j WHERE j.tenant_id = ? AND j.idempotency_key = ?")) {
+        try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + VISIBLE
+                + " AND j.tenant_id = ? AND j.idempotency_key = ?")) {
             s.setString(1, tenant);
             s.setString(2, key);
             return one(s);
@@ -165,7 +205,7 @@ public class JobStore {
 
     public Optional<JobView> find(UUID id) {
         try (Connection c = db.getConnection();
-             PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM jobs j WHERE j.id = ?")) {
+             PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + VISIBLE + " AND j.id = ?")) {
             s.setObject(1, id);
             return one(s);
         } catch (SQLException e) {
@@ -179,7 +219,7 @@ public class JobStore {
      * @param tenant null for every tenant (admins)
      */
     public Page<JobView> list(String tenant, String state, String kind, int limit, String cursor) {
-        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM jobs j WHERE true");
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + VISIBLE);
         List<Object> args = new ArrayList<>();
         if (tenant != null) {
             sql.append(" AND j.tenant_id = ?");
@@ -233,7 +273,7 @@ public class JobStore {
             c.setAutoCommit(false);
             int updated;
             try (PreparedStatement s = c.prepareStatement("UPDATE jobs SET cancel_requested_at = coalesce(cancel_requested_at, now()),"
-                    + " updated_at = now() WHERE id = ? AND state IN ('QUEUED', 'PLANNED', 'RUNNING')")) {
+                    + " updated_at = now() WHERE id = ? AND state IN " + JobState.liveSql())) {
                 s.setObject(1, id);
                 updated = s.executeUpdate();
             }
@@ -248,19 +288,51 @@ public class JobStore {
     }
 
     /**
-     * A page of a job's artifacts in id order, each link made by {@code presign}. The tasks' manifest parts are
-     * internal (the manifest holds their lines) and not listed.
+     * Marks an ended job for deletion: it is gone from the API at once, and the scheduler removes its objects and
+     * then its rows.
+     *
+     * @return false when the job is still live (it must be cancelled or end first)
      */
-    public Page<ArtifactView> artifacts(UUID job, int limit, String cursor, Function<String, String> presign) {
+    public boolean requestDelete(UUID id, String actor) {
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            int updated;
+            // Its Idempotency-Key is free again: a later request with it makes a new job.
+            try (PreparedStatement s = c.prepareStatement("UPDATE jobs SET delete_requested_at = now(), updated_at = now(),"
+                    + " idempotency_key = NULL WHERE id = ? AND delete_requested_at IS NULL AND state IN "
+                    + JobState.terminalSql())) {
+                s.setObject(1, id);
+                updated = s.executeUpdate();
+            }
+            if (updated == 1) {
+                JobEvents.record(c, id, "DELETE_REQUESTED", actor, "{}");
+            }
+            c.commit();
+            return updated == 1;
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not delete job " + id, e);
+        }
+    }
+
+    /**
+     * A page of a job's artifacts in id order, each link made by {@code presign}. The tasks' manifest parts, video
+     * segments and keyframes are internal (the manifest holds their lines, the video their frames, and keyframes are
+     * the walk's inputs) and listed only with {@code internal}.
+     */
+    public Page<ArtifactView> artifacts(UUID job, int limit, String cursor, boolean internal,
+                                        Function<String, String> presign) {
         long after;
         try {
-            after = cursor == null ? 0 : Long.parseLong(cursor);
+            after = cursor == null || cursor.isEmpty() ? 0 : Long.parseLong(cursor);
         } catch (NumberFormatException e) {
+            after = -1;
+        }
+        if (after < 0) {
             throw ApiException.badRequest("cursor", "not a cursor from this API");
         }
         try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("SELECT id, key, kind, seed,"
-                + " bytes, sha256 FROM artifacts WHERE job_id = ? AND id > ? AND kind NOT IN ('manifest_part', 'segment')"
-                + " ORDER BY id LIMIT ?")) {
+                + " bytes, sha256 FROM artifacts WHERE job_id = ? AND id > ?"
+                + (internal ? "" : " AND kind NOT IN ('manifest_part', 'segment', 'keyframe')") + " ORDER BY id LIMIT ?")) {
             s.setObject(1, job);
             s.setLong(2, after);
             s.setInt(3, limit + 1);
@@ -284,29 +356,45 @@ public class JobStore {
         }
     }
 
+    /** Whether {@code key} is a stored output of {@code job}. */
+    public boolean hasArtifact(UUID job, String key) {
+        try (Connection c = db.getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT 1 FROM artifacts WHERE job_id = ? AND key = ?")) {
+            s.setObject(1, job);
+            s.setString(2, key);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read the artifacts of job " + job, e);
+        }
+    }
+
     private static Optional<JobView> one(PreparedStatement s) throws SQLException {
         try (ResultSet r = s.executeQuery()) {
             return r.next() ? Optional.of(view(r)) : Optional.empty();
         }
     }
 
+    /** A row as the API shows it. The spec is shown as stored, never interpreted: no stored spec can break a read. */
     private static JobView view(ResultSet r) throws SQLException {
         JsonNode spec;
         try {
             spec = Messages.mapper().readTree(r.getString(7));
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("unreadable spec of job " + r.getString(1), e);
+            LOG.errorf("Job %s has a spec that does not read back as JSON: %s", r.getString(1), e.getOriginalMessage());
+            spec = NullNode.getInstance();
         }
         int total = r.getInt(8);
         int done = r.getInt(9);
         long itemsDone = r.getLong(16);
-        long itemsTotal = JobItems.count(r.getString(3), spec);
+        long itemsTotal = r.getLong(17);
         double progress = itemsTotal > 0 ? Math.min(1.0, (double) itemsDone / itemsTotal)
                 : total > 0 ? (double) done / total : 0.0;
         return new JobView(r.getObject(1, UUID.class), r.getString(2), r.getString(3), r.getString(4), r.getString(5),
                 r.getInt(6), spec, new JobView.Tasks(total, done, r.getInt(10)),
                 new JobView.Items(itemsDone, itemsTotal), progress, r.getString(11), instant(r, 12), instant(r, 13),
-                instant(r, 14), instant(r, 15));
+                instant(r, 14), instant(r, 15), instant(r, 18), r.getString(19));
     }
 
     private static Instant instant(ResultSet r, int column) throws SQLException {
@@ -322,6 +410,9 @@ public class JobStore {
         }
 
         static Cursor decode(String cursor) {
+            if (cursor.length() > 200) {
+                throw ApiException.badRequest("cursor", "not a cursor from this API");
+            }
             try {
                 String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
                 int bar = raw.indexOf('|');

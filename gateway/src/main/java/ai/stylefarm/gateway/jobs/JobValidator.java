@@ -60,6 +60,8 @@ public class JobValidator {
         JsonNode spec = body.get("spec");
         ObjectNode normalised = null;
         long items = 0;
+        long outputs = 0;
+        List<java.util.UUID> uploadsRead = new ArrayList<>();
         if (spec == null || !spec.isObject()) {
             errors.add(new Problem.FieldError("spec", "is required and must be a JSON object"));
         } else if (kind == JobKind.STYLE_MIX) {
@@ -88,6 +90,7 @@ public class JobValidator {
                 }
                 normalised = Messages.mapper().valueToTree(video);
                 items = video.imageCount();
+                outputs = video.frameCount();
             }
         } else if (kind == JobKind.PROJECT) {
             List<ValidationError> specErrors = ProjectJobSpec.validate(spec);
@@ -96,6 +99,7 @@ public class JobValidator {
                 ProjectJobSpec project = ProjectJobSpec.parse(spec);
                 checkProjectable(model, errors);
                 List<ProjectTarget> targets = resolveTargets(project.targets(), "spec.targets", tenant, errors);
+                targets.stream().map(ProjectTarget::upload).filter(java.util.Objects::nonNull).forEach(uploadsRead::add);
                 ProjectJobSpec resolved = project.withTargets(targets, model.projectionThreshold());
                 normalised = Messages.mapper().valueToTree(resolved);
                 items = targets.size();
@@ -112,20 +116,23 @@ public class JobValidator {
                             + " can calibrate it"));
                 }
                 List<ProjectTarget> negatives = resolveTargets(calibrate.negatives(), "spec.negatives", tenant, errors);
+                negatives.stream().map(ProjectTarget::upload).filter(java.util.Objects::nonNull).forEach(uploadsRead::add);
+                String negativeKey = null;
                 String negativeSha = null;
                 if (calibrate.negativeModel() != null) {
                     ModelView other = models.find(calibrate.negativeModel(), tenant).orElse(null);
                     if (other == null || !"READY".equals(other.state())) {
                         errors.add(new Problem.FieldError("spec.negative_model", "unknown or unready model '"
                                 + calibrate.negativeModel() + "'; GET /v1/models lists yours"));
-                    } else if (other.id().equals(model.id())) {
+                    } else if (other.key().equals(model.key())) {
                         errors.add(new Problem.FieldError("spec.negative_model", "must be another model than the"
                                 + " one being calibrated"));
                     } else {
+                        negativeKey = other.key();
                         negativeSha = other.bundleSha256();
                     }
                 }
-                CalibrateJobSpec resolved = calibrate.resolved(negatives, negativeSha);
+                CalibrateJobSpec resolved = calibrate.resolved(negatives, negativeKey, negativeSha);
                 normalised = Messages.mapper().valueToTree(resolved);
                 items = resolved.taskCount();
             }
@@ -144,7 +151,8 @@ public class JobValidator {
         if (!errors.isEmpty()) {
             throw ApiException.invalid(errors);
         }
-        return new NewJob(tenant, kind, model.id(), priority, normalised, items, idempotencyKey);
+        return new NewJob(tenant, kind, model.id(), model.key(), priority, normalised, items,
+                kind == JobKind.INTERPOLATE ? outputs : items, uploadsRead, idempotencyKey);
     }
 
     private static JobKind kind(JsonNode node, List<Problem.FieldError> errors) {
@@ -179,7 +187,9 @@ public class JobValidator {
             }
             return named;
         }
-        if (!node.isIntegralNumber() || node.asLong() < JobMessage.MIN_PRIORITY || node.asLong() > JobMessage.MAX_PRIORITY) {
+        // Compared as the exact integer: 2^70 must not wrap to a valid priority.
+        if (!node.isIntegralNumber() || !node.canConvertToInt() || node.intValue() < JobMessage.MIN_PRIORITY
+                || node.intValue() > JobMessage.MAX_PRIORITY) {
             errors.add(new Problem.FieldError("priority", "must be interactive, normal, bulk, or an integer from "
                     + JobMessage.MIN_PRIORITY + " to " + JobMessage.MAX_PRIORITY + " (higher runs first)"));
             return JobMessage.DEFAULT_PRIORITY;
@@ -193,9 +203,10 @@ public class JobValidator {
             return null;
         }
         String id = node.textValue();
-        ModelView model = models.find(id, tenant).orElse(null);
+        ModelView model = id.length() > 64 ? null : models.find(id, tenant).orElse(null);
         if (model == null) {
-            errors.add(new Problem.FieldError("model", "unknown model '" + id + "'; GET /v1/models lists yours"));
+            errors.add(new Problem.FieldError("model", "unknown model '" + Problem.quote(id)
+                    + "'; GET /v1/models lists yours"));
             return null;
         }
         if (!"READY".equals(model.state())) {
@@ -246,7 +257,7 @@ public class JobValidator {
                 } else if (!"SUCCEEDED".equals(job.state())) {
                     errors.add(new Problem.FieldError(field, "projection job " + k.projection() + " is " + job.state()
                             + "; only a finished (SUCCEEDED) projection has a projected w"));
-                } else if (!job.model().equals(model.id())) {
+                } else if (!job.modelKey().equals(model.key())) {
                     errors.add(new Problem.FieldError(field, "projection job " + k.projection() + " projected into model '"
                             + job.model() + "', not '" + model.id() + "': its w means nothing to another model"));
                 }
@@ -262,7 +273,7 @@ public class JobValidator {
         if (model.cDim() != null && model.cDim() > 0) {
             errors.add(new Problem.FieldError("model", "model '" + model.id() + "' is conditional; projection needs an"
                     + " unconditional model"));
-        } else if (!models.hasFile(model.id(), ModelBundle.PROJECTION_STEP)) {
+        } else if (!models.hasFile(model.key(), ModelBundle.PROJECTION_STEP)) {
             errors.add(new Problem.FieldError("model", "model '" + model.id() + "' was registered without "
                     + ModelBundle.PROJECTION_STEP + "; run ./farm models upgrade on its bundle and register it again"));
         }
@@ -291,6 +302,12 @@ public class JobValidator {
                 JobView job = jobs.find(t.job()).filter(j -> j.tenant().equals(tenant)).orElse(null);
                 if (job == null) {
                     errors.add(new Problem.FieldError(at + ".job", "job " + t.job() + " does not exist"));
+                    continue;
+                }
+                if (!jobs.hasArtifact(job.id(), t.key())) {
+                    errors.add(new Problem.FieldError(at + ".key", "job " + t.job() + " has no output "
+                            + Problem.quote(t.key()) + (job.outputsDeletedAt() != null ? "; its outputs were deleted"
+                            + " at " + job.outputsDeletedAt() + " by the retention period" : "")));
                     continue;
                 }
                 resolved.add(t);

@@ -1,6 +1,7 @@
 package ai.stylefarm.gateway.models;
 
 import ai.stylefarm.gateway.api.ApiException;
+import ai.stylefarm.gateway.config.GatewayConfig;
 import ai.stylefarm.gateway.storage.ObjectStorage;
 import ai.stylefarm.modelkit.ModelImportException;
 import ai.stylefarm.modelkit.ModelKit;
@@ -9,6 +10,7 @@ import ai.stylefarm.modelkit.bundle.ModelBundle;
 import ai.stylefarm.modelkit.bundle.ModelManifest;
 import ai.stylefarm.modelkit.importer.ImportedGenerator;
 import ai.stylefarm.modelkit.importer.Importers;
+import ai.stylefarm.schemas.ObjectKeys;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,6 +21,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Semaphore;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -35,77 +38,103 @@ public class ModelImporter {
     /** What a bundle zip may hold; the projection step graph is absent from bundles made before projection. */
     private static final List<String> BUNDLE_FILES = List.of(ModelBundle.MAPPING, ModelBundle.SYNTHESIS,
             ModelBundle.NOISE_CONST, ModelBundle.PROJECTION_STEP, ModelManifest.FILE_NAME);
-    /** Anything bigger than this per entry is not one of our files. */
-    private static final long MAX_ENTRY_BYTES = 4L << 30;
-
     private final ModelStore models;
     private final ObjectStorage storage;
+    private final GatewayConfig.Api limits;
+    private final Semaphore imports;
 
-    public ModelImporter(ModelStore models, ObjectStorage storage) {
+    public ModelImporter(ModelStore models, ObjectStorage storage, GatewayConfig config) {
         this.models = models;
         this.storage = storage;
+        this.limits = config.api();
+        this.imports = new Semaphore(Math.max(1, limits.maxConcurrentImports()));
     }
 
     /** Imports an uploaded file (pickle, checkpoint or zipped bundle). */
-    public ModelView importUpload(String id, String tenant, String name, InputStream body, long maxBytes) {
-        Path work = tempDir();
-        try {
-            Path file = work.resolve("upload");
-            long size = copyLimited(body, file, maxBytes);
-            if (size == 0) {
-                throw ApiException.badRequest("body", "the upload is empty; send the model file as the request body");
-            }
-            models.reserve(id, tenant, name, "bundle");
+    public ModelView importUpload(String slug, String tenant, String name, InputStream body) {
+        return whileImporting(() -> {
+            Path work = tempDir();
             try {
-                Path bundleZip = isBundleZip(file) ? file : null;
-                ModelBundle bundle;
-                String source;
-                if (bundleZip != null) {
-                    // The step graph is derived here, whatever the zip holds: nothing else could check an uploaded one,
-                    // and bundles made before projection existed have none.
-                    bundle = ModelKit.rebuildProjectionStep(unzipBundle(bundleZip, work.resolve("bundle")));
-                    source = "bundle";
-                } else {
-                    ImportedGenerator g = Importers.importFile(file);
-                    source = "rosinality".equals(g.provenance().format()) ? "rosinality" : "nvidia_pickle";
-                    bundle = ModelKit.writeBundle(g, name, work.resolve("bundle"));
+                Path file = work.resolve("upload");
+                long size = copyLimited(body, file, limits.maxModelBytes(), "api.max-model-bytes");
+                if (size == 0) {
+                    throw ApiException.badRequest("body", "the upload is empty; send the model file as the request body");
                 }
-                return store(id, tenant, source, bundle);
-            } catch (ModelImportException | BundleException e) {
-                models.release(id);
-                throw ApiException.invalid("body", e.getMessage());
-            } catch (RuntimeException e) {
-                models.release(id);
-                throw e;
+                String key = models.reserve(slug, tenant, name, "bundle");
+                try {
+                    ModelBundle bundle;
+                    String source;
+                    if (isBundleZip(file)) {
+                        // The step graph is derived here, whatever the zip holds: nothing else could check an uploaded
+                        // one, and bundles made before projection existed have none.
+                        bundle = ModelKit.rebuildProjectionStep(unzipBundle(file, work.resolve("bundle")));
+                        source = "bundle";
+                    } else {
+                        ImportedGenerator g = Importers.importFile(file);
+                        source = "rosinality".equals(g.provenance().format()) ? "rosinality" : "nvidia_pickle";
+                        bundle = ModelKit.writeBundle(g, name, work.resolve("bundle"));
+                    }
+                    return store(key, source, bundle);
+                } catch (ModelImportException | BundleException e) {
+                    models.release(key);
+                    throw ApiException.invalid("body", e.getMessage());
+                } catch (RuntimeException e) {
+                    models.release(key);
+                    throw e;
+                }
+            } finally {
+                delete(work);
             }
-        } finally {
-            delete(work);
-        }
+        });
     }
 
     /** Builds a seeded random generator of a preset config: the model kit's init, for demos and tests. */
-    public ModelView randomInit(String id, String tenant, String name, String config, long seed) {
-        Path work = tempDir();
-        try {
-            models.reserve(id, tenant, name, "random");
+    public ModelView randomInit(String slug, String tenant, String name, String config, long seed) {
+        return whileImporting(() -> {
+            Path work = tempDir();
             try {
-                ModelBundle bundle = ModelKit.writeBundle(ModelKit.randomInit(config, seed), name, work.resolve("bundle"));
-                return store(id, tenant, "random", bundle);
-            } catch (RuntimeException e) {
-                models.release(id);
-                throw e;
+                String key = models.reserve(slug, tenant, name, "random");
+                try {
+                    ModelBundle bundle = ModelKit.writeBundle(ModelKit.randomInit(config, seed), name,
+                            work.resolve("bundle"));
+                    return store(key, "random", bundle);
+                } catch (RuntimeException e) {
+                    models.release(key);
+                    throw e;
+                }
+            } finally {
+                delete(work);
             }
+        });
+    }
+
+    /** Imports cost a model's size in memory and disk for a while: a few at a time, the rest asked to come back. */
+    private ModelView whileImporting(java.util.function.Supplier<ModelView> work) {
+        if (!imports.tryAcquire()) {
+            throw ApiException.busy("body", limits.maxConcurrentImports() + " model imports are running in this"
+                    + " gateway, its limit api.max-concurrent-imports; try again shortly", 10);
+        }
+        try {
+            return work.get();
         } finally {
-            delete(work);
+            imports.release();
         }
     }
 
-    private ModelView store(String id, String tenant, String source, ModelBundle bundle) {
+    /** Deletes a model no live job uses: the row first (so no new job can take it), then its bundle's objects. */
+    public void delete(ModelView model) {
+        models.delete(model);
+        storage.removePrefix(ObjectKeys.model(model.key(), ""));
+        LOG.infof("Model %s of %s deleted (key %s)", model.id(), model.tenant() == null ? "every tenant" : model.tenant(),
+                model.key());
+    }
+
+    private ModelView store(String key, String source, ModelBundle bundle) {
         // model.json last: a worker that sees it can trust the graphs beside it.
         List<String> files = new java.util.ArrayList<>(bundle.manifest().files().keySet());
         files.add(ModelManifest.FILE_NAME);
         for (String file : files) {
-            storage.upload("models/" + id + "/" + file, bundle.file(file),
+            storage.upload(ObjectKeys.model(key, file), bundle.file(file),
                     file.endsWith(".json") ? "application/json" : "application/octet-stream");
         }
         String metadata;
@@ -114,10 +143,10 @@ public class ModelImporter {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        models.markReady(id, source, bundle.checksum(), metadata);
+        models.markReady(key, source, bundle.checksum(), metadata);
         ModelManifest m = bundle.manifest();
-        LOG.infof("Model %s registered (%s, %dx%d, %s)", id, source, m.resolution(), m.resolution(), bundle.checksum());
-        return models.find(id, null).orElseThrow();
+        LOG.infof("Model %s registered (%s, %dx%d, %s)", key, source, m.resolution(), m.resolution(), bundle.checksum());
+        return models.findByKey(key).orElseThrow();
     }
 
     private static boolean isBundleZip(Path file) {
@@ -128,10 +157,17 @@ public class ModelImporter {
         }
     }
 
-    private static Path unzipBundle(Path zipFile, Path dir) {
+    /**
+     * Inflates the bundle's files, bounded before and while writing: the zip's directory must claim no more than
+     * {@code api.max-bundle-bytes} in all, and each entry is cut off as soon as it passes that total or inflates
+     * more than {@code api.max-compression-ratio} times its compressed size, whatever the directory claimed.
+     */
+    private Path unzipBundle(Path zipFile, Path dir) {
         try (ZipFile zip = new ZipFile(zipFile.toFile())) {
             Files.createDirectories(dir);
             Set<String> expected = Set.copyOf(BUNDLE_FILES);
+            List<ZipEntry> entries = new java.util.ArrayList<>();
+            long claimed = 0;
             for (String name : BUNDLE_FILES) {
                 ZipEntry entry = zip.getEntry(name);
                 if (entry == null && name.equals(ModelBundle.PROJECTION_STEP)) {
@@ -140,10 +176,35 @@ public class ModelImporter {
                 if (entry == null) {
                     throw new BundleException("the bundle zip has no " + name + "; a bundle holds " + expected);
                 }
-                try (InputStream in = zip.getInputStream(entry)) {
-                    if (copyLimited(in, dir.resolve(name), MAX_ENTRY_BYTES) >= MAX_ENTRY_BYTES) {
-                        throw new BundleException(name + " in the bundle zip is too large");
+                claimed += Math.max(0, entry.getSize());
+                entries.add(entry);
+            }
+            if (claimed > limits.maxBundleBytes()) {
+                throw tooLargeBundle("its directory says the files inflate to " + claimed + " bytes");
+            }
+            long total = 0;
+            for (ZipEntry entry : entries) {
+                long budget = limits.maxBundleBytes() - total;
+                long ratioCap = Math.max(1, entry.getCompressedSize()) * limits.maxCompressionRatio();
+                try (InputStream in = zip.getInputStream(entry);
+                     var out = Files.newOutputStream(dir.resolve(entry.getName()))) {
+                    byte[] buffer = new byte[1 << 16];
+                    long written = 0;
+                    for (int n; (n = in.read(buffer)) > 0; ) {
+                        written += n;
+                        if (written > budget) {
+                            throw tooLargeBundle(entry.getName() + " alone inflates past what is left of it");
+                        }
+                        if (written > ratioCap && written > 1 << 20) {
+                            throw new ApiException(422, "Unprocessable Content", "body", entry.getName() + " in the"
+                                    + " bundle zip inflates more than " + limits.maxCompressionRatio() + " times its"
+                                    + " compressed size (" + entry.getCompressedSize() + " bytes), over the limit"
+                                    + " api.max-compression-ratio; graph weights barely compress, so this is refused"
+                                    + " as a zip bomb");
+                        }
+                        out.write(buffer, 0, n);
                     }
+                    total += written;
                 }
             }
             return dir;
@@ -152,15 +213,20 @@ public class ModelImporter {
         }
     }
 
-    /** Copies at most {@code max} bytes; 413 past that. */
-    private static long copyLimited(InputStream in, Path target, long max) {
+    private ApiException tooLargeBundle(String why) {
+        return new ApiException(413, "Content Too Large", "body", "the bundle zip is too large: " + why
+                + ", over the limit api.max-bundle-bytes = " + limits.maxBundleBytes() + " bytes");
+    }
+
+    /** Copies at most {@code max} bytes; 413 naming {@code limit} past that. */
+    private static long copyLimited(InputStream in, Path target, long max, String limit) {
         try (var out = Files.newOutputStream(target)) {
             byte[] buffer = new byte[1 << 16];
             long total = 0;
             for (int n; (n = in.read(buffer)) > 0; ) {
                 total += n;
                 if (total > max) {
-                    throw ApiException.tooLarge("the upload is larger than " + max + " bytes");
+                    throw ApiException.tooLarge("the upload is larger than " + max + " bytes, the limit " + limit);
                 }
                 out.write(buffer, 0, n);
             }

@@ -1,6 +1,7 @@
 package ai.stylefarm.gateway.models;
 
 import ai.stylefarm.gateway.api.ApiException;
+import ai.stylefarm.schemas.JobState;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agroal.api.AgroalDataSource;
@@ -13,12 +14,18 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 
-/** The models table: registration (IMPORTING, then READY or FAILED) and lookups scoped to a tenant. */
+/**
+ * The models table: registration (IMPORTING, then READY), lookups scoped to a tenant, and deletion. A model's id
+ * (its slug) is unique among its owner's live models, so a tenant never learns which ids other tenants use; a
+ * tenant's id may not repeat a shared model's, so that every id a tenant can name means one model.
+ */
 @ApplicationScoped
 public class ModelStore {
-    private static final String COLUMNS = "id, tenant_id, name, state, source, bundle_sha256, metadata::text,"
-            + " projection_threshold, error, created_at";
+    private static final String COLUMNS = "m.slug, m.tenant_id, m.name, m.state, m.source, m.bundle_sha256,"
+            + " m.metadata::text, m.projection_threshold, m.error, m.created_at, m.id";
+    private static final String LIVE = "m.deleted_at IS NULL";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final AgroalDataSource db;
@@ -27,71 +34,210 @@ public class ModelStore {
         this.db = db;
     }
 
-    /** Claims the id for a new model; 409 if it is taken. */
-    public void reserve(String id, String tenant, String name, String source) {
-        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("INSERT INTO models"
-                + " (id, tenant_id, name, source) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")) {
-            s.setString(1, id);
-            s.setString(2, tenant);
-            s.setString(3, name);
-            s.setString(4, source);
-            if (s.executeUpdate() == 0) {
-                throw ApiException.conflict("id", "a model with id '" + id + "' already exists");
+    /**
+     * Claims {@code slug} for a new model of {@code tenant} (null: shared), within the tenant's model quota.
+     *
+     * @return the new model's internal key
+     */
+    public String reserve(String slug, String tenant, String name, String source) {
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                // Registrations of one slug take turns, so the checks below cannot both pass for two of them.
+                try (PreparedStatement s = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext('model:' || ?))")) {
+                    s.setString(1, slug);
+                    s.execute();
+                }
+                if (tenant != null) {
+                    checkQuota(c, tenant);
+                }
+                String clash = clash(c, slug, tenant);
+                if (clash != null) {
+                    throw ApiException.conflict("id", clash);
+                }
+                String key = UUID.randomUUID().toString();
+                try (PreparedStatement s = c.prepareStatement("INSERT INTO models (id, slug, tenant_id, name, source)"
+                        + " VALUES (?, ?, ?, ?, ?)")) {
+                    s.setString(1, key);
+                    s.setString(2, slug);
+                    s.setString(3, tenant);
+                    s.setString(4, name);
+                    s.setString(5, source);
+                    s.executeUpdate();
+                }
+                c.commit();
+                return key;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("could not register model " + id, e);
+            throw new IllegalStateException("could not register model " + slug, e);
         }
     }
 
-    public void markReady(String id, String source, String bundleSha256, String metadataJson) {
-        update(id, "UPDATE models SET state = 'READY', source = ?, bundle_sha256 = ?, metadata = ?::jsonb, error = NULL,"
-                + " updated_at = now(), version = version + 1 WHERE id = ? AND state = 'IMPORTING'",
-                source, bundleSha256, metadataJson, id);
+    private static void checkQuota(Connection c, String tenant) throws SQLException {
+        int max;
+        try (PreparedStatement s = c.prepareStatement("SELECT max_models FROM tenants WHERE id = ? FOR UPDATE")) {
+            s.setString(1, tenant);
+            try (ResultSet r = s.executeQuery()) {
+                if (!r.next()) {
+                    throw ApiException.forbidden("tenant '" + tenant + "' does not exist");
+                }
+                max = r.getInt(1);
+            }
+        }
+        try (PreparedStatement s = c.prepareStatement("SELECT count(*) FROM models m WHERE m.tenant_id = ? AND " + LIVE)) {
+            s.setString(1, tenant);
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                if (r.getInt(1) >= max) {
+                    throw new ApiException(429, "Quota Exceeded", "max_models", "tenant '" + tenant + "' has "
+                            + r.getInt(1) + " models, its limit max_models = " + max + "; delete one first");
+                }
+            }
+        }
+    }
+
+    /** Why {@code slug} is not free for {@code tenant}, in words that reveal nothing of other tenants; null if free. */
+    private static String clash(Connection c, String slug, String tenant) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT m.tenant_id FROM models m WHERE m.slug = ? AND " + LIVE
+                + (tenant == null ? "" : " AND (m.tenant_id IS NULL OR m.tenant_id = ?)"))) {
+            s.setString(1, slug);
+            if (tenant != null) {
+                s.setString(2, tenant);
+            }
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    String owner = r.getString(1);
+                    if (owner == null) {
+                        return "'" + slug + "' is the id of a shared model; choose another";
+                    }
+                    return tenant == null ? "tenant '" + owner + "' has a model '" + slug + "'; a shared model's id"
+                            + " must be free in every tenant" : "you already have a model '" + slug + "'";
+                }
+            }
+        }
+        return null;
+    }
+
+    public void markReady(String key, String source, String bundleSha256, String metadataJson) {
+        update(key, "UPDATE models SET state = 'READY', source = ?, bundle_sha256 = ?, metadata = ?::jsonb,"
+                + " error = NULL, updated_at = now(), version = version + 1 WHERE id = ? AND state = 'IMPORTING'",
+                source, bundleSha256, metadataJson, key);
     }
 
     /** A failed import frees its id again, so the user can retry with a fixed file. */
-    public void release(String id) {
-        update(id, "DELETE FROM models WHERE id = ? AND state = 'IMPORTING'", id);
+    public void release(String key) {
+        update(key, "DELETE FROM models WHERE id = ? AND state = 'IMPORTING'", key);
     }
 
-    private void update(String id, String sql, Object... args) {
+    private void update(String key, String sql, Object... args) {
         try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
                 s.setObject(i + 1, args[i]);
             }
             s.executeUpdate();
         } catch (SQLException e) {
-            throw new IllegalStateException("could not update model " + id, e);
+            throw new IllegalStateException("could not update model " + key, e);
         }
     }
 
-    /** A model {@code tenant} may use: its own or a shared one. Admins ({@code tenant} null) see every model. */
-    public Optional<ModelView> find(String id, String tenant) {
-        List<ModelView> found = query("SELECT " + COLUMNS + " FROM models WHERE id = ?"
-                + (tenant == null ? "" : " AND (tenant_id IS NULL OR tenant_id = ?)"), tenant == null
-                ? new Object[] {id} : new Object[] {id, tenant});
-        return found.stream().findFirst();
+    /** The model {@code tenant} means by {@code slug}: its own, else a shared one. */
+    public Optional<ModelView> find(String slug, String tenant) {
+        return query("SELECT " + COLUMNS + " FROM models m WHERE m.slug = ? AND " + LIVE
+                + " AND (m.tenant_id = ? OR m.tenant_id IS NULL) ORDER BY m.tenant_id NULLS LAST LIMIT 1", slug, tenant)
+                .stream().findFirst();
+    }
+
+    public Optional<ModelView> findByKey(String key) {
+        return query("SELECT " + COLUMNS + " FROM models m WHERE m.id = ? AND " + LIVE, key).stream().findFirst();
     }
 
     /** Whether the registered bundle's model.json lists {@code file} (the metadata column holds model.json). */
-    public boolean hasFile(String id, String file) {
+    public boolean hasFile(String key, String file) {
         try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
                 "SELECT jsonb_exists(metadata -> 'files', ?) FROM models WHERE id = ?")) {
             s.setString(1, file);
-            s.setString(2, id);
+            s.setString(2, key);
             try (ResultSet r = s.executeQuery()) {
                 return r.next() && r.getBoolean(1);
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("could not read model " + id, e);
+            throw new IllegalStateException("could not read model " + key, e);
         }
     }
 
+    /** @param tenant null for every tenant's (admins) */
     public List<ModelView> list(String tenant) {
         return tenant == null
-                ? query("SELECT " + COLUMNS + " FROM models ORDER BY created_at DESC, id")
-                : query("SELECT " + COLUMNS + " FROM models WHERE tenant_id IS NULL OR tenant_id = ?"
-                        + " ORDER BY created_at DESC, id", tenant);
+                ? query("SELECT " + COLUMNS + " FROM models m WHERE " + LIVE + " ORDER BY m.created_at DESC, m.slug")
+                : query("SELECT " + COLUMNS + " FROM models m WHERE " + LIVE + " AND (m.tenant_id IS NULL OR"
+                        + " m.tenant_id = ?) ORDER BY m.created_at DESC, m.slug", tenant);
+    }
+
+    /**
+     * Deletes a model unless a live job uses it (as its model, or as a calibration's negative model). The row stays,
+     * marked deleted, so finished jobs still name their model; the id is free again.
+     *
+     * @return the deleted model, so its objects can be removed
+     */
+    public ModelView delete(ModelView model) {
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                // Submissions read this row FOR SHARE in their transaction: a job is either accepted before the
+                // delete looks for users, or refused after it.
+                try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM models WHERE id = ? AND deleted_at IS NULL"
+                        + " FOR UPDATE")) {
+                    s.setString(1, model.key());
+                    try (ResultSet r = s.executeQuery()) {
+                        if (!r.next()) {
+                            throw ApiException.notFound("model " + model.id());
+                        }
+                    }
+                }
+                String user = liveUser(c, model.key());
+                if (user != null) {
+                    throw ApiException.conflict("id", "model '" + model.id() + "' is in use by job " + user
+                            + "; cancel it or wait for it to end");
+                }
+                try (PreparedStatement s = c.prepareStatement("UPDATE models SET deleted_at = now(), updated_at = now(),"
+                        + " version = version + 1 WHERE id = ?")) {
+                    s.setString(1, model.key());
+                    s.executeUpdate();
+                }
+                c.commit();
+                return model;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not delete model " + model.id(), e);
+        }
+    }
+
+    private static String liveUser(Connection c, String key) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT id FROM jobs WHERE state IN " + JobState.liveSql()
+                + " AND (model_id = ? OR spec ->> 'negative_model_key' = ?) LIMIT 1")) {
+            s.setString(1, key);
+            s.setString(2, key);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() ? r.getString(1) : null;
+            }
+        }
+    }
+
+    /** Holds a model for a submission's transaction: a delete waits for it, and it fails if the model is gone. */
+    public static boolean lockForUse(Connection c, String key) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM models WHERE id = ? AND deleted_at IS NULL"
+                + " AND state = 'READY' FOR SHARE")) {
+            s.setString(1, key);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next();
+            }
+        }
     }
 
     private List<ModelView> query(String sql, Object... args) {
@@ -118,7 +264,7 @@ public class ModelStore {
             try {
                 m = JSON.readTree(metadata);
             } catch (IOException e) {
-                throw new IllegalStateException("unreadable metadata of model " + r.getString(1), e);
+                throw new IllegalStateException("unreadable metadata of model " + r.getString(11), e);
             }
         }
         double threshold = r.getDouble(8);
@@ -126,10 +272,10 @@ public class ModelStore {
         return new ModelView(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5),
                 r.getString(6), integer(m, "resolution"), integer(m, "z_dim"), integer(m, "w_dim"),
                 integer(m, "c_dim"), integer(m, "num_ws"), integer(m, "img_channels"), thresholdOrNull, r.getString(9),
-                r.getTimestamp(10).toInstant());
+                r.getTimestamp(10).toInstant(), r.getString(11));
     }
 
     private static Integer integer(JsonNode m, String field) {
-        return m != null && m.hasNonNull(field) ? m.get(field).intValue() : null;
+        return m != null && m.hasNonNull(field) && m.get(field).canConvertToInt() ? m.get(field).intValue() : null;
     }
 }

@@ -1,7 +1,15 @@
 package ai.stylefarm.gateway.storage;
 
 import ai.stylefarm.gateway.config.GatewayConfig;
+import ai.stylefarm.gateway.jobs.Page;
 import io.minio.GetObjectArgs;
+import io.minio.ListObjectsArgs;
+import io.minio.RemoveObjectArgs;
+import io.minio.RemoveObjectsArgs;
+import io.minio.Result;
+import io.minio.messages.DeleteError;
+import io.minio.messages.DeleteObject;
+import io.minio.messages.Item;
 import io.minio.GetPresignedObjectUrlArgs;
 import io.minio.MinioClient;
 import io.minio.UploadObjectArgs;
@@ -9,6 +17,8 @@ import io.minio.http.Method;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The gateway's view of the bucket: it uploads model bundles, reads small reports and signs download links. Links are signed against
@@ -46,6 +56,78 @@ public class ObjectStorage {
             return in.readAllBytes();
         } catch (Exception e) {
             throw new StorageException("could not read " + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** An object as the bucket lists it. */
+    public record StoredObject(String key, long bytes) {
+    }
+
+    /** Up to {@code limit} objects under {@code prefix} in key order, after {@code startAfter} when given. */
+    public Page<StoredObject> list(String prefix, String startAfter, int limit) {
+        List<StoredObject> objects = new ArrayList<>();
+        try {
+            ListObjectsArgs.Builder args = ListObjectsArgs.builder().bucket(bucket).prefix(prefix).recursive(true)
+                    .maxKeys(Math.min(1000, limit + 1));
+            if (startAfter != null) {
+                args.startAfter(startAfter);
+            }
+            for (Result<Item> listed : client.listObjects(args.build())) {
+                Item item = listed.get();
+                objects.add(new StoredObject(item.objectName(), item.size()));
+                if (objects.size() > limit) {
+                    break;
+                }
+            }
+        } catch (Exception e) {
+            throw new StorageException("could not list " + prefix + ": " + e.getMessage(), e);
+        }
+        if (objects.size() <= limit) {
+            return new Page<>(List.copyOf(objects), null);
+        }
+        List<StoredObject> page = List.copyOf(objects.subList(0, limit));
+        return new Page<>(page, page.get(limit - 1).key());
+    }
+
+    public void remove(String key) {
+        try {
+            client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build());
+        } catch (Exception e) {
+            throw new StorageException("could not delete " + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Deletes every object under {@code prefix}, a thousand per request. */
+    public void removePrefix(String prefix) {
+        if (!prefix.endsWith("/") || prefix.length() < 2) {
+            throw new IllegalArgumentException("refusing to delete under '" + prefix + "': not a folder");
+        }
+        try {
+            List<DeleteObject> batch = new ArrayList<>();
+            for (Result<Item> listed : client.listObjects(ListObjectsArgs.builder().bucket(bucket).prefix(prefix)
+                    .recursive(true).build())) {
+                batch.add(new DeleteObject(listed.get().objectName()));
+                if (batch.size() == 1000) {
+                    removeAll(batch);
+                    batch.clear();
+                }
+            }
+            removeAll(batch);
+        } catch (StorageException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new StorageException("could not delete under " + prefix + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void removeAll(List<DeleteObject> objects) throws Exception {
+        if (objects.isEmpty()) {
+            return;
+        }
+        for (Result<DeleteError> error : client.removeObjects(RemoveObjectsArgs.builder().bucket(bucket)
+                .objects(objects).build())) {
+            DeleteError e = error.get();
+            throw new StorageException("could not delete " + e.objectName() + ": " + e.message(), null);
         }
     }
 

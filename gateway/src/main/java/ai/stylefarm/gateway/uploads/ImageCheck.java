@@ -4,7 +4,9 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -71,11 +73,17 @@ public final class ImageCheck {
                     throw new Rejected("is " + width + "x" + height + " = " + (long) width * height + " pixels, over the"
                             + " limit of " + maxPixels + " (refused before decoding)");
                 }
+                // The JPEG decoder fills what a truncated file lacks with grey and only warns: a warning is a refusal.
+                List<String> warnings = new ArrayList<>();
+                reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
                 BufferedImage image;
                 try {
                     image = reader.read(0);
                 } catch (IOException | RuntimeException e) {
                     throw new Rejected("is a corrupt " + format.toUpperCase() + ": " + describe(e));
+                }
+                if (!warnings.isEmpty()) {
+                    throw new Rejected("is a corrupt or incomplete " + format.toUpperCase() + ": " + warnings.get(0));
                 }
                 int channels = image.getColorModel().getNumComponents();
                 if (channels != 1 && channels != 3) {

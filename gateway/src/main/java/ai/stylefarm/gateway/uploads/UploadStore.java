@@ -1,5 +1,7 @@
 package ai.stylefarm.gateway.uploads;
 
+import ai.stylefarm.gateway.api.ApiException;
+import ai.stylefarm.schemas.JobState;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
@@ -41,6 +43,58 @@ public class UploadStore {
             s.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException("could not record upload " + upload.id(), e);
+        }
+    }
+
+    /** Holds an upload for a submission's transaction (see {@link #delete}); false if it is gone. */
+    public static boolean lockForUse(Connection c, UUID id) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM uploads WHERE id = ? FOR SHARE")) {
+            s.setObject(1, id);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next();
+            }
+        }
+    }
+
+    /**
+     * Deletes an upload's row unless a live job reads it; the caller then removes its object. Submissions hold the
+     * row FOR SHARE while they store their job, so a job is either seen here or refused for want of the upload.
+     */
+    public void delete(UploadView upload) {
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM uploads WHERE id = ? FOR UPDATE")) {
+                    s.setObject(1, upload.id());
+                    try (ResultSet r = s.executeQuery()) {
+                        if (!r.next()) {
+                            throw ApiException.notFound("upload " + upload.id());
+                        }
+                    }
+                }
+                try (PreparedStatement s = c.prepareStatement("SELECT id FROM jobs WHERE tenant_id = ? AND state IN "
+                        + JobState.liveSql() + " AND jsonb_path_exists(spec, '$.**.upload ? (@ == $u)',"
+                        + " jsonb_build_object('u', ?::text)) LIMIT 1")) {
+                    s.setString(1, upload.tenant());
+                    s.setString(2, upload.id().toString());
+                    try (ResultSet r = s.executeQuery()) {
+                        if (r.next()) {
+                            throw ApiException.conflict("id", "upload " + upload.id() + " is a target of job "
+                                    + r.getString(1) + ", which has not ended; cancel it or wait for it");
+                        }
+                    }
+                }
+                try (PreparedStatement s = c.prepareStatement("DELETE FROM uploads WHERE id = ?")) {
+                    s.setObject(1, upload.id());
+                    s.executeUpdate();
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not delete upload " + upload.id(), e);
         }
     }
 
