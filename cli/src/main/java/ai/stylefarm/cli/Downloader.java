@@ -23,8 +23,14 @@ import java.util.concurrent.Future;
 final class Downloader {
     private static final int PARALLEL = 4;
 
-    /** What a download did: files fetched, files already there, and checksum failures. */
-    record Result(int fetched, int kept, List<String> mismatched) {
+    /**
+     * What a download did: files fetched, files already there, files whose checksum differed from their record
+     * (not kept), and files recorded but not in storage.
+     */
+    record Result(int fetched, int kept, List<String> mismatched, List<String> missing) {
+        boolean complete() {
+            return mismatched.isEmpty() && missing.isEmpty();
+        }
     }
 
     private Downloader() {
@@ -38,6 +44,7 @@ final class Downloader {
         try {
             List<Future<Boolean>> results = new ArrayList<>();
             List<String> mismatched = java.util.Collections.synchronizedList(new ArrayList<>());
+            List<String> missing = java.util.Collections.synchronizedList(new ArrayList<>());
             for (JsonNode a : artifacts) {
                 String key = a.path("key").asText();
                 Path target = dir.resolve(key.startsWith(prefix) ? key.substring(prefix.length()) : key).normalize();
@@ -46,7 +53,7 @@ final class Downloader {
                 }
                 String sha256 = a.path("sha256").asText();
                 results.add(pool.submit(() -> {
-                    boolean fetched = fetch(client, a.path("url").asText(), target, sha256, mismatched);
+                    boolean fetched = fetch(client, a.path("url").asText(), target, sha256, mismatched, missing);
                     if (progress != null) {
                         synchronized (progress) {
                             progress.advance();
@@ -70,20 +77,30 @@ final class Downloader {
             if (progress != null) {
                 progress.finish();
             }
-            return new Result(fetched, artifacts.size() - fetched, List.copyOf(mismatched));
+            return new Result(fetched, artifacts.size() - fetched - missing.size(), List.copyOf(mismatched),
+                    List.copyOf(missing));
         } finally {
             pool.shutdownNow();
         }
     }
 
     /** @return true if the file was fetched, false if a verified copy was already there */
-    private static boolean fetch(GatewayClient client, String url, Path target, String sha256, List<String> mismatched) {
+    private static boolean fetch(GatewayClient client, String url, Path target, String sha256, List<String> mismatched,
+                                 List<String> missing) {
         try {
             if (Files.isRegularFile(target) && Hashing.sha256(target).equals(sha256)) {
                 return false;
             }
             Path part = target.resolveSibling(target.getFileName() + ".part");
-            client.download(url, part);
+            try {
+                client.download(url, part);
+            } catch (GatewayClient.ApiError e) {
+                if (e.status() != 404) {
+                    throw e;
+                }
+                missing.add(target.toString());
+                return false;
+            }
             if (!Hashing.sha256(part).equals(sha256)) {
                 Files.deleteIfExists(part);
                 mismatched.add(target.toString());

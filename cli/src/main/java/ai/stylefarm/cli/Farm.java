@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "farm", mixinStandardHelpOptions = true, version = "StyleFarm 0.1.0",
         description = "StyleFarm: batch rendering farm for StyleGAN2 generators.",
         subcommands = {DemoCommand.class, UpCommand.class, DownCommand.class, StatusCommand.class,
-                GenerateCommand.class, InterpolateCommand.class, ProjectCommand.class, CalibrateCommand.class, JobsCommand.class, JobCommand.class, CancelCommand.class, DownloadCommand.class, ModelsCommand.class,
+                GenerateCommand.class, InterpolateCommand.class, ProjectCommand.class, CalibrateCommand.class, JobsCommand.class, JobCommand.class, CancelCommand.class, DownloadCommand.class, VerifyCommand.class, ModelsCommand.class, RestartCommand.class,
                 RenderCommand.class, BenchCommand.class, FarmBenchCommand.class, VideoBenchCommand.class, ProjectionBenchCommand.class, DashboardBenchCommand.class, SuperviseCommand.class})
 public final class Farm implements Runnable {
 

@@ -125,9 +125,10 @@ final class GenerateCommand implements Callable<Integer> {
         if (download != null) {
             Downloader.Result result = Downloader.download(client, id, download, true);
             System.out.println((result.fetched() + result.kept()) + " files in " + download.toAbsolutePath());
-            if (!result.mismatched().isEmpty()) {
-                System.err.println("checksum mismatch (./farm download " + id + " " + download + " retries): "
-                        + result.mismatched());
+            if (!result.complete()) {
+                result.mismatched().forEach(f -> System.err.println("checksum mismatch: " + f + " (./farm download "
+                        + id + " " + download + " retries)"));
+                result.missing().forEach(f -> System.err.println("missing: " + f + " is recorded but not in storage"));
                 return 1;
             }
         }

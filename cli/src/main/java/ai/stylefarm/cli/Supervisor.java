@@ -1,6 +1,7 @@
 package ai.stylefarm.cli;
 
 import ai.stylefarm.cli.local.AdminKeyFile;
+import ai.stylefarm.cli.local.FarmControl;
 import ai.stylefarm.cli.local.FarmState;
 import ai.stylefarm.cli.local.LocalFarm;
 import ai.stylefarm.cli.local.LocalFarmConfig;
@@ -18,18 +19,26 @@ final class Supervisor {
         }
         String key = AdminKeyFile.readOrCreate(config.dataDir());
         LocalFarm farm = LocalFarm.start(config, key);
+        FarmControl control = publish(farm, config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("farm: stopping");
             FarmState.delete(config.dataDir());
+            control.close();
             farm.close();
             System.out.println("farm: stopped");
             stopped.countDown();
         }, "farm-shutdown"));
-        new FarmState(ProcessHandle.current().pid(), Instant.now(), farm.gatewayUrl(), farm.schedulerUrl(),
-                config.dataDir().toAbsolutePath().toString()).write(config.dataDir());
         System.out.println("farm: running; gateway " + farm.gatewayUrl());
         System.out.flush();
         stopped.await();
+    }
+
+    /** Opens the farm's control endpoint and writes {@code farm.json}, through which the CLI finds the farm. */
+    static FarmControl publish(LocalFarm farm, LocalFarmConfig config) {
+        FarmControl control = FarmControl.start(farm);
+        new FarmState(ProcessHandle.current().pid(), Instant.now(), farm.gatewayUrl(), farm.schedulerUrl(),
+                config.dataDir().toAbsolutePath().toString(), control.url(), control.token()).write(config.dataDir());
+        return control;
     }
 }

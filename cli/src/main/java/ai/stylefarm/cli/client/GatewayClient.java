@@ -66,21 +66,63 @@ public final class GatewayClient {
         return send(request("/v1/jobs?limit=" + limit + (state == null ? "" : "&state=" + encode(state))).GET());
     }
 
+    /** Every job the caller may see (all tenants' for an admin), newest first, following the pages. */
+    public List<JsonNode> allJobs() {
+        return pages("/v1/jobs?limit=1000");
+    }
+
     public JsonNode cancel(UUID id) {
         return send(request("/v1/jobs/" + id + "/cancel").POST(HttpRequest.BodyPublishers.noBody()));
     }
 
     /** Every artifact of a job, following the pages. */
     public List<JsonNode> artifacts(UUID id) {
+        return pages("/v1/jobs/" + id + "/artifacts?limit=10000");
+    }
+
+    /** Every artifact of a job, the internal ones (manifest parts, segments, keyframes) included. */
+    public List<JsonNode> allArtifacts(UUID id) {
+        return pages("/v1/jobs/" + id + "/artifacts?internal=true&limit=10000");
+    }
+
+    /** What the bucket holds under the job's prefix: key and bytes of each object. */
+    public List<JsonNode> objects(UUID id) {
+        return pages("/v1/jobs/" + id + "/objects?limit=10000");
+    }
+
+    /** DELETE /v1/jobs/{id}: the job, its outputs and records go (the job must have ended). */
+    public JsonNode deleteJob(UUID id) {
+        return send(request("/v1/jobs/" + id).DELETE());
+    }
+
+    private List<JsonNode> pages(String path) {
         List<JsonNode> all = new ArrayList<>();
         String cursor = null;
         do {
-            JsonNode page = send(request("/v1/jobs/" + id + "/artifacts?limit=10000"
-                    + (cursor == null ? "" : "&cursor=" + encode(cursor))).GET());
+            JsonNode page = send(request(path + (cursor == null ? "" : "&cursor=" + encode(cursor))).GET());
             page.path("items").forEach(all::add);
             cursor = page.path("next_cursor").isTextual() ? page.path("next_cursor").asText() : null;
         } while (cursor != null);
         return all;
+    }
+
+    /** Reads a presigned URL as a stream; the caller closes it. */
+    public InputStream open(String url, String what) {
+        try {
+            HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(URI.create(url))
+                    .timeout(Duration.ofMinutes(5)).build(), HttpResponse.BodyHandlers.ofInputStream());
+            if (response.statusCode() != 200) {
+                response.body().close();
+                throw new ApiError(response.statusCode(), "reading " + what + " failed: HTTP " + response.statusCode(),
+                        null);
+            }
+            return response.body();
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + what + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 
     public JsonNode models() {
@@ -143,22 +185,11 @@ public final class GatewayClient {
 
     /** Downloads a presigned URL to {@code target}. */
     public void download(String url, Path target) {
-        try {
-            HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(URI.create(url))
-                    .timeout(Duration.ofMinutes(5)).build(), HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream in = response.body()) {
-                if (response.statusCode() != 200) {
-                    throw new ApiError(response.statusCode(), "download of " + target.getFileName() + " failed: HTTP "
-                            + response.statusCode(), null);
-                }
-                Files.createDirectories(target.toAbsolutePath().getParent());
-                Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+        try (InputStream in = open(url, target.getFileName().toString())) {
+            Files.createDirectories(target.toAbsolutePath().getParent());
+            Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
         }
     }
 

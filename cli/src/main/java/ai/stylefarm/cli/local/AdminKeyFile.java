@@ -4,7 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
+import ai.stylefarm.infra.OwnerOnly;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
 
@@ -24,16 +25,11 @@ public final class AdminKeyFile {
             if (Files.isRegularFile(file)) {
                 return Files.readString(file).strip();
             }
-            Files.createDirectories(dataDir);
+            OwnerOnly.directory(dataDir);
             byte[] bytes = new byte[32];
             new SecureRandom().nextBytes(bytes);
             String key = "sfk_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-            Files.writeString(file, key + "\n");
-            try {
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException notPosix) {
-                // Windows: the file inherits the directory's ACL.
-            }
+            OwnerOnly.write(file, (key + "\n").getBytes(StandardCharsets.UTF_8));
             return key;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or create " + file, e);

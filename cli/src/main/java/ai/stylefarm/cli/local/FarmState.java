@@ -1,5 +1,6 @@
 package ai.stylefarm.cli.local;
 
+import ai.stylefarm.infra.OwnerOnly;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -7,25 +8,24 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.Optional;
 
 /**
  * {@code .stylefarm/farm.json}: how to reach a running local farm, written by its supervisor once everything is
- * up and removed when it stops. The CLI's other commands read it.
+ * up and removed when it stops. The CLI's other commands read it. Owner-only: it holds the token of the
+ * supervisor's control endpoint ({@code ./farm restart}).
  */
-public record FarmState(long pid, Instant startedAt, String gatewayUrl, String schedulerUrl, String dataDir) {
+public record FarmState(long pid, Instant startedAt, String gatewayUrl, String schedulerUrl, String dataDir,
+                        String controlUrl, String controlToken) {
     public static final String FILE_NAME = "farm.json";
     private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules()
             .enable(SerializationFeature.INDENT_OUTPUT).disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     public void write(Path dataDir) {
-        Path tmp = dataDir.resolve(FILE_NAME + ".tmp");
         try {
-            JSON.writeValue(tmp.toFile(), this);
-            Files.move(tmp, dataDir.resolve(FILE_NAME), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            OwnerOnly.write(dataDir.resolve(FILE_NAME), JSON.writeValueAsBytes(this));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

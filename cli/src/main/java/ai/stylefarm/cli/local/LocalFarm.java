@@ -129,6 +129,56 @@ public final class LocalFarm implements AutoCloseable {
         return workers.get(index).healthUrl().replace("/q/health", "/q/metrics");
     }
 
+    /** The parts of a local farm that {@link #restart} brings back. */
+    public enum Component {
+        GATEWAY, SCHEDULER, WORKER, KAFKA, POSTGRES, S3;
+
+        public static Component parse(String name) {
+            for (Component c : values()) {
+                if (c.name().equalsIgnoreCase(name == null ? "" : name.strip())) {
+                    return c;
+                }
+            }
+            throw new IllegalArgumentException("unknown component '" + name + "'; one of gateway, scheduler, worker N,"
+                    + " kafka, postgres, s3");
+        }
+
+        public String describe(int index) {
+            return this == WORKER ? "worker " + index : name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /**
+     * Stops one part (gracefully if it still runs; at once if a crash or kill -9 already took it) and starts it
+     * again, returning once it is healthy: a service answers its health check, a worker is back in the workers'
+     * group, Kafka serves metadata, PostgreSQL and S3 accept connections.
+     */
+    public synchronized void restart(Component component, int index) {
+        switch (component) {
+            case GATEWAY -> restartService(gateway);
+            case SCHEDULER -> restartService(scheduler);
+            case WORKER -> {
+                if (index < 0 || index >= workers.size()) {
+                    throw new IllegalArgumentException("there is no worker " + index + "; this farm has workers 0 to "
+                            + (workers.size() - 1));
+                }
+                ServiceProcess worker = workers.get(index);
+                worker.stop();
+                worker.start();
+                awaitWorkersJoined(workers.size());
+            }
+            case KAFKA -> stack.kafka().restart();
+            case POSTGRES -> stack.postgres().restart();
+            case S3 -> stack.s3().restart();
+        }
+    }
+
+    private static void restartService(ServiceProcess service) {
+        service.stop();
+        service.start();
+        service.awaitHealthy(START_TIMEOUT);
+    }
+
     /** Replaces the workers with {@code count} new ones that share the host's cores, and waits until they join. */
     public void scaleWorkers(int count) {
         workers.forEach(ServiceProcess::stop);
@@ -189,12 +239,8 @@ public final class LocalFarm implements AutoCloseable {
                 "-XX:TieredStopAtLevel=1",
                 "-Dquarkus.http.port=" + port,
                 "-Dquarkus.datasource.jdbc.url=" + e.jdbcUrl(),
-                "-Dquarkus.datasource.username=" + e.jdbcUser(),
-                "-Dquarkus.datasource.password=" + e.jdbcPassword(),
                 "-Dstylefarm.kafka.bootstrap=" + e.kafkaBootstrapServers(),
                 "-Dstylefarm.s3.endpoint=" + e.s3Endpoint(),
-                "-Dstylefarm.s3.access-key=" + e.s3AccessKey(),
-                "-Dstylefarm.s3.secret-key=" + e.s3SecretKey(),
                 "-Dstylefarm.s3.bucket=" + e.s3Bucket()));
         config.serviceSettings().forEach((key, value) -> {
             if (ownerOf(key).equals(name)) {
@@ -205,6 +251,7 @@ public final class LocalFarm implements AutoCloseable {
         ProcessBuilder builder = ChildJvm.builder(logs.resolve(name + ".args"), classpath, options,
                 "io.quarkus.bootstrap.runner.QuarkusEntryPoint", List.of());
         builder.directory(config.dataDir().toFile());
+        passSecrets(builder);
         return new ServiceProcess(name, builder, logs.resolve(name + ".log"),
                 "http://127.0.0.1:" + port + "/q/health/ready");
     }
@@ -216,8 +263,6 @@ public final class LocalFarm implements AutoCloseable {
                 "-Xmx1g",
                 "-Dstylefarm.kafka.bootstrap=" + e.kafkaBootstrapServers(),
                 "-Dstylefarm.s3.endpoint=" + e.s3Endpoint(),
-                "-Dstylefarm.s3.access.key=" + e.s3AccessKey(),
-                "-Dstylefarm.s3.secret.key=" + e.s3SecretKey(),
                 "-Dstylefarm.s3.bucket=" + e.s3Bucket(),
                 "-Dstylefarm.worker.id=local-" + name,
                 "-Dstylefarm.worker.cache.dir=" + config.dataDir().resolve("worker-cache").resolve(name).toAbsolutePath()));
@@ -236,8 +281,22 @@ public final class LocalFarm implements AutoCloseable {
         }
         ProcessBuilder builder = ChildJvm.builder(logs.resolve(name + ".args"), options,
                 "ai.stylefarm.worker.WorkerMain", List.of());
+        passSecrets(builder);
         return new ServiceProcess(name, builder, logs.resolve(name + ".log"),
                 "http://127.0.0.1:" + metricsPort + "/q/health");
+    }
+
+    /**
+     * Credentials travel in the environment, which only the process's owner can read (/proc/PID/environ), never on
+     * the command line, which every local user can (ps).
+     */
+    private void passSecrets(ProcessBuilder builder) {
+        StackEndpoints e = stack.endpoints();
+        Map<String, String> env = builder.environment();
+        env.put("QUARKUS_DATASOURCE_USERNAME", e.jdbcUser());
+        env.put("QUARKUS_DATASOURCE_PASSWORD", e.jdbcPassword());
+        env.put("STYLEFARM_S3_ACCESS_KEY", e.s3AccessKey());
+        env.put("STYLEFARM_S3_SECRET_KEY", e.s3SecretKey());
     }
 
     /** Settings go to the service named by their first segment; anything else is the gateway's. */

@@ -1,0 +1,53 @@
+package ai.stylefarm.cli;
+
+import ai.stylefarm.cli.local.FarmState;
+import ai.stylefarm.cli.local.LocalFarm;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code ./farm restart COMPONENT [N]}: brings one part of the running local farm back, healthy. */
+@Command(name = "restart", mixinStandardHelpOptions = true,
+        description = {"Restart one part of the local farm (gracefully if it runs, at once if it crashed or was"
+                + " killed) and wait until it is healthy again.",
+                "COMPONENT: gateway, scheduler, worker N, kafka, postgres or s3."})
+final class RestartCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "COMPONENT")
+    String component;
+
+    @Parameters(index = "1", paramLabel = "N", arity = "0..1", description = "the worker's number (worker only)")
+    Integer index;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        LocalFarm.Component which = LocalFarm.Component.parse(component);
+        if (which != LocalFarm.Component.WORKER && index != null) {
+            throw new IllegalArgumentException("only a worker takes a number");
+        }
+        FarmState state = FarmState.readIfRunning(FarmConnection.dataDir()).orElseThrow(() ->
+                new IllegalStateException("no farm is running here: start one with ./farm up"));
+        if (state.controlUrl() == null) {
+            throw new IllegalStateException("this farm was started by an older ./farm; stop it with ./farm down and"
+                    + " start it again");
+        }
+        String query = "component=" + which.name().toLowerCase(java.util.Locale.ROOT)
+                + (which == LocalFarm.Component.WORKER ? "&index=" + (index == null ? 0 : index) : "");
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(state.controlUrl() + "/restart?" + query)).header("X-Farm-Token", state.controlToken())
+                .timeout(Duration.ofMinutes(5)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        String text = response.body().strip();
+        if (response.statusCode() != 200) {
+            System.err.println("error: " + text);
+            return response.statusCode() == 400 ? 2 : 1;
+        }
+        System.out.println("farm: " + text);
+        return 0;
+    }
+}
