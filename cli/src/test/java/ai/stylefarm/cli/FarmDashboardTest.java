@@ -56,7 +56,7 @@ class FarmDashboardTest {
     static void startFarm() throws Exception {
         installChromiumIfAbsent();
         farm = LocalFarm.start(new LocalFarmConfig(LocalFarmConfig.findHome(), StackConfig.defaults(tmp.resolve("farm")),
-                0, 0, 1, Map.of("scheduler.seeds-per-task", "16")), "sfk_dash-" + UUID.randomUUID());
+                0, 0, 1, FarmTestSupport.settings(Map.of("scheduler.seeds-per-task", "16"))), "sfk_dash-" + UUID.randomUUID());
         admin = new GatewayClient(farm.gatewayUrl(), farm.adminKey());
         admin.registerRandomModel("tiny", "tiny32", 7, true);
         FarmTestSupport.Tenants tenants = FarmTestSupport.Tenants.create(admin);
@@ -83,9 +83,7 @@ class FarmDashboardTest {
 
     @AfterAll
     static void stopFarm() {
-        if (farm != null) {
-            farm.close();
-        }
+        FarmTestSupport.verifyEveryJobAndClose(farm);
     }
 
     @BeforeEach

@@ -69,11 +69,11 @@ class FarmEndToEndTest {
     @BeforeAll
     static void startFarm() {
         LocalFarmConfig config = new LocalFarmConfig(LocalFarmConfig.findHome(),
-                StackConfig.defaults(tmp.resolve("farm")), 0, 0, 1, Map.of(
+                StackConfig.defaults(tmp.resolve("farm")), 0, 0, 1, FarmTestSupport.settings(Map.of(
                         "worker.heartbeat.seconds", "2",
                         "scheduler.seeds-per-task", "32",
                         "scheduler.running-lease", "PT20S",
-                        "api.max-upload-bytes", "300000"));
+                        "api.max-upload-bytes", "300000")));
         String adminKey = "sfk_test-admin-key-" + UUID.randomUUID();
         farm = LocalFarm.start(config, adminKey);
         admin = new GatewayClient(farm.gatewayUrl(), adminKey);
@@ -85,9 +85,7 @@ class FarmEndToEndTest {
 
     @AfterAll
     static void stopFarm() {
-        if (farm != null) {
-            farm.close();
-        }
+        FarmTestSupport.verifyEveryJobAndClose(farm);
     }
 
     @Test
@@ -101,11 +99,12 @@ class FarmEndToEndTest {
         Path out = tmp.resolve("job-" + id);
         Downloader.Result first = Downloader.download(acme, id, out, false);
         assertEquals(200 + 2, first.fetched()); // images, manifest, dataset card
-        assertTrue(first.mismatched().isEmpty());
+        assertTrue(first.complete(), first.toString());
         // Interrupted and damaged downloads resume: only missing or wrong files are fetched again.
         Files.delete(out.resolve("images/seed00000003.png"));
         Files.write(out.resolve("images/seed00000007.png"), new byte[] {1, 2, 3});
         Downloader.Result resumed = Downloader.download(acme, id, out, false);
+        assertTrue(resumed.complete(), resumed.toString());
         assertEquals(2, resumed.fetched());
         assertEquals(200, resumed.kept());
         List<String> lines = Files.readAllLines(out.resolve("manifest.jsonl"));
@@ -274,7 +273,7 @@ class FarmEndToEndTest {
         UUID id = UUID.fromString(job.path("id").asText());
         assertEquals("SUCCEEDED", awaitEnd(acme, id).path("state").asText());
         Path out = tmp.resolve("dataset-" + id);
-        assertTrue(Downloader.download(acme, id, out, false).mismatched().isEmpty());
+        FarmTestSupport.downloadIntact(acme, id, out);
 
         List<String> lines = Files.readAllLines(out.resolve("manifest.jsonl"));
         assertEquals(2500, lines.size());
@@ -308,7 +307,7 @@ class FarmEndToEndTest {
         JsonNode ended = awaitEnd(acme, id);
         assertEquals("SUCCEEDED", ended.path("state").asText(), ended.toString());
         Path out = tmp.resolve("mix-" + id);
-        assertTrue(Downloader.download(acme, id, out, false).mismatched().isEmpty());
+        FarmTestSupport.downloadIntact(acme, id, out);
 
         List<String> lines = Files.readAllLines(out.resolve("manifest.jsonl"));
         assertEquals(11, lines.size());
@@ -420,31 +419,31 @@ class FarmEndToEndTest {
     @Order(9)
     void imageUploadsAreCheckedCompletelyBeforeAnythingIsStored() throws Exception {
         long rowsBefore = count("SELECT count(*) FROM uploads");
-        GatewayClient.Raw png = upload(acme, "target.png", image(40, 30, BufferedImage.TYPE_3BYTE_BGR, "png"));
+        GatewayClient.Raw png = TestImages.upload(acme, "target.png", TestImages.image(40, 30, BufferedImage.TYPE_3BYTE_BGR, "png"));
         assertEquals(201, png.status(), png.body());
         JsonNode uploaded = png.json();
         assertEquals("image/png", uploaded.path("content_type").asText());
         assertEquals(40, uploaded.path("width").asInt());
         assertEquals(30, uploaded.path("height").asInt());
         assertEquals(3, uploaded.path("channels").asInt());
-        GatewayClient.Raw jpeg = upload(acme, "photo.jpg", image(64, 48, BufferedImage.TYPE_3BYTE_BGR, "jpeg"));
+        GatewayClient.Raw jpeg = TestImages.upload(acme, "photo.jpg", TestImages.image(64, 48, BufferedImage.TYPE_3BYTE_BGR, "jpeg"));
         assertEquals(201, jpeg.status(), jpeg.body());
         assertEquals("image/jpeg", jpeg.json().path("content_type").asText());
-        GatewayClient.Raw grey = upload(acme, "grey.png", image(16, 16, BufferedImage.TYPE_BYTE_GRAY, "png"));
+        GatewayClient.Raw grey = TestImages.upload(acme, "grey.png", TestImages.image(16, 16, BufferedImage.TYPE_BYTE_GRAY, "png"));
         assertEquals(1, grey.json().path("channels").asInt(), grey.body());
 
         String id = uploaded.path("id").asText();
         assertEquals(200, acme.raw("GET", "/v1/uploads/" + id, null, null, b -> { }).status());
         assertEquals(404, globex.raw("GET", "/v1/uploads/" + id, null, null, b -> { }).status());
 
-        assertUploadProblem(upload(acme, "notes.png", "hello, not an image".getBytes(StandardCharsets.UTF_8)), 415,
+        assertUploadProblem(TestImages.upload(acme, "notes.png", "hello, not an image".getBytes(StandardCharsets.UTF_8)), 415,
                 "is not an image");
-        byte[] whole = image(200, 200, BufferedImage.TYPE_3BYTE_BGR, "png");
-        assertUploadProblem(upload(acme, "cut.png", java.util.Arrays.copyOf(whole, whole.length / 2)), 422, "corrupt");
-        assertUploadProblem(upload(acme, "bomb.png", pngHeaderOnly(100_000, 100_000)), 422, "over the limit");
-        assertUploadProblem(upload(acme, "alpha.png", image(20, 20, BufferedImage.TYPE_4BYTE_ABGR, "png")), 422,
+        byte[] whole = TestImages.image(200, 200, BufferedImage.TYPE_3BYTE_BGR, "png");
+        assertUploadProblem(TestImages.upload(acme, "cut.png", java.util.Arrays.copyOf(whole, whole.length / 2)), 422, "corrupt");
+        assertUploadProblem(TestImages.upload(acme, "bomb.png", TestImages.pngHeaderOnly(100_000, 100_000)), 422, "over the limit");
+        assertUploadProblem(TestImages.upload(acme, "alpha.png", TestImages.image(20, 20, BufferedImage.TYPE_4BYTE_ABGR, "png")), 422,
                 "4 channels");
-        assertUploadProblem(upload(acme, "huge.png", new byte[400_000]), 413, "over the limit of 300000");
+        assertUploadProblem(TestImages.upload(acme, "huge.png", new byte[400_000]), 413, "over the limit of 300000");
 
         assertEquals(rowsBefore + 3, count("SELECT count(*) FROM uploads"));
         var e = farm.endpoints();
@@ -462,52 +461,6 @@ class FarmEndToEndTest {
     private static void assertUploadProblem(GatewayClient.Raw response, int status, String words) {
         assertProblem(response, status, "file");
         assertTrue(response.json().path("detail").asText().contains(words), response.body());
-    }
-
-    private static GatewayClient.Raw upload(GatewayClient client, String filename, byte[] content) {
-        String boundary = "----stylefarm" + UUID.randomUUID();
-        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
-        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename
-                + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-        body.writeBytes(content);
-        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        return client.raw("POST", "/v1/uploads", "multipart/form-data; boundary=" + boundary, body.toByteArray(),
-                b -> { });
-    }
-
-    /** A noisy image of the given type, encoded as {@code format}. */
-    private static byte[] image(int width, int height, int type, String format) throws Exception {
-        BufferedImage image = new BufferedImage(width, height, type);
-        java.util.Random random = new java.util.Random(width * 31L + height);
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                image.setRGB(x, y, random.nextInt());
-            }
-        }
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        ImageIO.write(image, format, out);
-        return out.toByteArray();
-    }
-
-    /** A PNG that declares {@code width}×{@code height} pixels and holds none: a decompression bomb's header. */
-    private static byte[] pngHeaderOnly(int width, int height) {
-        java.nio.ByteBuffer ihdr = java.nio.ByteBuffer.allocate(13).putInt(width).putInt(height)
-                .put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
-        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
-        png.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
-        chunk(png, "IHDR", ihdr.array());
-        chunk(png, "IEND", new byte[0]);
-        return png.toByteArray();
-    }
-
-    private static void chunk(java.io.ByteArrayOutputStream png, String type, byte[] data) {
-        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-        crc.update(type.getBytes(StandardCharsets.US_ASCII));
-        crc.update(data);
-        png.writeBytes(java.nio.ByteBuffer.allocate(4).putInt(data.length).array());
-        png.writeBytes(type.getBytes(StandardCharsets.US_ASCII));
-        png.writeBytes(data);
-        png.writeBytes(java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
     }
 
     private static GatewayClient.Raw post(GatewayClient client, String body) {

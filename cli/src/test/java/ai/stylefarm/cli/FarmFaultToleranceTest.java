@@ -53,25 +53,25 @@ class FarmFaultToleranceTest {
     static Path tmp;
 
     static LocalFarm farm;
+    static LocalFarmConfig config;
     static GatewayClient admin;
 
     @BeforeAll
     static void startFarmWithTwoWorkers() {
-        farm = LocalFarm.start(new LocalFarmConfig(LocalFarmConfig.findHome(), StackConfig.defaults(tmp.resolve("farm")),
-                0, 0, 2, Map.of(
+        config = new LocalFarmConfig(LocalFarmConfig.findHome(), StackConfig.defaults(tmp.resolve("farm")),
+                0, 0, 2, FarmTestSupport.settings(Map.of(
                         "worker.heartbeat.seconds", "1",
                         "scheduler.seeds-per-task", "32",
                         "scheduler.running-lease", "PT5S",
-                        "scheduler.retry-backoff", "PT0.5S")), "sfk_faults-" + UUID.randomUUID());
+                        "scheduler.retry-backoff", "PT0.5S")));
+        farm = LocalFarm.start(config, "sfk_faults-" + UUID.randomUUID());
         admin = new GatewayClient(farm.gatewayUrl(), farm.adminKey());
         admin.registerRandomModel(MODEL, "small64", 1);
     }
 
     @AfterAll
     static void stopFarm() {
-        if (farm != null) {
-            farm.close();
-        }
+        FarmTestSupport.verifyEveryJobAndClose(farm);
     }
 
     @Test
@@ -171,6 +171,38 @@ class FarmFaultToleranceTest {
         await().atMost(JOB_TIMEOUT).until(() -> admin.job(job).path("items").path("done").asLong() > 100);
         farm.stack().postgres().restart();
         assertCompletesExactlyOnce(job, 1280);
+    }
+
+    @Test
+    @Order(7)
+    void everyPartKilledWithSigkillComesBackWithFarmRestart() throws Exception {
+        String dataDir = System.getProperty("stylefarm.data.dir");
+        System.setProperty("stylefarm.data.dir", config.dataDir().toString());
+        try (var control = Supervisor.publish(farm, config)) {
+            farm.scheduler().kill();
+            farm.workers().get(1).kill();
+            farm.stack().kafka().kill();
+            farm.stack().postgres().kill();
+            farm.stack().s3().stop();
+            assertEquals(0, Farm.commandLine().execute("restart", "postgres"));
+            assertEquals(0, Farm.commandLine().execute("restart", "kafka"));
+            assertEquals(0, Farm.commandLine().execute("restart", "s3"));
+            assertEquals(0, Farm.commandLine().execute("restart", "scheduler"));
+            assertEquals(0, Farm.commandLine().execute("restart", "worker", "1"));
+            farm.gateway().kill();
+            assertEquals(0, Farm.commandLine().execute("restart", "gateway"));
+            assertEquals(2, Farm.commandLine().execute("restart", "worker", "7"), "no such worker");
+            assertEquals(2, Farm.commandLine().execute("restart", "database"), "no such part");
+
+            UUID job = submit("50000-50639");
+            assertCompletesExactlyOnce(job, 640);
+        } finally {
+            if (dataDir == null) {
+                System.clearProperty("stylefarm.data.dir");
+            } else {
+                System.setProperty("stylefarm.data.dir", dataDir);
+            }
+        }
     }
 
     private static UUID submit(String seeds) {

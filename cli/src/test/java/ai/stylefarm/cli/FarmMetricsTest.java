@@ -61,7 +61,7 @@ class FarmMetricsTest {
     @BeforeAll
     static void runJobs() throws Exception {
         farm = LocalFarm.start(new LocalFarmConfig(LocalFarmConfig.findHome(), StackConfig.defaults(tmp.resolve("farm")),
-                0, 0, 1, Map.of("scheduler.seeds-per-task", "10", "scheduler.retry-backoff", "PT0.2S")),
+                0, 0, 1, FarmTestSupport.settings(Map.of("scheduler.seeds-per-task", "10", "scheduler.retry-backoff", "PT0.2S"))),
                 "sfk_metrics-" + UUID.randomUUID());
         admin = new GatewayClient(farm.gatewayUrl(), farm.adminKey());
         admin.registerRandomModel("tiny", "tiny32", 7, true);
@@ -69,7 +69,8 @@ class FarmMetricsTest {
         var e = farm.endpoints();
         MinioClient s3 = MinioClient.builder().endpoint(e.s3Endpoint()).credentials(e.s3AccessKey(), e.s3SecretKey())
                 .build();
-        for (var item : s3.listObjects(ListObjectsArgs.builder().bucket(e.s3Bucket()).prefix("models/gone/")
+        String goneKey = FarmTestSupport.column(farm, "SELECT id FROM models WHERE slug = 'gone'").get(0);
+        for (var item : s3.listObjects(ListObjectsArgs.builder().bucket(e.s3Bucket()).prefix("models/" + goneKey + "/")
                 .recursive(true).build())) {
             s3.removeObject(RemoveObjectArgs.builder().bucket(e.s3Bucket()).object(item.get().objectName()).build());
         }
@@ -89,9 +90,7 @@ class FarmMetricsTest {
 
     @AfterAll
     static void stopFarm() {
-        if (farm != null) {
-            farm.close();
-        }
+        FarmTestSupport.verifyEveryJobAndClose(farm);
     }
 
     @Test

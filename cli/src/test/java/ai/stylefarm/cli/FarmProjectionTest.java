@@ -62,7 +62,7 @@ class FarmProjectionTest {
         Path home = LocalFarmConfig.findHome();
         resources = home.resolve("modelkit/src/test/resources");
         farm = LocalFarm.start(new LocalFarmConfig(home, StackConfig.defaults(tmp.resolve("farm")), 0, 0, 2,
-                Map.of("worker.heartbeat.seconds", "1")), "sfk_projection-" + UUID.randomUUID());
+                FarmTestSupport.settings(Map.of("worker.heartbeat.seconds", "1"))), "sfk_projection-" + UUID.randomUUID());
         GatewayClient admin = new GatewayClient(farm.gatewayUrl(), farm.adminKey());
         admin.registerRandomModel(SHARED_MODEL, "tiny32", 1, true);
         admin.registerRandomModel(OLD_MODEL, "tiny32", 2, true);
@@ -81,9 +81,7 @@ class FarmProjectionTest {
 
     @AfterAll
     static void stopFarm() {
-        if (farm != null) {
-            farm.close();
-        }
+        FarmTestSupport.verifyEveryJobAndClose(farm);
     }
 
     @Test
@@ -94,7 +92,7 @@ class FarmProjectionTest {
                 + " 'steps': 10}");
         assertEquals("SUCCEEDED", awaitEnd(early, Duration.ofMinutes(2)).path("state").asText());
         Path earlyOut = tmp.resolve("uncalibrated");
-        Downloader.download(acme, early, earlyOut, false);
+        FarmTestSupport.downloadIntact(acme, early, earlyOut);
         JsonNode verdict = JSON.readTree(earlyOut.resolve("projections/000000/metrics.json").toFile()).path("verdict");
         assertEquals("uncalibrated", verdict.path("status").asText());
         assertTrue(verdict.path("generated_by_model").isNull() && verdict.path("threshold").isNull(), verdict.toString());
@@ -111,7 +109,7 @@ class FarmProjectionTest {
                 "targets were projected on both workers");
 
         Path out = tmp.resolve("calibration");
-        Downloader.download(acme, id, out, false);
+        FarmTestSupport.downloadIntact(acme, id, out);
         JsonNode calibration = JSON.readTree(out.resolve("report.json").toFile()).path("calibration");
         System.out.println("calibration on fixture A: " + calibration.path("distances"));
         assertTrue(calibration.path("auc").asDouble() >= 0.95, "AUC " + calibration.path("auc"));
@@ -139,7 +137,7 @@ class FarmProjectionTest {
         assertEquals(3, job.path("items").path("done").asLong());
 
         Path out = tmp.resolve("projection");
-        Downloader.download(acme, id, out, false);
+        FarmTestSupport.downloadIntact(acme, id, out);
         boolean[] expected = {true, true, false};
         double threshold = model(MODEL).path("projection_threshold").asDouble();
         for (int t = 0; t < 3; t++) {
@@ -197,7 +195,7 @@ class FarmProjectionTest {
         JsonNode job = awaitEnd(id, Duration.ofMinutes(6));
         assertEquals("SUCCEEDED", job.path("state").asText(), job.toString());
         Path out = tmp.resolve("calibration-b");
-        Downloader.download(acme, id, out, false);
+        FarmTestSupport.downloadIntact(acme, id, out);
         JsonNode calibration = JSON.readTree(out.resolve("report.json").toFile()).path("calibration");
         System.out.println("calibration on fixture A against fixture B's renders: " + calibration.path("distances"));
         assertTrue(calibration.path("auc").asDouble() >= 0.95, "AUC " + calibration.path("auc"));
@@ -235,16 +233,26 @@ class FarmProjectionTest {
         refused("project", MODEL, "{'targets': [{'upload': '" + upload + "', 'name': '" + "x".repeat(1025) + "'}]}",
                 "spec.targets[0].name");
         try (var c = FarmTestSupport.db(farm); var s = c.prepareStatement("UPDATE models SET metadata = metadata"
-                + " #- '{files,projection_step.onnx}' WHERE id = ?")) {
+                + " #- '{files,projection_step.onnx}' WHERE slug = ?")) {
             s.setString(1, OLD_MODEL);
             s.executeUpdate();
         }
         refused("project", OLD_MODEL, "{'targets': [{'upload': '" + upload + "'}]}", "model");
         assertEquals(jobsBefore, FarmTestSupport.count(farm, "SELECT count(*) FROM jobs"), "nothing was stored");
 
-        UUID id = submit(acme, "project", MODEL, "{'targets': [{'job': '" + generated + "', 'key': 'jobs/" + generated
-                + "/images/seed00000099.png'}], 'steps': 10}");
+        String lost = "jobs/" + generated + "/images/seed00000099.png";
+        refused("project", MODEL, "{'targets': [{'job': '" + generated + "', 'key': '" + lost + "'}]}",
+                "spec.targets[0].key");
+        // An output recorded but lost from storage after the job was accepted: the task fails, saying so.
+        Path empty = Files.createTempFile(tmp, "lost", ".png");
+        FarmTestSupport.recordArtifact(farm, generated, lost, "image", empty);
+        UUID id = submit(acme, "project", MODEL, "{'targets': [{'job': '" + generated + "', 'key': '" + lost
+                + "'}], 'steps': 10}");
         JsonNode job = awaitEnd(id, Duration.ofMinutes(2));
+        try (var c = FarmTestSupport.db(farm); var s = c.prepareStatement("DELETE FROM artifacts WHERE key = ?")) {
+            s.setString(1, lost);
+            s.executeUpdate();
+        }
         assertEquals("FAILED", job.path("state").asText());
         assertTrue(job.path("error").asText().contains("does not exist"), job.toString());
     }

@@ -37,7 +37,7 @@ class FarmSchedulingTest {
     @BeforeAll
     static void startFarm() {
         farm = LocalFarm.start(new LocalFarmConfig(LocalFarmConfig.findHome(), StackConfig.defaults(tmp.resolve("farm")),
-                0, 0, 1, Map.of("scheduler.seeds-per-task", "32")), "sfk_sched-" + UUID.randomUUID());
+                0, 0, 1, FarmTestSupport.settings(Map.of("scheduler.seeds-per-task", "32"))), "sfk_sched-" + UUID.randomUUID());
         admin = new GatewayClient(farm.gatewayUrl(), farm.adminKey());
         admin.registerRandomModel(MODEL, "small64", 2, true);
         FarmTestSupport.Tenants tenants = FarmTestSupport.Tenants.create(admin);
@@ -47,9 +47,7 @@ class FarmSchedulingTest {
 
     @AfterAll
     static void stopFarm() {
-        if (farm != null) {
-            farm.close();
-        }
+        FarmTestSupport.verifyEveryJobAndClose(farm);
     }
 
     @AfterEach

@@ -27,6 +27,84 @@ final class FarmTestSupport {
     private FarmTestSupport() {
     }
 
+    /**
+     * A test farm's settings: the test's own, over ones that let housekeeping (deleting, sweeping leftovers) run
+     * within a test's patience.
+     */
+    static Map<String, String> settings(Map<String, String> own) {
+        Map<String, String> all = new java.util.HashMap<>(Map.of(
+                "scheduler.deletion-grace", "PT1S",
+                "scheduler.housekeeping-interval", "PT1S"));
+        all.putAll(own);
+        return all;
+    }
+
+    /**
+     * The check every farm test class ends with: each job it made, of every tenant, is intact ({@link Verifier}:
+     * every stored output equals its record and the manifest). Jobs still live are cancelled first; a failed or
+     * cancelled job is given the time housekeeping needs to remove what its unfinished tasks left. The farm is
+     * closed whatever the outcome.
+     */
+    static void verifyEveryJobAndClose(LocalFarm farm) {
+        if (farm == null) {
+            return;
+        }
+        try {
+            GatewayClient admin = new GatewayClient(farm.gatewayUrl(), farm.adminKey());
+            List<JsonNode> jobs = admin.allJobs();
+            for (JsonNode job : jobs) {
+                if (List.of("QUEUED", "PLANNED", "RUNNING").contains(job.path("state").asText())) {
+                    admin.cancel(UUID.fromString(job.path("id").asText()));
+                }
+            }
+            for (JsonNode job : jobs) {
+                UUID id = UUID.fromString(job.path("id").asText());
+                java.util.concurrent.atomic.AtomicReference<Verifier.Report> last = new java.util.concurrent.atomic.AtomicReference<>();
+                try {
+                    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(90))
+                            .pollInterval(java.time.Duration.ofMillis(500)).until(() -> {
+                                last.set(Verifier.verify(admin, id));
+                                return last.get().intact() && !List.of("QUEUED", "PLANNED", "RUNNING")
+                                        .contains(last.get().state());
+                            });
+                } catch (org.awaitility.core.ConditionTimeoutException e) {
+                    org.junit.jupiter.api.Assertions.fail("job " + id + " (" + job.path("kind").asText() + ", "
+                            + (last.get() == null ? "?" : last.get().state()) + ") is not intact: "
+                            + (last.get() == null ? "never verified" : String.join("\n  ", last.get().problems())));
+                }
+            }
+        } finally {
+            farm.close();
+        }
+    }
+
+    /** Downloads a job's outputs and fails on any file whose checksum does not match its record. */
+    static Downloader.Result downloadIntact(GatewayClient client, UUID job, java.nio.file.Path dir) {
+        Downloader.Result result = Downloader.download(client, job, dir, false);
+        org.junit.jupiter.api.Assertions.assertTrue(result.complete(), "files that differ from their record: " + result);
+        return result;
+    }
+
+    /** The internal key of the model a tenant (or every tenant) calls {@code slug}. */
+    static String modelKey(LocalFarm farm, String slug) throws SQLException {
+        return column(farm, "SELECT id FROM models WHERE slug = ? AND deleted_at IS NULL ORDER BY tenant_id NULLS FIRST",
+                slug).get(0);
+    }
+
+    /** Records an object a test stored behind the API's back, as the farm records every object it stores. */
+    static void recordArtifact(LocalFarm farm, UUID job, String key, String kind, java.nio.file.Path file)
+            throws SQLException {
+        try (Connection c = db(farm); PreparedStatement s = c.prepareStatement("INSERT INTO artifacts (job_id, key, kind,"
+                + " bytes, sha256) VALUES (?, ?, ?, ?, ?)")) {
+            s.setObject(1, job);
+            s.setString(2, key);
+            s.setString(3, kind);
+            s.setLong(4, file.toFile().length());
+            s.setString(5, ai.stylefarm.modelkit.io.Hashing.sha256(file));
+            s.executeUpdate();
+        }
+    }
+
     static Connection db(LocalFarm farm) throws SQLException {
         StackEndpoints e = farm.endpoints();
         return DriverManager.getConnection(e.jdbcUrl(), e.jdbcUser(), e.jdbcPassword());
