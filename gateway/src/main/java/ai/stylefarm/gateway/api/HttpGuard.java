@@ -143,7 +143,7 @@ public class HttpGuard {
             problem = new Problem("about:blank", "Content Too Large", 413, "the request body is too large", "body", null);
         } else if (status < 500) {
             problem = new Problem("about:blank", reason(status), status, "the request was refused: " + reason(status),
-                    null, null);
+                    "request", null);
         } else {
             LOG.error("Unhandled failure of " + ctx.request().method() + " " + RequestTarget.pathOf(ctx.request().uri()),
                     failure);
@@ -153,13 +153,10 @@ public class HttpGuard {
         send(ctx, problem);
     }
 
-    /** Multipart and form decoding fail with these when a body ends early or is not what its type says. */
+    /** Body and form decoding fail with these when a body ends early or is not what its type says. */
     private static boolean isBrokenBody(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            String name = t.getClass().getName();
-            if (name.contains("Multipart") || name.contains("multipart") || name.contains("DecoderException")
-                    || name.contains("ErrorDataDecoderException") || name.contains("EndOfDataDecoderException")
-                    || t instanceof java.io.EOFException) {
+            if (t instanceof java.io.IOException || t instanceof io.netty.handler.codec.DecoderException) {
                 return true;
             }
         }

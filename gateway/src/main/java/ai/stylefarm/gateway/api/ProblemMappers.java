@@ -43,6 +43,16 @@ public final class ProblemMappers {
                 + e.getMessage(), "body", null).toResponse();
     }
 
+    /** Object storage unreachable or refusing: the request may succeed later, which a 503 tells clients and proxies. */
+    @ServerExceptionMapper
+    public Response storage(ai.stylefarm.gateway.storage.ObjectStorage.StorageException e) {
+        LOG.warn("Object storage failed: " + e.getMessage(), e);
+        Response response = new Problem("about:blank", "Service Unavailable", 503, "object storage did not answer;"
+                + " try again shortly", null, null).toResponse();
+        response.getHeaders().putSingle("Retry-After", "10");
+        return response;
+    }
+
     /** Anything else, checked exceptions included: logged in full here, never shown to the client. */
     @ServerExceptionMapper
     public Response unexpected(Exception e) {

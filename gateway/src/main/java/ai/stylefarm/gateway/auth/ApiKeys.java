@@ -107,9 +107,17 @@ public class ApiKeys {
     }
 
     public List<KeyView> list(String tenant) {
+        return keys("tenant_id = ? ORDER BY created_at, id", tenant);
+    }
+
+    public Optional<KeyView> find(UUID id) {
+        return keys("id = ?", id).stream().findFirst();
+    }
+
+    private List<KeyView> keys(String where, Object arg) {
         try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("SELECT " + KEY_COLUMNS
-                + " FROM api_keys WHERE tenant_id = ? ORDER BY created_at, id")) {
-            s.setString(1, tenant);
+                + " FROM api_keys WHERE " + where)) {
+            s.setObject(1, arg);
             List<KeyView> keys = new ArrayList<>();
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
@@ -118,19 +126,7 @@ public class ApiKeys {
             }
             return keys;
         } catch (SQLException e) {
-            throw new IllegalStateException("could not list the keys of " + tenant, e);
-        }
-    }
-
-    public Optional<KeyView> find(UUID id) {
-        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("SELECT " + KEY_COLUMNS
-                + " FROM api_keys WHERE id = ?")) {
-            s.setObject(1, id);
-            try (ResultSet r = s.executeQuery()) {
-                return r.next() ? Optional.of(keyView(r)) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not read key " + id, e);
+            throw new IllegalStateException("could not read API keys", e);
         }
     }
 
