@@ -69,8 +69,16 @@ final class LegacyTorchFormat {
                     throw new ModelImportException(what + ": storage " + key + " has " + numel
                             + " elements on disk, the pickle says " + (s == null ? "nothing" : s.numel()));
                 }
-                byte[] bytes = new byte[Math.toIntExact(s.byteSize())];
-                data.readFully(bytes);
+                if (s.byteSize() > Integer.MAX_VALUE - 8) {
+                    throw new ModelImportException(what + ": storage " + key + " claims " + s.byteSize()
+                            + " bytes, more than any generator tensor");
+                }
+                // Allocated as the bytes arrive: a file that claims more than it holds is truncated, not an OOM.
+                byte[] bytes = data.readNBytes((int) s.byteSize());
+                if (bytes.length < s.byteSize()) {
+                    throw new EOFException("storage " + key + " ends after " + bytes.length + " of " + s.byteSize()
+                            + " bytes");
+                }
                 ByteBuffer buf = ByteBuffer.wrap(bytes);
                 s.setBytes(buf::duplicate);
             }

@@ -1,7 +1,9 @@
 package ai.stylefarm.modelkit.importer;
 
 import ai.stylefarm.modelkit.ModelImportException;
+import java.io.EOFException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.function.Function;
 import net.razorvine.pickle.IObjectConstructor;
@@ -17,6 +19,9 @@ import net.razorvine.pickle.Unpickler;
  * that instantiate by name without GLOBAL (INST, OBJ, EXT*) are refused outright.
  */
 final class RestrictedUnpickler extends Unpickler {
+    /** No item of a generator's pickle comes near this (its largest are single weight tensors). */
+    private static final long MAX_ITEM_BYTES = 1L << 30;
+
     private final String what;
     private final Map<String, IObjectConstructor> globals;
     private final Function<Object, Object> persistentLoader;
@@ -57,6 +62,34 @@ final class RestrictedUnpickler extends Unpickler {
                 b.setState(state);
                 return NO_RETURN_VALUE;
             }
+            // Length-prefixed items: the pickle library allocates the declared length before reading a byte, so a
+            // few-byte file declaring 2 GB would exhaust the heap. Read what is there, and call a shortfall truncation.
+            case Opcodes.BINBYTES -> {
+                stack.add(sized(PickleUtils.bytes_to_integer(PickleUtils.readbytes(input, 4))));
+                return NO_RETURN_VALUE;
+            }
+            case Opcodes.BINBYTES8, Opcodes.BYTEARRAY8 -> {
+                stack.add(sized(PickleUtils.bytes_to_long(PickleUtils.readbytes(input, 8), 0)));
+                return NO_RETURN_VALUE;
+            }
+            case Opcodes.BINUNICODE -> {
+                stack.add(new String(sized(PickleUtils.bytes_to_integer(PickleUtils.readbytes(input, 4))),
+                        StandardCharsets.UTF_8));
+                return NO_RETURN_VALUE;
+            }
+            case Opcodes.BINUNICODE8 -> {
+                stack.add(new String(sized(PickleUtils.bytes_to_long(PickleUtils.readbytes(input, 8), 0)),
+                        StandardCharsets.UTF_8));
+                return NO_RETURN_VALUE;
+            }
+            case Opcodes.BINSTRING -> {
+                stack.add(PickleUtils.rawStringFromBytes(sized(PickleUtils.bytes_to_integer(PickleUtils.readbytes(input, 4)))));
+                return NO_RETURN_VALUE;
+            }
+            case Opcodes.LONG4 -> {
+                stack.add(PickleUtils.decode_long(sized(PickleUtils.bytes_to_integer(PickleUtils.readbytes(input, 4)))));
+                return NO_RETURN_VALUE;
+            }
             case Opcodes.INST, Opcodes.OBJ, Opcodes.EXT1, Opcodes.EXT2, Opcodes.EXT4 ->
                     throw new ModelImportException(what + ": refusing pickle opcode " + (char) key
                             + ", which constructs objects by name outside the allow-list");
@@ -64,6 +97,18 @@ final class RestrictedUnpickler extends Unpickler {
                 return super.dispatch(key);
             }
         }
+    }
+
+    /** The next {@code length} bytes, allocated as they arrive: memory follows the file, not what it claims. */
+    private byte[] sized(long length) throws IOException {
+        if (length < 0 || length > MAX_ITEM_BYTES) {
+            throw new ModelImportException(what + ": corrupt pickle data: an item claims " + length + " bytes");
+        }
+        byte[] bytes = input.readNBytes((int) length);
+        if (bytes.length < length) {
+            throw new EOFException("expected more bytes: " + length + " declared, " + bytes.length + " there");
+        }
+        return bytes;
     }
 
     private IObjectConstructor resolve(String module, String name) {

@@ -4,7 +4,6 @@ import ai.stylefarm.modelkit.ModelImportException;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
@@ -18,6 +17,9 @@ import net.razorvine.pickle.PickleException;
  * stored raw in {@code <archive>/data/<key>}. Storages are read only when a tensor is materialised.
  */
 final class TorchZipFormat {
+    private static final long MAX_STORAGE_BYTES = 1L << 30;
+    private static final long MAX_RATIO = 20;
+
     private TorchZipFormat() {}
 
     /** The unpickled root object; its tensors read from {@code zip}, which must stay open until they are converted. */
@@ -46,17 +48,33 @@ final class TorchZipFormat {
             TorchStorage s = new TorchStorage(type.dtype(), ((Number) t[4]).longValue());
             ZipEntry entry = zip.getEntry(prefix + "data/" + k);
             if (entry != null) {
-                s.setBytes(() -> readEntry(zip, entry));
+                s.setBytes(() -> readEntry(zip, entry, s.byteSize(), what));
             }
             return s;
         });
     }
 
-    private static ByteBuffer readEntry(ZipFile zip, ZipEntry entry) {
+    /**
+     * A storage's bytes, never more than its tensor needs nor more than {@link #MAX_RATIO} times what the zip
+     * holds for it: torch writes storages uncompressed, and a storage that inflates far past its compressed size is
+     * a zip bomb, refused before it fills the heap.
+     */
+    private static ByteBuffer readEntry(ZipFile zip, ZipEntry entry, long expected, String what) {
+        if (expected < 0 || expected > MAX_STORAGE_BYTES) {
+            throw new ModelImportException(what + ": storage " + entry.getName() + " claims " + expected + " bytes,"
+                    + " more than any generator tensor");
+        }
+        long cap = Math.min(expected, Math.max(0, entry.getCompressedSize()) * MAX_RATIO + (1 << 20));
         try (InputStream in = zip.getInputStream(entry)) {
-            return ByteBuffer.wrap(in.readAllBytes());
+            byte[] bytes = in.readNBytes((int) cap + 1);
+            if (bytes.length > cap) {
+                throw new ModelImportException(what + ": storage " + entry.getName() + (cap < expected
+                        ? " inflates more than " + MAX_RATIO + " times its compressed size: a zip bomb"
+                        : " holds more bytes than its tensor (" + expected + ")"));
+            }
+            return ByteBuffer.wrap(bytes);
         } catch (IOException e) {
-            throw new UncheckedIOException("reading " + entry.getName() + ": " + e.getMessage(), e);
+            throw new ModelImportException(what + ": corrupt zip data in " + entry.getName() + ": " + e.getMessage(), e);
         }
     }
 }

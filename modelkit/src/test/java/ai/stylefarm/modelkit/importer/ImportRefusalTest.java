@@ -103,6 +103,50 @@ class ImportRefusalTest {
     }
 
     @Test
+    void aPickleThatClaimsMoreBytesThanItHoldsIsTruncatedNotAnExhaustedHeap() throws Exception {
+        for (byte[] claim : new byte[][] {{'B', (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x3f},
+                {'X', (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x3f}, {'B', (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x7f},
+                {(byte) 0x8e, 0, 0, 0, 0, 0, 0, 0, 0x10}}) {
+            ByteArrayOutputStream p = new ByteArrayOutputStream();
+            p.write(new byte[] {(byte) 0x80, 4});
+            p.write(claim);
+            p.write(new byte[] {1, 2, 3, 4, '.'});
+            Path file = write("claims.pkl", p.toByteArray());
+
+            ModelImportException e = assertThrows(ModelImportException.class, () -> Importers.importFile(file));
+
+            assertTrue(e.getMessage().contains("truncated") || e.getMessage().contains("claims"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aCheckpointWhoseStorageInflatesPastItsTensorIsRefused() throws Exception {
+        Path bomb = tmp.resolve("bomb.pt");
+        try (java.util.zip.ZipFile original = new java.util.zip.ZipFile(
+                Fixtures.path("fixtures/rosinality/rosinality-A.pt").toFile());
+             java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(Files.newOutputStream(bomb))) {
+            boolean replaced = false;
+            for (var entries = original.entries(); entries.hasMoreElements(); ) {
+                java.util.zip.ZipEntry entry = entries.nextElement();
+                out.putNextEntry(new java.util.zip.ZipEntry(entry.getName()));
+                if (!replaced && entry.getName().contains("/data/")) {
+                    out.write(new byte[50_000_000]);
+                    replaced = true;
+                } else {
+                    try (var in = original.getInputStream(entry)) {
+                        in.transferTo(out);
+                    }
+                }
+                out.closeEntry();
+            }
+        }
+
+        ModelImportException e = assertThrows(ModelImportException.class, () -> Importers.importFile(bomb));
+
+        assertTrue(e.getMessage().contains("more bytes than its tensor"), e.getMessage());
+    }
+
+    @Test
     void snapshotWithoutGEmaIsRefusedNamingTheMissingKey() throws Exception {
         ByteArrayOutputStream p = new ByteArrayOutputStream();
         p.write(new byte[] {(byte) 0x80, 4, '}'});
