@@ -94,11 +94,14 @@ async function openStream() {
 }
 
 // ---- pages ----
+let meta = null;          // the API's vocabulary: job states, task states, kinds
+
 async function jobsPage() {
+  meta = meta || await api('/v1/meta');
   const state = el('select', {id: 'filter-state'}, el('option', {value: ''}, 'any state'),
-    ...['QUEUED', 'PLANNED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'].map(s => el('option', {value: s}, s)));
+    ...meta.job_states.map(s => el('option', {value: s}, s)));
   const kind = el('select', {id: 'filter-kind'}, el('option', {value: ''}, 'any kind'),
-    ...['generate', 'style_mix', 'interpolate', 'project', 'calibrate'].map(k => el('option', {value: k}, k)));
+    ...meta.job_kinds.map(k => el('option', {value: k}, k)));
   const tenant = el('input', {id: 'filter-tenant', placeholder: 'tenant'});
   const body = el('tbody');
   const table = el('table', {id: 'jobs'}, el('thead', {}, el('tr', {}, ['job', 'kind', 'tenant', 'priority', 'state',
@@ -149,52 +152,86 @@ async function jobPage(id) {
   const grid = el('div', {class: 'grid', id: 'task-grid'});
   const counts = el('p', {class: 'muted'});
   const taskBody = el('tbody');
+  const taskDetail = el('div', {id: 'task-detail'});
   const thumbs = el('div', {class: 'thumbs', id: 'thumbs'});
   const media = el('div', {id: 'media'});
-  main.replaceChildren(el('h1', {}, 'Job ', el('code', {}, id)), header, actions, media, el('h2', {}, 'Latest outputs'),
-    thumbs, el('h2', {}, 'Tasks'), counts, grid,
-    el('table', {id: 'tasks'}, el('thead', {}, el('tr', {}, ['task', 'state', 'attempts', 'worker', 'duration', 'error']
-      .map(h => el('th', {}, h)))), taskBody));
-  const active = () => ['QUEUED', 'PLANNED', 'RUNNING'].includes(job.state);
+  const downloads = el('ul', {id: 'downloads'});
+  main.replaceChildren(el('h1', {}, 'Job ', el('code', {}, id)), header, actions, media,
+    el('details', {id: 'spec-box'}, el('summary', {}, 'Spec'), el('pre', {id: 'spec'}, JSON.stringify(job.spec, null, 2))),
+    el('h2', {}, 'Downloads'), downloads, el('h2', {}, 'Latest outputs'), thumbs, el('h2', {}, 'Tasks'), counts, grid,
+    taskDetail,
+    el('table', {id: 'tasks'}, el('thead', {}, el('tr', {}, ['task', 'covers', 'state', 'attempts', 'worker',
+      'duration', 'error'].map(h => el('th', {}, h)))), taskBody));
+  const control = (action, label, request) => el('button', {id: action, onclick: async () => {
+    try { job = await request(); renderHeader(); refresh().catch(() => {}); }
+    catch (e) { alert(e.message); }
+  }}, label);
+  const post = action => () => api('/v1/jobs/' + id + '/' + action, {method: 'POST'});
   const renderHeader = () => {
     const {rate, eta} = pace(job);
     header.replaceChildren(el('p', {}, job.kind, ' · model ', job.model, ' · tenant ', job.tenant, ' · priority ',
-      String(job.priority), ' · ', stateCell(job.state), ' · created ', age(job.created_at), ' ago'),
+      el('span', {id: 'job-priority'}, String(job.priority)), ' · ', stateCell(job.state), ' · created ',
+      age(job.created_at), ' ago'),
       el('p', {id: 'job-progress'}, bar(job.progress), ' ', job.items ? job.items.done + ' / ' + job.items.total : '',
         rate ? ' · ' + rate.toFixed(1) + ' items/s' : '', eta ? ' · ETA ' + duration(eta) : ''),
       job.error ? el('p', {class: 'error'}, job.error) : '');
-    // The buttons depend only on the state: keep them while it holds, so that a click never lands on a redraw.
-    if (actions.dataset.state === job.state) return;
-    actions.dataset.state = job.state;
+    // The buttons are the job's allowed actions: redrawn only when those change, so a click never lands on a redraw.
+    const allowed = job.actions || [];
+    if (actions.dataset.allowed === allowed.join(',')) return;
+    actions.dataset.allowed = allowed.join(',');
+    const priority = el('select', {id: 'priority-select'}, ...Array.from({length: 10}, (_, p) =>
+      el('option', {value: String(p)}, String(p))));
+    priority.value = String(job.priority);
     actions.replaceChildren(
-      active() ? el('button', {id: 'cancel', onclick: async () => {
-        try { job = await api('/v1/jobs/' + id + '/cancel', {method: 'POST'}); renderHeader(); }
-        catch (e) { alert(e.message); }
-      }}, 'Cancel') : '',
-      ['FAILED', 'CANCELLED'].includes(job.state) ? el('button', {id: 'retry', onclick: async () => {
+      allowed.includes('pause') ? control('pause', 'Pause', post('pause')) : '',
+      allowed.includes('resume') ? control('resume', 'Resume', post('resume')) : '',
+      allowed.includes('requeue') ? control('requeue', 'Requeue failed tasks', post('requeue')) : '',
+      allowed.includes('cancel') ? control('cancel', 'Cancel', post('cancel')) : '',
+      allowed.includes('priority') ? el('span', {}, ' priority ', priority, control('set-priority', 'Set',
+        () => api('/v1/jobs/' + id, {method: 'PATCH', headers: {'Content-Type': 'application/json'},
+          body: JSON.stringify({priority: Number(priority.value)})}))) : '',
+      allowed.includes('retry') ? el('button', {id: 'retry', onclick: async () => {
         try { const again = await api('/v1/jobs/' + id + '/retry', {method: 'POST'}); location.hash = '#/jobs/' + again.id; }
         catch (e) { alert(e.message); }
       }}, 'Retry as a new job') : '');
   };
+  const showTask = async index => {
+    const t = await api('/v1/jobs/' + id + '/tasks/' + index);
+    taskDetail.replaceChildren(el('h3', {}, 'Task ' + t.index + ' · ' + t.range + ' · ', stateCell(t.state)),
+      el('table', {id: 'attempts'}, el('thead', {}, el('tr', {}, ['attempt', 'worker', 'started', 'outcome', 'error']
+        .map(h => el('th', {}, h)))), el('tbody', {}, ...t.attempts.map(a => el('tr', {},
+        el('td', {}, String(a.attempt)), el('td', {}, a.worker || ''), el('td', {}, a.started_at ? age(a.started_at)
+          + ' ago' : ''), el('td', {}, a.outcome), el('td', {class: 'error'}, a.error || ''))))),
+      el('details', {}, el('summary', {}, 'Task spec'), el('pre', {}, JSON.stringify(t.spec, null, 2))));
+  };
   const refresh = async () => {
-    const [tasks, pictures] = await Promise.all([api('/v1/jobs/' + id + '/tasks?limit=2000'),
-      api('/v1/jobs/' + id + '/pictures?limit=12')]);
+    const [tasks, pictures, outputs] = await Promise.all([api('/v1/jobs/' + id + '/tasks?limit=2000'),
+      api('/v1/jobs/' + id + '/pictures?limit=12'), api('/v1/jobs/' + id + '/artifacts?limit=200')]);
     counts.textContent = Object.entries(tasks.counts).map(([s, n]) => s + ' ' + n).join(' · ')
       + (tasks.truncated ? ' (the first 2,000 shown)' : '');
-    grid.replaceChildren(...tasks.tasks.map(t => el('i', {class: t.state, title: 'task ' + t.index + ': ' + t.state
-      + (t.worker ? ' on ' + t.worker : '') + (t.error ? ' — ' + t.error : '')})));
-    taskBody.replaceChildren(...tasks.tasks.slice(0, 200).map(t => el('tr', {}, el('td', {}, String(t.index)),
+    grid.replaceChildren(...tasks.tasks.map(t => el('i', {class: t.state, title: 'task ' + t.index + ' (' + t.range
+      + '): ' + t.state + (t.worker ? ' on ' + t.worker : '') + (t.error ? ' — ' + t.error : ''),
+      onclick: () => showTask(t.index)})));
+    taskBody.replaceChildren(...tasks.tasks.slice(0, 200).map(t => el('tr', {'data-task': t.index,
+      onclick: () => showTask(t.index)}, el('td', {}, String(t.index)), el('td', {}, t.range),
       el('td', {}, stateCell(t.state)), el('td', {}, String(t.attempt)), el('td', {}, t.worker || ''),
       el('td', {}, duration(t.seconds)), el('td', {class: 'error'}, t.error || ''))));
+    // What the job made as a whole (manifest, dataset card, shards, grid, video, reports), each a download link.
+    const perItem = new Set(['image', 'frame', 'cell', 'projection', 'target', 'projected_w', 'projected_noise',
+      'metrics', 'projection_video']);
+    const files = outputs.items.filter(a => !perItem.has(a.kind));
+    downloads.replaceChildren(...files.map(a => el('li', {}, el('a', {href: a.url, download: ''},
+      a.key.slice(a.key.lastIndexOf('/') + 1)), ' · ' + a.kind + ' · ' + a.bytes + ' bytes')),
+      el('li', {}, 'every output: ', el('code', {}, './farm download ' + id)));
     const shown = new Set([...thumbs.querySelectorAll('img')].map(i => i.dataset.key));
     if (pictures.some(p => !shown.has(p.key)) || pictures.length !== shown.size) {
       thumbs.replaceChildren(...pictures.map(p => el('a', {href: p.url, target: '_blank'},
         el('img', {class: 'thumb', src: p.url, alt: p.key, title: p.key, 'data-key': p.key}))));
     }
     if (['project', 'calibrate'].includes(job.kind)) await projectionReport(id, job, media);
-    if (job.kind === 'interpolate' && job.state === 'SUCCEEDED' && !media.querySelector('video')) {
-      const video = (await api('/v1/jobs/' + id + '/artifacts?limit=100')).items.find(a => a.kind === 'video');
-      if (video) media.replaceChildren(el('h2', {}, 'Video'), el('video', {id: 'video', src: video.url, controls: '',
+    const video = files.find(a => a.kind === 'video');
+    if (video && !media.querySelector('video')) {
+      media.replaceChildren(el('h2', {}, 'Video'), el('video', {id: 'video', src: video.url, controls: '',
         loop: '', muted: '', autoplay: '', playsinline: ''}));
     }
   };
@@ -204,7 +241,7 @@ async function jobPage(id) {
     const mine = live.find(j => j.id === id);
     if (mine) { job = mine; renderHeader(); }
   });
-  pageTimer = setInterval(() => { if (active() || !thumbs.childElementCount) refresh().catch(() => {}); }, 2000);
+  pageTimer = setInterval(() => { if (job.live || !thumbs.childElementCount) refresh().catch(() => {}); }, 2000);
 }
 
 // The projection report: each target beside its projection, with distance, PSNR and verdict; a calibration's ROC
@@ -239,13 +276,19 @@ async function workersPage() {
   main.replaceChildren(el('h1', {}, 'Workers'));
   let workers;
   try { workers = await api('/v1/workers'); } catch (e) { main.append(el('p', {class: 'muted'}, e.message)); return; }
-  main.append(el('table', {id: 'workers'}, el('thead', {}, el('tr', {}, ['worker', 'device', 'models (24 h)',
-    'current task', 'images/s (5 min)', 'heartbeat age', 'failures (1 h)'].map(h => el('th', {}, h)))),
+  const toggle = w => el('button', {class: 'drain', onclick: async () => {
+    try { await api('/v1/workers/' + encodeURIComponent(w.id) + '/drain', {method: w.status === 'active' ? 'POST' : 'DELETE'}); }
+    catch (e) { alert(e.message); }
+    workersPage();
+  }}, w.status === 'active' ? 'Drain' : 'Undrain');
+  main.append(el('table', {id: 'workers'}, el('thead', {}, el('tr', {}, ['worker', 'status', 'device', 'models (24 h)',
+    'current task', 'images/s (5 min)', 'heartbeat age', 'failures (1 h)', ''].map(h => el('th', {}, h)))),
     el('tbody', {}, workers.map(w => el('tr', {'data-worker': w.id}, el('td', {}, w.id),
+      el('td', {class: 'status'}, w.status),
       el('td', {}, (w.device_kind || '') + (w.device_name ? ' · ' + w.device_name : '')), el('td', {}, w.models.join(', ')),
       el('td', {}, w.current_job ? el('a', {href: '#/jobs/' + w.current_job}, w.current_job.slice(0, 8) + ' #' + w.current_task) : 'idle'),
       el('td', {}, w.images_per_second.toFixed(1)), el('td', {}, duration(w.heartbeat_age_seconds)),
-      el('td', {}, String(w.failures_last_hour)))))));
+      el('td', {}, String(w.failures_last_hour)), el('td', {}, toggle(w)))))));
 }
 
 async function queuesPage() {

@@ -3,6 +3,8 @@ package ai.stylefarm.cli;
 import ai.stylefarm.cli.client.GatewayClient;
 import ai.stylefarm.cli.local.LocalFarm;
 import ai.stylefarm.cli.local.LocalFarmConfig;
+import ai.stylefarm.domain.ops.SyntheticHistory;
+import ai.stylefarm.domain.store.Artifacts;
 import ai.stylefarm.infra.StackConfig;
 import ai.stylefarm.infra.StackEndpoints;
 import ai.stylefarm.schemas.ObjectKeys;
@@ -15,8 +17,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -114,48 +114,30 @@ final class DashboardBenchCommand implements Callable<Integer> {
         UUID job = UUID.randomUUID();
         MinioClient s3 = MinioClient.builder().endpoint(e.s3Endpoint()).credentials(e.s3AccessKey(), e.s3SecretKey())
                 .build();
-        try (Connection c = DriverManager.getConnection(e.jdbcUrl(), e.jdbcUser(), e.jdbcPassword());
-             Statement s = c.createStatement();
-             PreparedStatement artifact = c.prepareStatement("INSERT INTO artifacts (job_id, key, kind, bytes, sha256)"
-                     + " VALUES (?, ?, ?, 1, ?)")) {
-            s.execute("INSERT INTO jobs (id, tenant_id, kind, model_id, spec, state, priority, tasks_total, tasks_planned,"
-                    + " tasks_done, created_at, updated_at, started_at, finished_at) VALUES ('" + job + "', 'acme',"
-                    + " 'calibrate', 'tiny', '{\"positives\": " + CALIBRATION_TARGETS / 2 + ", \"negative_model\":"
-                    + " \"other\", \"fpr\": 0.05}'::jsonb, 'SUCCEEDED', 5, " + CALIBRATION_TARGETS + ", "
-                    + CALIBRATION_TARGETS + ", " + CALIBRATION_TARGETS + ", now(), now(), now(), now())");
-            s.execute("INSERT INTO tasks (id, job_id, idx, kind, spec, state, attempt, worker_id, items_done,"
-                    + " started_at, finished_at, created_at, updated_at) SELECT gen_random_uuid(), '" + job + "', i,"
-                    + " 'project', '{}'::jsonb, 'SUCCEEDED', 1, 'worker-' || (i % 8), 1, now(), now(), now(), now()"
-                    + " FROM generate_series(0, " + (CALIBRATION_TARGETS - 1) + ") i");
-            String sha = "0".repeat(64);
-            List<String> targets = new ArrayList<>();
-            for (int i = 0; i < CALIBRATION_TARGETS; i++) {
-                String prefix = ObjectKeys.projection(job, i);
-                for (String[] file : new String[][] {{ObjectKeys.PROJ_PNG, "projection"},
-                        {ObjectKeys.TARGET_PNG, "target"}, {ObjectKeys.METRICS, "metrics"}}) {
-                    artifact.setObject(1, job);
-                    artifact.setString(2, prefix + file[0]);
-                    artifact.setString(3, file[1]);
-                    artifact.setString(4, sha);
-                    artifact.addBatch();
-                }
-                String metrics = "{\"target\": \"seed " + i + "\", \"index\": " + i + ", \"label\": \""
-                        + (i < CALIBRATION_TARGETS / 2 ? "positive" : "negative") + "\", \"distance\": 0.01,"
-                        + " \"psnr\": 26.0, \"steps\": 1000, \"verdict\": {\"status\": \"uncalibrated\"}}";
-                put(s3, e.s3Bucket(), prefix + ObjectKeys.METRICS, metrics);
-                targets.add(metrics.replaceFirst("\\}$", ", \"files\": {\"" + ObjectKeys.METRICS + "\": \""
-                        + prefix + ObjectKeys.METRICS + "\"}}"));
+        String sha = "0".repeat(64);
+        List<Artifacts.NewArtifact> artifacts = new ArrayList<>();
+        List<String> targets = new ArrayList<>();
+        for (int i = 0; i < CALIBRATION_TARGETS; i++) {
+            String prefix = ObjectKeys.projection(job, i);
+            for (String[] file : new String[][] {{ObjectKeys.PROJ_PNG, "projection"},
+                    {ObjectKeys.TARGET_PNG, "target"}, {ObjectKeys.METRICS, "metrics"}}) {
+                artifacts.add(new Artifacts.NewArtifact(null, prefix + file[0], file[1], null, 1, sha));
             }
-            artifact.setObject(1, job);
-            artifact.setString(2, ObjectKeys.report(job, "json"));
-            artifact.setString(3, "report");
-            artifact.setString(4, sha);
-            artifact.addBatch();
-            artifact.executeBatch();
-            put(s3, e.s3Bucket(), ObjectKeys.report(job, "json"), "{\"calibration\": {\"auc\": 1.0, \"threshold\":"
-                    + " 0.01, \"fpr\": 0.0, \"tpr\": 1.0, \"distances\": {\"positives\": {\"median\": 0.001},"
-                    + " \"negatives\": {\"median\": 0.05}}, \"roc\": []}, \"targets\": [" + String.join(", ", targets)
-                    + "]}");
+            String metrics = "{\"target\": \"seed " + i + "\", \"index\": " + i + ", \"label\": \""
+                    + (i < CALIBRATION_TARGETS / 2 ? "positive" : "negative") + "\", \"distance\": 0.01,"
+                    + " \"psnr\": 26.0, \"steps\": 1000, \"verdict\": {\"status\": \"uncalibrated\"}}";
+            put(s3, e.s3Bucket(), prefix + ObjectKeys.METRICS, metrics);
+            targets.add(metrics.replaceFirst("\\}$", ", \"files\": {\"" + ObjectKeys.METRICS + "\": \""
+                    + prefix + ObjectKeys.METRICS + "\"}}"));
+        }
+        artifacts.add(new Artifacts.NewArtifact(null, ObjectKeys.report(job, "json"), "report", null, 1, sha));
+        put(s3, e.s3Bucket(), ObjectKeys.report(job, "json"), "{\"calibration\": {\"auc\": 1.0, \"threshold\":"
+                + " 0.01, \"fpr\": 0.0, \"tpr\": 1.0, \"distances\": {\"positives\": {\"median\": 0.001},"
+                + " \"negatives\": {\"median\": 0.05}}, \"roc\": []}, \"targets\": [" + String.join(", ", targets)
+                + "]}");
+        try (Connection c = DriverManager.getConnection(e.jdbcUrl(), e.jdbcUser(), e.jdbcPassword())) {
+            SyntheticHistory.insertFinishedCalibration(c, job, "tiny", "{\"positives\": " + CALIBRATION_TARGETS / 2
+                    + ", \"negative_model\": \"other\", \"fpr\": 0.05}", CALIBRATION_TARGETS, artifacts);
         }
         return job;
     }
@@ -168,29 +150,8 @@ final class DashboardBenchCommand implements Callable<Integer> {
 
     /** Jobs and tasks straight into PostgreSQL; returns a job to open. */
     private UUID seed(StackEndpoints e) throws Exception {
-        try (Connection c = DriverManager.getConnection(e.jdbcUrl(), e.jdbcUser(), e.jdbcPassword());
-             Statement s = c.createStatement()) {
-            s.execute("INSERT INTO jobs (id, tenant_id, kind, model_id, spec, state, priority, tasks_total, tasks_planned,"
-                    + " tasks_done, created_at, updated_at, started_at, finished_at)"
-                    + " SELECT gen_random_uuid(), CASE WHEN g % 2 = 0 THEN 'acme' ELSE 'globex' END, 'generate', 'tiny',"
-                    + " ('{\"seeds\": \"0-" + (tasksPerJob * 64 - 1) + "\"}')::jsonb,"
-                    + " (ARRAY['SUCCEEDED','FAILED','CANCELLED','RUNNING','QUEUED','PLANNED'])[1 + g % 6], 5, "
-                    + tasksPerJob + ", " + tasksPerJob + ", " + tasksPerJob + ","
-                    + " now() - g * interval '3 seconds', now(), now() - g * interval '3 seconds', now()"
-                    + " FROM generate_series(1, " + jobs + ") g");
-            s.execute("INSERT INTO tasks (id, job_id, idx, kind, spec, state, attempt, worker_id, items_done,"
-                    + " started_at, finished_at, created_at, updated_at)"
-                    + " SELECT gen_random_uuid(), j.id, i, 'generate', '{}'::jsonb, 'SUCCEEDED', 1, 'worker-' || (i % 8),"
-                    + " 64, now() - interval '1 hour' + random() * interval '59 minutes', now() - random() * interval"
-                    + " '59 minutes', now(), now() FROM jobs j, generate_series(0, " + (tasksPerJob - 1) + ") i");
-            s.execute("INSERT INTO workers (id, device_kind, device_name, last_heartbeat)"
-                    + " SELECT 'worker-' || i, 'cuda', 'cuda:0', now() - random() * interval '5 seconds'"
-                    + " FROM generate_series(0, 7) i");
-            s.execute("ANALYZE jobs; ANALYZE tasks");
-            try (var r = s.executeQuery("SELECT id FROM jobs ORDER BY created_at DESC LIMIT 1")) {
-                r.next();
-                return r.getObject(1, UUID.class);
-            }
+        try (Connection c = DriverManager.getConnection(e.jdbcUrl(), e.jdbcUser(), e.jdbcPassword())) {
+            return SyntheticHistory.insertJobs(c, "tiny", jobs, tasksPerJob);
         }
     }
 }

@@ -1,6 +1,7 @@
 package ai.stylefarm.cli;
 
 import ai.stylefarm.cli.client.GatewayClient;
+import ai.stylefarm.schemas.JobState;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.UUID;
@@ -44,7 +45,7 @@ final class DownloadCommand implements Callable<Integer> {
             return 1;
         }
         String state = before.path("state").asText();
-        if (!"SUCCEEDED".equals(state)) {
+        if (!JobState.SUCCEEDED.name().equals(state)) {
             System.err.printf("partial: job %s is %s, so this is only what it has stored so far (%d of %d items)%n",
                     job, state, before.path("items").path("done").asLong(), before.path("items").path("total").asLong());
             return PARTIAL;

@@ -1,13 +1,15 @@
 package ai.stylefarm.cli;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** {@code ./farm}: the one entry point for StyleFarm users. */
 @Command(name = "farm", mixinStandardHelpOptions = true, version = "StyleFarm 0.1.0",
         description = "StyleFarm: batch rendering farm for StyleGAN2 generators.",
         subcommands = {DemoCommand.class, UpCommand.class, DownCommand.class, StatusCommand.class,
-                GenerateCommand.class, InterpolateCommand.class, ProjectCommand.class, CalibrateCommand.class, JobsCommand.class, JobCommand.class, CancelCommand.class, DownloadCommand.class, VerifyCommand.class, ModelsCommand.class, RestartCommand.class,
+                GenerateCommand.class, InterpolateCommand.class, ProjectCommand.class, CalibrateCommand.class, JobsCommand.class, JobCommand.class, CancelCommand.class, JobControlCommands.Pause.class,
+                JobControlCommands.Resume.class, JobControlCommands.Requeue.class, JobControlCommands.Priority.class,
+                WorkersCommand.class, DownloadCommand.class, VerifyCommand.class, ModelsCommand.class, RestartCommand.class,
                 RenderCommand.class, BenchCommand.class, FarmBenchCommand.class, VideoBenchCommand.class, ProjectionBenchCommand.class, DashboardBenchCommand.class, SuperviseCommand.class})
 public final class Farm implements Runnable {
 

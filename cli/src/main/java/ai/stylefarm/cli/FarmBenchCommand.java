@@ -191,7 +191,7 @@ final class FarmBenchCommand implements Callable<Integer> {
         Thread.sleep(10_000);
         Map<String, Long> during = rss(farm);
         client.cancel(id);
-        while (!"CANCELLED".equals(client.job(id).path("state").asText())) {
+        while (!JobState.CANCELLED.name().equals(client.job(id).path("state").asText())) {
             Thread.sleep(200);
         }
         System.out.printf("%-44s %.0f ms%n", "10M-seed job, POST /v1/jobs to 202", accept * 1000);
@@ -294,7 +294,7 @@ final class FarmBenchCommand implements Callable<Integer> {
             Thread.sleep(pollMillis);
             job = client.job(id);
         }
-        if (!"SUCCEEDED".equals(job.path("state").asText())) {
+        if (!JobState.SUCCEEDED.name().equals(job.path("state").asText())) {
             throw new IllegalStateException("benchmark job " + id + " ended " + job.path("state").asText() + ": "
                     + job.path("error").asText());
         }

@@ -1,6 +1,7 @@
 package ai.stylefarm.cli;
 
 import ai.stylefarm.cli.client.GatewayClient;
+import ai.stylefarm.schemas.JobState;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -119,7 +120,7 @@ final class GenerateCommand implements Callable<Integer> {
     static int finish(GatewayClient client, UUID id, Path download) throws InterruptedException {
         JsonNode done = JobFollower.await(client, id, true);
         System.out.println(JobFollower.describe(done));
-        if (!"SUCCEEDED".equals(done.path("state").asText())) {
+        if (!JobState.SUCCEEDED.name().equals(done.path("state").asText())) {
             return 1;
         }
         if (download != null) {

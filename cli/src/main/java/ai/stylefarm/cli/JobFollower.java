@@ -1,14 +1,12 @@
 package ai.stylefarm.cli;
 
 import ai.stylefarm.cli.client.GatewayClient;
+import ai.stylefarm.schemas.JobState;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.Set;
 import java.util.UUID;
 
 /** Follows a job to its end with a progress bar, and downloads its outputs. */
 final class JobFollower {
-    private static final Set<String> TERMINAL = Set.of("SUCCEEDED", "FAILED", "CANCELLED");
-
     private JobFollower() {
     }
 
@@ -17,7 +15,7 @@ final class JobFollower {
         JsonNode job = client.job(id);
         Progress progress = showProgress ? new Progress(job.path("items").path("total").asLong()) : null;
         long shown = -1;
-        while (!TERMINAL.contains(job.path("state").asText())) {
+        while (!JobState.valueOf(job.path("state").asText()).isTerminal()) {
             long done = job.path("items").path("done").asLong();
             if (progress != null && done != shown) {
                 progress.set(done);

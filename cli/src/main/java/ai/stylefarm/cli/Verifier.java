@@ -1,6 +1,7 @@
 package ai.stylefarm.cli;
 
 import ai.stylefarm.cli.client.GatewayClient;
+import ai.stylefarm.schemas.JobState;
 import ai.stylefarm.schemas.ObjectKeys;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -58,7 +59,7 @@ final class Verifier {
         Map<String, StoredDigest> digests = reread(client, records, stored, problems);
         long lines = checkManifest(client, records, digests, problems);
         checkDatasetCard(client, records, digests, problems);
-        return new Report(state, !"SUCCEEDED".equals(state), stored.size(), records.size(), lines, List.copyOf(problems));
+        return new Report(state, !JobState.SUCCEEDED.name().equals(state), stored.size(), records.size(), lines, List.copyOf(problems));
     }
 
     /** Reads every recorded object that is stored, and compares it with its record. */

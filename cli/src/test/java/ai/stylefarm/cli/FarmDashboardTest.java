@@ -24,7 +24,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
@@ -56,7 +55,8 @@ class FarmDashboardTest {
     static void startFarm() throws Exception {
         installChromiumIfAbsent();
         farm = LocalFarm.start(new LocalFarmConfig(LocalFarmConfig.findHome(), StackConfig.defaults(tmp.resolve("farm")),
-                0, 0, 1, FarmTestSupport.settings(Map.of("scheduler.seeds-per-task", "16"))), "sfk_dash-" + UUID.randomUUID());
+                0, 0, 1, FarmTestSupport.settings(Map.of("scheduler.seeds-per-task", "16",
+                "scheduler.retry-backoff", "PT0.2S"))), "sfk_dash-" + UUID.randomUUID());
         admin = new GatewayClient(farm.gatewayUrl(), farm.adminKey());
         admin.registerRandomModel("tiny", "tiny32", 7, true);
         FarmTestSupport.Tenants tenants = FarmTestSupport.Tenants.create(admin);
@@ -225,6 +225,121 @@ class FarmDashboardTest {
         browser.get(farm.gatewayUrl() + "/#/throughput");
         await().atMost(Duration.ofSeconds(10)).until(() -> find("#throughput-chart polyline") != null);
         screenshot("throughput");
+    }
+
+    @Test
+    void aJobIsPausedGivenAPriorityAndResumedFromItsPageWhichShowsItsSpecAndEachTasksSeeds() {
+        signIn(acme);
+        UUID id = submit(acme, "200000-203199");
+        browser.get(farm.gatewayUrl() + "/#/jobs/" + id);
+        await().atMost(Duration.ofSeconds(30)).until(() -> find("#pause") != null);
+        assertTrue(text("#spec").contains("200000-203199"), text("#spec"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> text("#tasks tbody tr[data-task='0'] td:nth-child(2)")
+                .equals("seeds 200000-200015"));
+        click("#pause");
+        await().atMost(Duration.ofSeconds(10)).until(() -> "PAUSED".equals(acme.job(id).path("state").asText()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> find("#resume") != null && find("#pause") == null);
+        // Nothing more is released: once the tasks already out have finished, the job stands still.
+        await().atMost(Duration.ofSeconds(60)).until(() -> inFlight(acme, id) == 0);
+        long done = acme.job(id).path("items").path("done").asLong();
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                .until(() -> acme.job(id).path("items").path("done").asLong() == done);
+        assertTrue(done < 3200, "paused before the end");
+        screenshot("job-paused");
+
+        browser.executeScript("document.getElementById('priority-select').value = '9';");
+        click("#set-priority");
+        await().atMost(Duration.ofSeconds(10)).until(() -> acme.job(id).path("priority").asInt() == 9);
+        await().atMost(Duration.ofSeconds(10)).until(() -> text("#job-priority").equals("9"));
+
+        click("#resume");
+        await().atMost(Duration.ofSeconds(60)).until(() -> acme.job(id).path("items").path("done").asLong() > done);
+        assertEquals("RUNNING", acme.job(id).path("state").asText());
+        acme.cancel(id);
+    }
+
+    @Test
+    void aFailedJobsFailedTasksAreRequeuedFromItsPageAndItSucceedsInPlace() throws Exception {
+        admin.registerRandomModel("flaky", "tiny32", 11, true);
+        Map<String, byte[]> bundle = FarmTestSupport.takeModelObjects(farm, "flaky");
+        UUID id = UUID.fromString(acme.generate("flaky", com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+                .objectNode().put("seeds", "0-31")).path("id").asText());
+        await().atMost(Duration.ofMinutes(2)).until(() -> "FAILED".equals(acme.job(id).path("state").asText()));
+
+        signIn(acme);
+        browser.get(farm.gatewayUrl() + "/#/jobs/" + id);
+        await().atMost(Duration.ofSeconds(15)).until(() -> find("#requeue") != null);
+        click("#tasks tbody tr[data-task='1']");
+        await().atMost(Duration.ofSeconds(10)).until(() -> browser.findElements(By.cssSelector("#attempts tbody tr"))
+                .size() == 3);
+        assertTrue(text("#attempts tbody").contains("local-worker-0"), text("#attempts tbody"));
+        assertTrue(text("#attempts tbody tr:last-child td.error").contains("flaky"), text("#attempts tbody"));
+        screenshot("job-failed-attempts");
+
+        FarmTestSupport.putObjects(farm, bundle);
+        click("#requeue");
+        await().atMost(Duration.ofMinutes(1)).until(() -> "SUCCEEDED".equals(acme.job(id).path("state").asText()));
+        assertEquals(32, acme.job(id).path("items").path("done").asInt());
+        await().atMost(Duration.ofSeconds(10)).until(() -> find("#downloads a[href*='manifest.jsonl']") != null);
+        screenshot("job-requeued");
+    }
+
+    @Test
+    void aWorkerDrainedFromTheWorkersPageTakesNoTaskUntilUndrained() {
+        UUID warmUp = submit(admin, "0-3");
+        await().atMost(Duration.ofMinutes(1)).until(() -> "SUCCEEDED".equals(admin.job(warmUp).path("state").asText()));
+        signIn(admin);
+        try {
+            browser.get(farm.gatewayUrl() + "/#/workers");
+            click("tr[data-worker='local-worker-0'] button.drain");
+            await().atMost(Duration.ofSeconds(10)).until(() -> text("tr[data-worker='local-worker-0'] .status")
+                    .equals("drained"));
+            screenshot("workers-drained");
+            // Past the worker's next look at the bucket: from now on it has left the group.
+            await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> true);
+            UUID id = submit(admin, "300000-300015");
+            await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(10))
+                    .until(() -> admin.job(id).path("items").path("done").asLong() == 0);
+            assertEquals("PLANNED", admin.job(id).path("state").asText(), "no task of it started");
+
+            click("tr[data-worker='local-worker-0'] button.drain");
+            await().atMost(Duration.ofSeconds(10)).until(() -> text("tr[data-worker='local-worker-0'] .status")
+                    .equals("active"));
+            await().atMost(Duration.ofMinutes(1)).until(() -> "SUCCEEDED".equals(admin.job(id).path("state").asText()));
+        } finally {
+            admin.drain("local-worker-0", false);
+        }
+    }
+
+    @Test
+    void theOperatorsControlsWorkFromTheCommandLine() {
+        UUID id = submit(acme, "400000-403199");
+        assertEquals(0, cli(acme, "pause", id.toString()));
+        assertEquals("PAUSED", acme.job(id).path("state").asText());
+        assertEquals(0, cli(acme, "priority", id.toString(), "bulk"));
+        assertEquals(2, acme.job(id).path("priority").asInt());
+        assertEquals(0, cli(acme, "resume", id.toString()));
+        assertEquals("RUNNING", acme.job(id).path("state").asText());
+        assertEquals(2, cli(acme, "requeue", id.toString()), "only a failed job is requeued");
+        assertEquals(2, cli(acme, "priority", id.toString(), "11"));
+        acme.cancel(id);
+        assertEquals(0, cli(admin, "workers", "list"));
+        assertEquals(2, cli(admin, "workers", "drain", "no-such-worker"));
+        assertEquals(2, cli(acme, "workers", "list"), "workers are for admins");
+    }
+
+    /** Runs {@code ./farm args} against this farm with {@code connection}'s key; its exit code. */
+    private static int cli(GatewayClient connection, String... args) {
+        List<String> all = new java.util.ArrayList<>(List.of(args));
+        all.addAll(List.of("--gateway", farm.gatewayUrl(), "--key", connection.apiKey()));
+        return Farm.commandLine().execute(all.toArray(String[]::new));
+    }
+
+    /** Tasks of the job released or running now. */
+    private static long inFlight(GatewayClient client, UUID id) {
+        com.fasterxml.jackson.databind.JsonNode counts = client.raw("GET", "/v1/jobs/" + id + "/tasks?limit=1", null,
+                null, request -> { }).json().path("counts");
+        return counts.path("RELEASED").asLong() + counts.path("RUNNING").asLong();
     }
 
     private void signIn(GatewayClient client) {

@@ -4,6 +4,7 @@ import ai.stylefarm.cli.client.GatewayClient;
 import ai.stylefarm.cli.local.LocalFarm;
 import ai.stylefarm.infra.StackEndpoints;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.minio.MinioClient;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -124,6 +125,41 @@ final class FarmTestSupport {
             }
         }
         return values;
+    }
+
+    /** Removes every object of model {@code slug}'s bundle from the bucket, and returns them to put back. */
+    static Map<String, byte[]> takeModelObjects(LocalFarm farm, String slug) throws Exception {
+        String key = column(farm, "SELECT id FROM models WHERE slug = ?", slug).get(0);
+        MinioClient s3 = s3(farm);
+        Map<String, byte[]> taken = new java.util.LinkedHashMap<>();
+        for (var item : s3.listObjects(io.minio.ListObjectsArgs.builder().bucket(farm.endpoints().s3Bucket())
+                .prefix("models/" + key + "/").recursive(true).build())) {
+            String name = item.get().objectName();
+            try (var in = s3.getObject(io.minio.GetObjectArgs.builder().bucket(farm.endpoints().s3Bucket())
+                    .object(name).build())) {
+                taken.put(name, in.readAllBytes());
+            }
+            s3.removeObject(io.minio.RemoveObjectArgs.builder().bucket(farm.endpoints().s3Bucket()).object(name)
+                    .build());
+        }
+        if (taken.isEmpty()) {
+            throw new IllegalStateException("model " + slug + " has no objects to take");
+        }
+        return taken;
+    }
+
+    /** Puts objects back, as {@link #takeModelObjects} returned them. */
+    static void putObjects(LocalFarm farm, Map<String, byte[]> objects) throws Exception {
+        MinioClient s3 = s3(farm);
+        for (Map.Entry<String, byte[]> o : objects.entrySet()) {
+            s3.putObject(io.minio.PutObjectArgs.builder().bucket(farm.endpoints().s3Bucket()).object(o.getKey())
+                    .stream(new java.io.ByteArrayInputStream(o.getValue()), o.getValue().length, -1).build());
+        }
+    }
+
+    private static MinioClient s3(LocalFarm farm) {
+        StackEndpoints e = farm.endpoints();
+        return MinioClient.builder().endpoint(e.s3Endpoint()).credentials(e.s3AccessKey(), e.s3SecretKey()).build();
     }
 
     static long count(LocalFarm farm, String sql, Object... args) throws SQLException {

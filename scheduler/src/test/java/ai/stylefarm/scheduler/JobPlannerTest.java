@@ -7,6 +7,7 @@ import ai.stylefarm.scheduler.planning.JobPlanner;
 import ai.stylefarm.schemas.GenerateTaskSpec;
 import ai.stylefarm.schemas.JobKind;
 import ai.stylefarm.schemas.Messages;
+import ai.stylefarm.schemas.PlannedTask;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.UUID;
@@ -19,11 +20,11 @@ class JobPlannerTest {
     void splitsSeedsIntoTasksOfTheConfiguredSizeWithTheJobsSettings() throws Exception {
         ObjectNode spec = Messages.mapper().createObjectNode().put("seeds", "0-199").put("truncation_psi", 0.7);
         JobPlanner planner = new JobPlanner(64, 120);
-        List<JobPlanner.PlannedTask> plan = planner.plan(JOB, JobKind.GENERATE, spec, 0, 100);
+        List<PlannedTask> plan = planner.plan(JOB, JobKind.GENERATE, spec, 0, 100);
 
         assertEquals(4, planner.taskCount(JobKind.GENERATE, spec));
         assertEquals(4, plan.size());
-        assertEquals(List.of(0, 1, 2, 3), plan.stream().map(JobPlanner.PlannedTask::index).toList());
+        assertEquals(List.of(0, 1, 2, 3), plan.stream().map(PlannedTask::index).toList());
         List<GenerateTaskSpec> tasks = plan.stream().map(t -> read(t.specJson())).toList();
         assertEquals(List.of(64, 64, 64, 8), tasks.stream().map(t -> t.seeds().count()).toList());
         assertEquals(0, tasks.get(0).seeds().stream().min().orElseThrow());
@@ -38,9 +39,9 @@ class JobPlannerTest {
     void planningIsAPureFunctionOfTheJobAndResumesAnywhere() {
         ObjectNode spec = Messages.mapper().createObjectNode().put("seeds", "5,9,100-300");
         JobPlanner planner = new JobPlanner(32, 120);
-        List<JobPlanner.PlannedTask> whole = planner.plan(JOB, JobKind.GENERATE, spec, 0, 1000);
+        List<PlannedTask> whole = planner.plan(JOB, JobKind.GENERATE, spec, 0, 1000);
         assertEquals(whole, new JobPlanner(32, 120).plan(JOB, JobKind.GENERATE, spec, 0, 1000));
-        List<JobPlanner.PlannedTask> inWindows = new java.util.ArrayList<>(planner.plan(JOB, JobKind.GENERATE, spec, 0, 3));
+        List<PlannedTask> inWindows = new java.util.ArrayList<>(planner.plan(JOB, JobKind.GENERATE, spec, 0, 3));
         inWindows.addAll(planner.plan(JOB, JobKind.GENERATE, spec, 3, 3));
         inWindows.addAll(planner.plan(JOB, JobKind.GENERATE, spec, 6, 3));
         assertEquals(whole, inWindows);
@@ -51,7 +52,7 @@ class JobPlannerTest {
         ObjectNode spec = Messages.mapper().createObjectNode().put("seeds", "0-9999999");
         JobPlanner planner = new JobPlanner(64, 120);
         assertEquals(156_250, planner.taskCount(JobKind.GENERATE, spec));
-        List<JobPlanner.PlannedTask> last = planner.plan(JOB, JobKind.GENERATE, spec, 156_249, 256);
+        List<PlannedTask> last = planner.plan(JOB, JobKind.GENERATE, spec, 156_249, 256);
         assertEquals(1, last.size());
         assertEquals("9999936-9999999", read(last.get(0).specJson()).seeds().toString());
     }
@@ -69,9 +70,9 @@ class JobPlannerTest {
                 + "', 'target': 3}, 2], 'frames_per_keyframe': 25}").replace('\'', '"'));
         JobPlanner planner = new JobPlanner(64, 30);
         assertEquals(3, planner.taskCount(JobKind.INTERPOLATE, spec)); // 3 × 25 + 1 = 76 frames
-        List<JobPlanner.PlannedTask> tasks = planner.plan(JOB, JobKind.INTERPOLATE, spec, 0, 10);
+        List<PlannedTask> tasks = planner.plan(JOB, JobKind.INTERPOLATE, spec, 0, 10);
         long next = 0;
-        for (JobPlanner.PlannedTask task : tasks) {
+        for (PlannedTask task : tasks) {
             var video = Messages.mapper().readValue(task.specJson(), ai.stylefarm.schemas.InterpolateTaskSpec.class);
             assertEquals(next, video.firstFrame());
             next += video.frameCount();

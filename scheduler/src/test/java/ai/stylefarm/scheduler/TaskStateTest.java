@@ -6,20 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.stylefarm.domain.store.StaleWriteException;
+import ai.stylefarm.domain.store.TaskRow;
+import ai.stylefarm.domain.store.Tasks;
+import ai.stylefarm.domain.store.Transactions;
 import ai.stylefarm.migrations.Migrations;
 import ai.stylefarm.scheduler.config.SchedulerConfig;
 import ai.stylefarm.scheduler.duties.LeaseReaper;
 import ai.stylefarm.scheduler.metrics.SchedulerMetrics;
-import ai.stylefarm.scheduler.planning.JobPlanner;
 import ai.stylefarm.scheduler.planning.TaskEventIntake;
-import ai.stylefarm.scheduler.state.StaleWriteException;
-import ai.stylefarm.scheduler.state.TaskRow;
-import ai.stylefarm.scheduler.state.Tasks;
-import ai.stylefarm.scheduler.state.Transactions;
 import ai.stylefarm.schemas.GenerateTaskSpec;
 import ai.stylefarm.schemas.ImageFormat;
 import ai.stylefarm.schemas.Layout;
 import ai.stylefarm.schemas.NoiseMode;
+import ai.stylefarm.schemas.PlannedTask;
 import ai.stylefarm.schemas.Seeds;
 import ai.stylefarm.schemas.TaskEvent;
 import ai.stylefarm.schemas.TaskKind;
@@ -78,7 +78,7 @@ class TaskStateTest {
                 s.setObject(1, job);
                 s.executeUpdate();
             }
-            Tasks.insertPlanned(c, job, List.of(new JobPlanner.PlannedTask(0, TaskKind.GENERATE, "{}")));
+            Tasks.insertPlanned(c, job, List.of(new PlannedTask(0, TaskKind.GENERATE, "{}")));
             try (PreparedStatement s = c.prepareStatement("UPDATE tasks SET id = ? WHERE job_id = ?")) {
                 s.setObject(1, task);
                 s.setObject(2, job);
@@ -129,7 +129,7 @@ class TaskStateTest {
             TaskRow row = read();
             if (attempt < SETTINGS.maxAttempts()) {
                 assertEquals(TaskEventIntake.Effect.RETRY_SCHEDULED, effect);
-                assertEquals(TaskState.RELEASED, row.state());
+                assertEquals(TaskState.WAITING, row.state());
                 assertTrue(row.nextAttemptAt().isAfter(Instant.now()), "retry waits out its back-off");
                 Transactions.inTransaction(db, c -> Tasks.issue(c, Tasks.lock(c, task).orElseThrow(),
                         Instant.now().plusSeconds(600), null));
@@ -160,7 +160,7 @@ class TaskStateTest {
         LeaseReaper reaper = new LeaseReaper(db, SETTINGS, Clock.systemUTC(), ended::add, SchedulerMetrics.detached());
         reaper.run();
         TaskRow row = read();
-        assertEquals(TaskState.RELEASED, row.state());
+        assertEquals(TaskState.WAITING, row.state());
         assertNotNull(row.nextAttemptAt());
         assertTrue(error().contains("no heartbeat from worker w"), error());
         Transactions.inTransaction(db, c -> Tasks.issue(c, Tasks.lock(c, task).orElseThrow(), Instant.now().plusSeconds(600), null));
@@ -221,7 +221,7 @@ class TaskStateTest {
     private UUID secondReleasedTask() throws Exception {
         UUID id;
         try (Connection c = db.getConnection()) {
-            Tasks.insertPlanned(c, job, List.of(new JobPlanner.PlannedTask(1, TaskKind.GENERATE, "{}")));
+            Tasks.insertPlanned(c, job, List.of(new PlannedTask(1, TaskKind.GENERATE, "{}")));
             try (PreparedStatement s = c.prepareStatement("UPDATE jobs SET tasks_total = 2 WHERE id = ?")) {
                 s.setObject(1, job);
                 s.executeUpdate();

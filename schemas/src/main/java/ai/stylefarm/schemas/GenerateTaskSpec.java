@@ -72,6 +72,11 @@ public record GenerateTaskSpec(
         return TaskKind.GENERATE;
     }
 
+    @Override
+    public String describe() {
+        return "seeds " + seeds;
+    }
+
     /** {@code <prefix>seed%08d.<ext>}, one image in the {@link Layout#FILES} layout: zero-padded, so listings sort by seed. */
     public String keyFor(long seed) {
         return outputPrefix + String.format("seed%08d.", seed) + format.extension();

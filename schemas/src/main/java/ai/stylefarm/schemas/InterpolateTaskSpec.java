@@ -68,6 +68,11 @@ public record InterpolateTaskSpec(
         return TaskKind.INTERPOLATE;
     }
 
+    @Override
+    public String describe() {
+        return "frames " + firstFrame + "-" + (firstFrame + frameCount - 1);
+    }
+
     /** {@code frame%06d.png} under {@link #framesPrefix()}. */
     public String frameKey(long frame) {
         return framesPrefix + String.format("frame%06d.png", frame);

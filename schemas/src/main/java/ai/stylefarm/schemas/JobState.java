@@ -4,20 +4,36 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * A job's life cycle. The scheduler writes state changes by compare-and-set and only along
- * {@link #canTransitionTo}; the wire and {@code jobs.state} value is {@link #name()}.
+ * A job's life cycle and the SQL predicates over it. Every write is a compare-and-set along {@link #canTransitionTo};
+ * the wire and {@code jobs.state} value is {@link #name()}. The scheduler moves jobs through planning, running and
+ * their end; operators pause and resume them, and requeue the failed tasks of a failed job (FAILED → RUNNING).
  */
 public enum JobState {
-    QUEUED, PLANNED, RUNNING, SUCCEEDED, FAILED, CANCELLED;
+    /** Accepted, not yet planned. */
+    QUEUED,
+    /** Its tasks exist; none has started. */
+    PLANNED,
+    RUNNING,
+    /** An operator paused it: no task is released, those already out finish. */
+    PAUSED,
+    SUCCEEDED,
+    FAILED,
+    CANCELLED;
 
-    /** The states this one may move to; empty for terminal states. */
+    private static final Set<JobState> ENDED = EnumSet.of(SUCCEEDED, FAILED, CANCELLED);
+    private static final Set<JobState> RELEASING = EnumSet.of(PLANNED, RUNNING);
+
+    /** The states this one may move to. */
     public Set<JobState> successors() {
         return switch (this) {
             // FAILED before RUNNING covers a spec or model that turns out unusable while planning.
             case QUEUED -> EnumSet.of(PLANNED, CANCELLED, FAILED);
-            case PLANNED -> EnumSet.of(RUNNING, CANCELLED, FAILED);
-            case RUNNING -> EnumSet.of(SUCCEEDED, FAILED, CANCELLED);
-            case SUCCEEDED, FAILED, CANCELLED -> EnumSet.noneOf(JobState.class);
+            case PLANNED -> EnumSet.of(RUNNING, PAUSED, CANCELLED, FAILED);
+            case RUNNING -> EnumSet.of(SUCCEEDED, FAILED, CANCELLED, PAUSED);
+            // A paused job still ends when its last tasks end while paused.
+            case PAUSED -> EnumSet.of(RUNNING, SUCCEEDED, FAILED, CANCELLED);
+            case FAILED -> EnumSet.of(RUNNING);
+            case SUCCEEDED, CANCELLED -> EnumSet.noneOf(JobState.class);
         };
     }
 
@@ -25,35 +41,33 @@ public enum JobState {
         return successors().contains(next);
     }
 
+    /** Ended: nothing more happens unless an operator requeues a failed job's tasks. */
     public boolean isTerminal() {
-        return successors().isEmpty();
+        return ENDED.contains(this);
     }
 
-    /** The live (not terminal) states as an SQL list, {@code ('QUEUED', 'PLANNED', 'RUNNING')}, for {@code state IN}. */
+    /** Its due tasks are released to workers. */
+    public boolean releasesTasks() {
+        return RELEASING.contains(this);
+    }
+
+    /** The live (not terminal) states as an SQL list, {@code ('QUEUED', ...)}, for {@code state IN}. */
     public static String liveSql() {
-        return sqlList(EnumSet.complementOf(terminal()));
+        return StateSql.list(EnumSet.complementOf(EnumSet.copyOf(ENDED)));
     }
 
     /** The terminal states as an SQL list, for {@code state IN}. */
     public static String terminalSql() {
-        return sqlList(terminal());
+        return StateSql.list(ENDED);
     }
 
-    private static EnumSet<JobState> terminal() {
-        EnumSet<JobState> terminal = EnumSet.noneOf(JobState.class);
-        for (JobState state : values()) {
-            if (state.isTerminal()) {
-                terminal.add(state);
-            }
-        }
-        return terminal;
+    /** The states whose tasks are released, for {@code state IN}. */
+    public static String releasingSql() {
+        return StateSql.list(RELEASING);
     }
 
-    private static String sqlList(Set<JobState> states) {
-        StringBuilder sql = new StringBuilder("(");
-        for (JobState state : states) {
-            sql.append(sql.length() == 1 ? "" : ", ").append('\'').append(state.name()).append('\'');
-        }
-        return sql.append(')').toString();
+    /** One state as an SQL literal, for {@code state = }. */
+    public String sql() {
+        return StateSql.literal(this);
     }
 }

@@ -89,6 +89,14 @@ public final class ObjectKeys {
         return job(jobId) + "cancelled";
     }
 
+    /**
+     * Put by the gateway when an operator drains a worker, removed when it is undrained. Workers never read the
+     * database, so they look for it between tasks: while it exists, the worker takes no task and leaves the group.
+     */
+    public static String drainMarker(String workerId) {
+        return "control/workers/" + workerId + "/drain";
+    }
+
     /** An uploaded image: the tenant is part of the key, so one tenant's uploads can never name another's. */
     public static String upload(String tenant, UUID uploadId) {
         return "uploads/" + tenant + "/" + uploadId;

@@ -79,6 +79,11 @@ public record ProjectTaskSpec(
         return TaskKind.PROJECT;
     }
 
+    @Override
+    public String describe() {
+        return "target " + taskIndex + (target.name() == null ? "" : " (" + target.name() + ")");
+    }
+
     /** A file of this target (such as {@link ObjectKeys#PROJECTED_W}) under its prefix. */
     public String key(String file) {
         return outputPrefix + file;

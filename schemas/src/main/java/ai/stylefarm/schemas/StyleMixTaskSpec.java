@@ -41,6 +41,11 @@ public record StyleMixTaskSpec(
         return TaskKind.STYLE_MIX;
     }
 
+    @Override
+    public String describe() {
+        return "row seeds " + rowSeeds.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","));
+    }
+
     public String keyFor(long row, long col) {
         return outputPrefix + row + "-" + col + ".png";
     }

@@ -9,7 +9,26 @@ import java.util.Locale;
  * {@link #PROJECT} tasks.
  */
 public enum TaskKind {
-    GENERATE, STYLE_MIX, INTERPOLATE, PROJECT;
+    GENERATE(GenerateTaskSpec.class),
+    STYLE_MIX(StyleMixTaskSpec.class),
+    INTERPOLATE(InterpolateTaskSpec.class),
+    PROJECT(ProjectTaskSpec.class);
+
+    private final Class<? extends TaskSpec> specType;
+
+    TaskKind(Class<? extends TaskSpec> specType) {
+        this.specType = specType;
+    }
+
+    /** The record its spec reads into. */
+    public Class<? extends TaskSpec> specType() {
+        return specType;
+    }
+
+    /** A stored task spec, read as this kind's record. */
+    public TaskSpec readSpec(String json) throws java.io.IOException {
+        return Messages.mapper().readValue(json, specType);
+    }
 
     @JsonValue
     public String value() {

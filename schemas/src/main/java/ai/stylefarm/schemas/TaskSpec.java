@@ -4,4 +4,7 @@ package ai.stylefarm.schemas;
 public sealed interface TaskSpec permits GenerateTaskSpec, StyleMixTaskSpec, InterpolateTaskSpec,
         ProjectTaskSpec {
     TaskKind kind();
+
+    /** What the task covers, for people: {@code seeds 0-63}, {@code frames 120-239}, {@code target 3 (cat.png)}. */
+    String describe();
 }

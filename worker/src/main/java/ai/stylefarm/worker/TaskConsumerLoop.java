@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -66,6 +67,8 @@ public final class TaskConsumerLoop implements Runnable {
     private final Consumer<byte[], byte[]> consumer;
     private final TaskRunner runner;
     private final DeadLetters deadLetters;
+    private final BooleanSupplier drained;
+    private boolean inGroup;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final ExecutorService executor = Executors.newFixedThreadPool(MAX_IN_FLIGHT,
             DaemonThreads.named("task-processor"));
@@ -74,10 +77,13 @@ public final class TaskConsumerLoop implements Runnable {
     /** Released by task threads whenever a task renders its last batch or ends. */
     private final Semaphore taskChanged = new Semaphore(0);
 
-    public TaskConsumerLoop(Consumer<byte[], byte[]> consumer, TaskRunner runner, DeadLetters deadLetters) {
+    /** @param drained whether an operator drained this worker: it then takes no task and leaves the group */
+    public TaskConsumerLoop(Consumer<byte[], byte[]> consumer, TaskRunner runner, DeadLetters deadLetters,
+                            BooleanSupplier drained) {
         this.consumer = consumer;
         this.runner = runner;
         this.deadLetters = deadLetters;
+        this.drained = drained;
     }
 
     /** Stop taking work; the tasks in flight finish their batch and then end or are handed back. Any thread. */
@@ -92,8 +98,11 @@ public final class TaskConsumerLoop implements Runnable {
     @Override
     public void run() {
         try {
-            consumer.subscribe(List.of(Topics.TASKS), new Rebalance());
             while (!stopping.get() || !inFlight.isEmpty()) {
+                if (!followDrain()) {
+                    sleep(POLL.toMillis());
+                    continue;
+                }
                 ConsumerRecords<byte[], byte[]> records;
                 try {
                     if (inFlight.isEmpty()) {
@@ -142,9 +151,28 @@ public final class TaskConsumerLoop implements Runnable {
         }
     }
 
+    /**
+     * Joins or leaves the group as the operator asks: a drained worker leaves once nothing is in flight, so that
+     * its partitions (and any task released to them) go to the others at once; undrained, it joins again.
+     *
+     * @return whether the worker is in the group and may poll
+     */
+    private boolean followDrain() {
+        boolean drain = drained.getAsBoolean();
+        if (!drain && !inGroup) {
+            consumer.subscribe(List.of(Topics.TASKS), new Rebalance());
+            inGroup = true;
+        } else if (drain && inGroup && inFlight.isEmpty()) {
+            consumer.unsubscribe();
+            inGroup = false;
+            LOG.info("Drained: left the group {}", Topics.WORKERS_GROUP);
+        }
+        return inGroup;
+    }
+
     /** Nothing in flight, or the newest task has rendered its last batch and there is room beside it. */
     private boolean mayStartAnother() {
-        if (stopping.get()) {
+        if (stopping.get() || drained.getAsBoolean()) {
             return false;
         }
         InFlight newest = inFlight.peekLast();

@@ -1,7 +1,7 @@
 package ai.stylefarm.worker;
 
-import ai.stylefarm.schemas.DeadLetters;
 import ai.stylefarm.modelkit.inference.GeneratorSession;
+import ai.stylefarm.schemas.DeadLetters;
 import ai.stylefarm.schemas.Topics;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,6 +34,7 @@ public final class Worker implements AutoCloseable {
     private final ModelCache models;
     private final TaskProcessor processor;
     private final WorkerMetrics metrics;
+    private final DrainWatch drain;
     private final TaskConsumerLoop loop;
     private final Thread loopThread;
     private boolean closed;
@@ -51,7 +52,9 @@ public final class Worker implements AutoCloseable {
                 device.equals("cuda") ? GpuStats.probe() : null);
         this.processor = new TaskProcessor(models, store, events, config, threads.lanes(), Clock.systemUTC(), metrics);
         DeadLetters deadLetters = new DeadLetters(producer, Topics.WORKERS_GROUP + "/" + config.workerId());
-        this.loop = new TaskConsumerLoop(new KafkaConsumer<>(consumerConfig(config)), processor, deadLetters);
+        this.drain = new DrainWatch(store, config.workerId());
+        this.loop = new TaskConsumerLoop(new KafkaConsumer<>(consumerConfig(config)), processor, deadLetters,
+                drain::isDraining);
         this.loopThread = new Thread(loop, "task-consumer");
     }
 
@@ -97,7 +100,7 @@ public final class Worker implements AutoCloseable {
         if (loopThread.isAlive()) {
             LOG.warn("Consumer loop still busy after {}; closing anyway", STOP_TIMEOUT);
         }
-        try (store; producer; models; processor; metrics) {
+        try (store; producer; models; processor; metrics; drain) {
             producer.flush();
         }
         LOG.info("Worker {} stopped", config.workerId());

@@ -27,6 +27,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
@@ -62,6 +63,7 @@ class TaskConsumerLoopTest {
     static Admin admin;
 
     private final Script script = new Script();
+    private final AtomicBoolean drained = new AtomicBoolean();
     private String group;
     private long base;
     private TaskConsumerLoop loop;
@@ -94,7 +96,7 @@ class TaskConsumerLoopTest {
             base = probe.position(TASKS);
             probe.commitSync(Map.of(TASKS, new OffsetAndMetadata(base)));
         }
-        loop = new TaskConsumerLoop(consumer(), script, new DeadLetters(producer, group));
+        loop = new TaskConsumerLoop(consumer(), script, new DeadLetters(producer, group), drained::get);
         loopThread = new Thread(loop, "task-consumer-test");
         loopThread.start();
     }
@@ -122,6 +124,24 @@ class TaskConsumerLoopTest {
         script.release(storing.taskId());
         script.awaitStarted(third.taskId());
         await().atMost(WAIT).until(() -> committed() == base + 3);
+    }
+
+    @Test
+    void aDrainedWorkerFinishesItsTaskLeavesTheGroupAndComesBackWhenUndrained() throws Exception {
+        TaskMessage running = publishHeld(script::holdLanesAndWait);
+        script.awaitStarted(running.taskId());
+        drained.set(true);
+        TaskMessage next = publish(task());
+
+        script.release(running.taskId());
+        await().atMost(WAIT).until(() -> committed() == base + 1);
+        await().atMost(WAIT).until(() -> admin.describeConsumerGroups(List.of(group)).all().get().get(group)
+                .members().isEmpty());
+        await().during(Duration.ofSeconds(1)).atMost(WAIT).until(() -> !script.started(next.taskId()));
+
+        drained.set(false);
+        script.awaitStarted(next.taskId());
+        await().atMost(WAIT).until(() -> committed() == base + 2);
     }
 
     @Test

@@ -75,6 +75,34 @@ public final class GatewayClient {
         return send(request("/v1/jobs/" + id + "/cancel").POST(HttpRequest.BodyPublishers.noBody()));
     }
 
+    /** Operator controls of a job: {@code pause}, {@code resume} or {@code requeue} (its failed tasks). */
+    public JsonNode control(UUID id, String action) {
+        return send(request("/v1/jobs/" + id + "/" + action).POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    /** A new priority for a job: 0 to 9, or interactive, normal, bulk. */
+    public JsonNode setPriority(UUID id, String priority) {
+        ObjectNode body = JSON.createObjectNode();
+        if (priority.matches("-?\\d{1,9}")) {
+            body.put("priority", Integer.parseInt(priority));
+        } else {
+            body.put("priority", priority);
+        }
+        return send(request("/v1/jobs/" + id).header("Content-Type", "application/json")
+                .method("PATCH", json(body)));
+    }
+
+    /** The workers heard from in the last day (admins). */
+    public JsonNode workers() {
+        return send(request("/v1/workers").GET());
+    }
+
+    /** Drains a worker (it finishes its task and takes no more) or, with {@code drain} false, undrains it. */
+    public JsonNode drain(String worker, boolean drain) {
+        HttpRequest.Builder r = request("/v1/workers/" + encode(worker).replace("+", "%20") + "/drain");
+        return send(drain ? r.POST(HttpRequest.BodyPublishers.noBody()) : r.DELETE());
+    }
+
     /** Every artifact of a job, following the pages. */
     public List<JsonNode> artifacts(UUID id) {
         return pages("/v1/jobs/" + id + "/artifacts?limit=10000");

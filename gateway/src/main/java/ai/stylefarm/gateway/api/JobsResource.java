@@ -1,25 +1,29 @@
 package ai.stylefarm.gateway.api;
 
+import ai.stylefarm.domain.jobs.ArtifactView;
+import ai.stylefarm.domain.jobs.JobControls;
+import ai.stylefarm.domain.jobs.JobRepository;
+import ai.stylefarm.domain.jobs.JobView;
+import ai.stylefarm.domain.jobs.NewJob;
+import ai.stylefarm.domain.jobs.Page;
+import ai.stylefarm.domain.ops.DashboardQueries;
 import ai.stylefarm.gateway.auth.Caller;
 import ai.stylefarm.gateway.config.GatewayConfig;
-import ai.stylefarm.gateway.dashboard.OpsStore;
 import ai.stylefarm.gateway.dashboard.ProjectionReports;
-import ai.stylefarm.gateway.jobs.ArtifactView;
-import ai.stylefarm.gateway.jobs.JobStore;
 import ai.stylefarm.gateway.jobs.JobValidator;
-import ai.stylefarm.gateway.jobs.JobView;
-import ai.stylefarm.gateway.jobs.NewJob;
-import ai.stylefarm.gateway.jobs.Page;
+import ai.stylefarm.gateway.jobs.Submissions;
 import ai.stylefarm.gateway.storage.ObjectStorage;
 import ai.stylefarm.schemas.JobKind;
 import ai.stylefarm.schemas.JobState;
 import ai.stylefarm.schemas.ObjectKeys;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -31,26 +35,33 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.UUID;
 
 /** {@code /v1/jobs}: submit, list, inspect, cancel, and download links. */
 @Path("/v1/jobs")
 @Produces(MediaType.APPLICATION_JSON)
 public class JobsResource {
-    private final JobStore jobs;
+    private final JobRepository jobs;
+    private final JobControls controls;
+    private final Submissions submissions;
     private final JobValidator validator;
     private final JsonBodies bodies;
     private final ObjectStorage storage;
     private final GatewayConfig config;
-    private final OpsStore ops;
+    private final DashboardQueries ops;
     private final ProjectionReports projectionReports;
 
-    public JobsResource(JobStore jobs, JobValidator validator, JsonBodies bodies, ObjectStorage storage,
-                        GatewayConfig config, OpsStore ops, ProjectionReports projectionReports) {
+    public JobsResource(JobRepository jobs, JobControls controls, Submissions submissions, JobValidator validator, JsonBodies bodies, ObjectStorage storage,
+                        GatewayConfig config, DashboardQueries ops, ProjectionReports projectionReports) {
         this.ops = ops;
         this.projectionReports = projectionReports;
         this.jobs = jobs;
+        this.controls = controls;
+        this.submissions = submissions;
         this.validator = validator;
         this.bodies = bodies;
         this.storage = storage;
@@ -70,7 +81,7 @@ public class JobsResource {
             throw ApiException.badRequest("Idempotency-Key", "must be 1 to 200 characters");
         }
         NewJob job = validator.validate(bodies.readObject(body), caller.tenant(), caller.isAdmin(), idempotencyKey);
-        JobStore.Submitted submitted = jobs.submit(job);
+        JobRepository.Submitted submitted = submissions.submit(job);
         return Response.status(submitted.created() ? 202 : 200)
                 .location(URI.create("/v1/jobs/" + submitted.job().id()))
                 .entity(submitted.job()).build();
@@ -108,6 +119,63 @@ public class JobsResource {
         return Response.accepted(jobs.find(job.id()).orElseThrow()).build();
     }
 
+    /** No further task of the job is released; those already out finish. 200 with the job; 409 unless it runs. */
+    @POST
+    @Path("/{id}/pause")
+    @Consumes(MediaType.WILDCARD)
+    public JobView pause(@PathParam("id") String id, @Context ContainerRequestContext request) {
+        Caller caller = Callers.of(request);
+        JobView job = visibleJob(id, caller);
+        controls.pause(job.id(), caller.keyId().toString());
+        return jobs.find(job.id()).orElseThrow();
+    }
+
+    /** A paused job's tasks are released again. */
+    @POST
+    @Path("/{id}/resume")
+    @Consumes(MediaType.WILDCARD)
+    public JobView resume(@PathParam("id") String id, @Context ContainerRequestContext request) {
+        Caller caller = Callers.of(request);
+        JobView job = visibleJob(id, caller);
+        controls.resume(job.id(), caller.keyId().toString());
+        return jobs.find(job.id()).orElseThrow();
+    }
+
+    /**
+     * Requeues a failed job's failed tasks in place, each with a fresh set of attempts; its succeeded tasks and their
+     * outputs stay. 200 with the job, running again; 409 unless it failed with failed tasks.
+     */
+    @POST
+    @Path("/{id}/requeue")
+    @Consumes(MediaType.WILDCARD)
+    public JobView requeue(@PathParam("id") String id, @Context ContainerRequestContext request) {
+        Caller caller = Callers.of(request);
+        JobView job = visibleJob(id, caller);
+        controls.requeueFailed(job.id(), caller.keyId().toString());
+        return jobs.find(job.id()).orElseThrow();
+    }
+
+    /** {@code {"priority": 0-9 | "interactive" | "normal" | "bulk"}}: the job's next releases go by it. */
+    @PATCH
+    @Path("/{id}")
+    @Consumes(MediaType.WILDCARD)
+    public JobView update(@PathParam("id") String id, InputStream body, @Context ContainerRequestContext request) {
+        Caller caller = Callers.of(request);
+        JobView job = visibleJob(id, caller);
+        JsonNode json = bodies.readObject(body);
+        JsonFields.only(json, Set.of("priority"));
+        if (!json.has("priority")) {
+            throw ApiException.invalid("priority", "is required: the only field a job's owner may change");
+        }
+        List<Problem.FieldError> errors = new ArrayList<>();
+        int priority = JobValidator.priority(json.get("priority"), errors);
+        if (!errors.isEmpty()) {
+            throw ApiException.invalid(errors);
+        }
+        controls.setPriority(job.id(), priority, caller.keyId().toString());
+        return jobs.find(job.id()).orElseThrow();
+    }
+
     /**
      * Deletes an ended job with all its outputs and records: 202 at once (the job is gone from the API), while the
      * scheduler removes its objects and then its rows; 409 while the job has not ended (cancel it first).
@@ -141,7 +209,7 @@ public class JobsResource {
         ObjectNode body = JsonNodeFactory.instance.objectNode().put("kind", job.kind()).put("model", job.model())
                 .put("priority", job.priority());
         body.set("spec", job.spec());
-        JobStore.Submitted submitted = jobs.submit(validator.validate(body, job.tenant(), caller.isAdmin(), null));
+        JobRepository.Submitted submitted = submissions.submit(validator.validate(body, job.tenant(), caller.isAdmin(), null));
         return Response.status(202).location(URI.create("/v1/jobs/" + submitted.job().id()))
                 .entity(submitted.job()).build();
     }
@@ -149,10 +217,21 @@ public class JobsResource {
     /** The task grid: every state's count, and the first {@code limit} tasks (default 2,000) with their details. */
     @GET
     @Path("/{id}/tasks")
-    public OpsStore.TaskGrid tasks(@PathParam("id") String id, @QueryParam("limit") String limit,
+    public DashboardQueries.TaskGrid tasks(@PathParam("id") String id, @QueryParam("limit") String limit,
                                    @Context ContainerRequestContext request) {
         JobView job = visibleJob(id, Callers.of(request));
         return ops.tasks(job.id(), QueryParams.integer("limit", limit, 1, 10_000, 2000));
+    }
+
+    /** One task: its spec, what it covers, and each attempt's worker, outcome and error. */
+    @GET
+    @Path("/{id}/tasks/{index}")
+    public DashboardQueries.TaskDetail task(@PathParam("id") String id, @PathParam("index") String index,
+                                            @Context ContainerRequestContext request) {
+        JobView job = visibleJob(id, Callers.of(request));
+        int i = QueryParams.integer("index", index, 0, Integer.MAX_VALUE, 0);
+        return ops.task(job.id(), i).orElseThrow(() -> ApiException.notFound("index", "task " + i + " of job "
+                + job.id()));
     }
 
     /** The job's newest pictures (images, style-mix cells, kept frames), newest first, with presigned links. */

@@ -1,6 +1,6 @@
 package ai.stylefarm.gateway.api;
 
-import ai.stylefarm.gateway.auth.ApiKeys;
+import ai.stylefarm.domain.keys.ApiKeyRepository;
 import ai.stylefarm.gateway.auth.Caller;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -22,21 +22,21 @@ import java.util.List;
 @Path("/v1/keys")
 @Produces(MediaType.APPLICATION_JSON)
 public class KeysResource {
-    private final ApiKeys keys;
+    private final ApiKeyRepository keys;
 
-    public KeysResource(ApiKeys keys) {
+    public KeysResource(ApiKeyRepository keys) {
         this.keys = keys;
     }
 
     @GET
-    public List<ApiKeys.KeyView> list(@Context ContainerRequestContext request) {
+    public List<ApiKeyRepository.KeyView> list(@Context ContainerRequestContext request) {
         return keys.list(Callers.of(request).tenant());
     }
 
     /** Revokes a key of the caller's tenant; revoking {@code current} signs the caller out for good. */
     @DELETE
     @Path("/{key}")
-    public ApiKeys.KeyView revoke(@PathParam("key") String key, @Context ContainerRequestContext request) {
+    public ApiKeyRepository.KeyView revoke(@PathParam("key") String key, @Context ContainerRequestContext request) {
         return keys.revoke(own(key, Callers.of(request)));
     }
 
@@ -48,8 +48,8 @@ public class KeysResource {
         return Response.status(201).entity(keys.rotate(own(key, Callers.of(request)))).build();
     }
 
-    private ApiKeys.KeyView own(String key, Caller caller) {
-        ApiKeys.KeyView found = keys.find("current".equals(key) ? caller.keyId() : Ids.uuid(key, "key", "key"))
+    private ApiKeyRepository.KeyView own(String key, Caller caller) {
+        ApiKeyRepository.KeyView found = keys.find("current".equals(key) ? caller.keyId() : Ids.uuid(key, "key", "key"))
                 .filter(k -> k.tenant().equals(caller.tenant()))
                 .orElseThrow(() -> ApiException.notFound("key", "key " + Problem.quote(key)));
         if ("admin".equals(found.role()) && !caller.isAdmin()) {

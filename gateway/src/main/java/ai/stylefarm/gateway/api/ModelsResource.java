@@ -1,9 +1,9 @@
 package ai.stylefarm.gateway.api;
 
+import ai.stylefarm.domain.models.ModelRepository;
+import ai.stylefarm.domain.models.ModelView;
 import ai.stylefarm.gateway.auth.Caller;
 import ai.stylefarm.gateway.models.ModelImporter;
-import ai.stylefarm.gateway.models.ModelStore;
-import ai.stylefarm.gateway.models.ModelView;
 import ai.stylefarm.modelkit.stylegan.ConfigPresets;
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.ws.rs.Consumes;
@@ -34,11 +34,11 @@ public class ModelsResource {
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
     private static final int MAX_NAME = 200;
 
-    private final ModelStore models;
+    private final ModelRepository models;
     private final ModelImporter importer;
     private final JsonBodies bodies;
 
-    public ModelsResource(ModelStore models, ModelImporter importer, JsonBodies bodies) {
+    public ModelsResource(ModelRepository models, ModelImporter importer, JsonBodies bodies) {
         this.models = models;
         this.importer = importer;
         this.bodies = bodies;

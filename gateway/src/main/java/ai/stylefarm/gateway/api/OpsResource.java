@@ -1,20 +1,32 @@
 package ai.stylefarm.gateway.api;
 
+import ai.stylefarm.domain.jobs.JobRepository;
+import ai.stylefarm.domain.jobs.JobView;
+import ai.stylefarm.domain.ops.DashboardQueries;
 import ai.stylefarm.gateway.auth.Caller;
-import ai.stylefarm.gateway.dashboard.OpsStore;
 import ai.stylefarm.gateway.dashboard.QueueProbe;
-import ai.stylefarm.gateway.jobs.JobStore;
-import ai.stylefarm.gateway.jobs.JobView;
+import ai.stylefarm.gateway.storage.ObjectStorage;
+import ai.stylefarm.schemas.JobKind;
+import ai.stylefarm.schemas.JobState;
+import ai.stylefarm.schemas.ObjectKeys;
+import ai.stylefarm.schemas.TaskState;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
 /** What operators watch: workers, queues, the last hour's throughput, and live job updates. */
@@ -24,12 +36,17 @@ public class OpsResource {
     /** Jobs a live update carries: the newest of the caller's, which is what the jobs page shows. */
     private static final int LIVE_JOBS = 50;
 
-    private final OpsStore ops;
-    private final QueueProbe queues;
-    private final JobStore jobs;
+    /** As long as the workers table allows. */
+    private static final int MAX_WORKER_ID = 200;
 
-    public OpsResource(OpsStore ops, QueueProbe queues, JobStore jobs) {
+    private final DashboardQueries ops;
+    private final QueueProbe queues;
+    private final JobRepository jobs;
+    private final ObjectStorage storage;
+
+    public OpsResource(DashboardQueries ops, QueueProbe queues, JobRepository jobs, ObjectStorage storage) {
         this.ops = ops;
+        this.storage = storage;
         this.queues = queues;
         this.jobs = jobs;
     }
@@ -37,9 +54,52 @@ public class OpsResource {
     /** Workers heard from in the last day: device, current task, images/s (5 min), failures (1 h), models. */
     @GET
     @Path("/workers")
-    public List<OpsStore.WorkerView> workers(@Context ContainerRequestContext request) {
+    public List<DashboardQueries.WorkerView> workers(@Context ContainerRequestContext request) {
         Callers.admin(request);
         return ops.workers();
+    }
+
+    /**
+     * Drains a worker: it finishes the task it runs, then leaves the group and takes no more until undrained. The
+     * worker learns it from the bucket (it never reads the database); 200 with the worker.
+     */
+    @POST
+    @Path("/workers/{id}/drain")
+    @Consumes(MediaType.WILDCARD)
+    public DashboardQueries.WorkerView drain(@PathParam("id") String id, @Context ContainerRequestContext request) {
+        Callers.admin(request);
+        DashboardQueries.WorkerView worker = known(id);
+        storage.write(ObjectKeys.drainMarker(worker.id()), "drain\n".getBytes(StandardCharsets.UTF_8), "text/plain");
+        ops.setDrainRequested(worker.id(), true);
+        return known(id);
+    }
+
+    /** Puts a drained worker back to work: it joins the group again within seconds. */
+    @DELETE
+    @Path("/workers/{id}/drain")
+    public DashboardQueries.WorkerView undrain(@PathParam("id") String id, @Context ContainerRequestContext request) {
+        Callers.admin(request);
+        DashboardQueries.WorkerView worker = known(id);
+        ops.setDrainRequested(worker.id(), false);
+        storage.remove(ObjectKeys.drainMarker(worker.id()));
+        return known(id);
+    }
+
+    private DashboardQueries.WorkerView known(String id) {
+        return (id.length() > MAX_WORKER_ID ? Optional.<DashboardQueries.WorkerView>empty() : ops.worker(id))
+                .orElseThrow(() -> ApiException.notFound("worker " + Problem.quote(id)));
+    }
+
+    /** The vocabulary clients filter and label by, so that none of them hard-codes it. */
+    public record Meta(List<String> jobStates, List<String> taskStates, List<String> jobKinds) {
+    }
+
+    @GET
+    @Path("/meta")
+    public Meta meta() {
+        return new Meta(Arrays.stream(JobState.values()).map(Enum::name).toList(),
+                Arrays.stream(TaskState.values()).map(Enum::name).toList(),
+                Arrays.stream(JobKind.values()).map(JobKind::value).toList());
     }
 
     /** Consumer lag per topic and group, and the dead-letter topic's size and latest reasons. */
@@ -57,7 +117,7 @@ public class OpsResource {
     /** Items stored and failed attempts per minute over the last hour: all tenants for admins, else the caller's. */
     @GET
     @Path("/throughput")
-    public OpsStore.Throughput throughput(@Context ContainerRequestContext request) {
+    public DashboardQueries.Throughput throughput(@Context ContainerRequestContext request) {
         Caller caller = Callers.of(request);
         return ops.lastHour(caller.isAdmin() ? null : caller.tenant());
     }

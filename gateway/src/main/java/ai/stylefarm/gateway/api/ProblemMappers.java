@@ -1,5 +1,6 @@
 package ai.stylefarm.gateway.api;
 
+import ai.stylefarm.domain.Refused;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
@@ -12,6 +13,28 @@ public final class ProblemMappers {
     @ServerExceptionMapper
     public Response api(ApiException e) {
         return e.toResponse();
+    }
+
+    /** What the shared tables refuse, with the status its reason implies. */
+    @ServerExceptionMapper
+    public Response refused(Refused e) {
+        int status = switch (e.why()) {
+            case MALFORMED -> 400;
+            case FORBIDDEN -> 403;
+            case NOT_FOUND -> 404;
+            case CONFLICT -> 409;
+            case OVER_QUOTA, INVALID -> 422;
+            case QUOTA_FULL -> 429;
+        };
+        String title = switch (e.why()) {
+            case MALFORMED -> "Bad Request";
+            case FORBIDDEN -> "Forbidden";
+            case NOT_FOUND -> "Not Found";
+            case CONFLICT -> "Conflict";
+            case INVALID -> "Unprocessable Content";
+            case OVER_QUOTA, QUOTA_FULL -> "Quota Exceeded";
+        };
+        return new Problem("about:blank", title, status, e.getMessage(), e.field(), null).toResponse();
     }
 
     @ServerExceptionMapper

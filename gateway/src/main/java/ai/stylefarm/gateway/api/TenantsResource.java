@@ -1,9 +1,10 @@
 package ai.stylefarm.gateway.api;
 
-import ai.stylefarm.gateway.auth.ApiKeys;
+import ai.stylefarm.domain.keys.ApiKeyRepository;
+import ai.stylefarm.domain.keys.Role;
+import ai.stylefarm.domain.tenants.TenantRepository.Tenant;
+import ai.stylefarm.domain.tenants.TenantRepository;
 import ai.stylefarm.gateway.auth.Caller;
-import ai.stylefarm.gateway.tenants.TenantStore;
-import ai.stylefarm.gateway.tenants.TenantStore.Tenant;
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -37,11 +38,11 @@ public class TenantsResource {
             "retention_days");
     static final int MAX_LABEL = 200;
 
-    private final TenantStore tenants;
-    private final ApiKeys keys;
+    private final TenantRepository tenants;
+    private final ApiKeyRepository keys;
     private final JsonBodies bodies;
 
-    public TenantsResource(TenantStore tenants, ApiKeys keys, JsonBodies bodies) {
+    public TenantsResource(TenantRepository tenants, ApiKeyRepository keys, JsonBodies bodies) {
         this.tenants = tenants;
         this.keys = keys;
         this.bodies = bodies;
@@ -127,7 +128,7 @@ public class TenantsResource {
         Callers.admin(request);
         JsonNode json = bodies.readObject(body);
         JsonFields.only(json, Set.of("role", "label"));
-        Caller.Role role = role(JsonFields.text(json, "role", 10, "user"));
+        Role role = role(JsonFields.text(json, "role", 10, "user"));
         String label = JsonFields.text(json, "label", MAX_LABEL, null);
         Tenant tenant = find(id);
         return Response.status(201).entity(keys.issue(tenant.id(), role, label)).build();
@@ -135,7 +136,7 @@ public class TenantsResource {
 
     @GET
     @Path("/{tenant}/keys")
-    public List<ApiKeys.KeyView> keys(@PathParam("tenant") String id, @Context ContainerRequestContext request) {
+    public List<ApiKeyRepository.KeyView> keys(@PathParam("tenant") String id, @Context ContainerRequestContext request) {
         Callers.admin(request);
         return keys.list(find(id).id());
     }
@@ -143,7 +144,7 @@ public class TenantsResource {
     /** Revokes a key: the next request with it gets 401. */
     @DELETE
     @Path("/{tenant}/keys/{key}")
-    public ApiKeys.KeyView revoke(@PathParam("tenant") String id, @PathParam("key") String key,
+    public ApiKeyRepository.KeyView revoke(@PathParam("tenant") String id, @PathParam("key") String key,
                                   @Context ContainerRequestContext request) {
         Callers.admin(request);
         return keys.revoke(key(id, key));
@@ -159,7 +160,7 @@ public class TenantsResource {
         return Response.status(201).entity(keys.rotate(key(id, key))).build();
     }
 
-    private ApiKeys.KeyView key(String tenant, String key) {
+    private ApiKeyRepository.KeyView key(String tenant, String key) {
         UUID uuid = Ids.uuid(key, "key", "key");
         return keys.find(uuid).filter(k -> k.tenant().equals(tenant))
                 .orElseThrow(() -> ApiException.notFound("key", "key " + key + " of tenant " + Problem.quote(tenant)));
@@ -169,9 +170,9 @@ public class TenantsResource {
         return tenants.find(id).orElseThrow(() -> ApiException.notFound("tenant", "tenant " + Problem.quote(id)));
     }
 
-    static Caller.Role role(String text) {
+    static Role role(String text) {
         try {
-            return Caller.Role.valueOf(text.toUpperCase(Locale.ROOT));
+            return Role.valueOf(text.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw ApiException.invalid("role", "must be user or admin");
         }

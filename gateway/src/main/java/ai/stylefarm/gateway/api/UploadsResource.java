@@ -1,10 +1,10 @@
 package ai.stylefarm.gateway.api;
 
+import ai.stylefarm.domain.uploads.UploadRepository;
 import ai.stylefarm.gateway.auth.Caller;
 import ai.stylefarm.gateway.config.GatewayConfig;
 import ai.stylefarm.gateway.storage.ObjectStorage;
 import ai.stylefarm.gateway.uploads.ImageCheck;
-import ai.stylefarm.gateway.uploads.UploadStore;
 import ai.stylefarm.modelkit.io.Hashing;
 import ai.stylefarm.schemas.ObjectKeys;
 import jakarta.ws.rs.Consumes;
@@ -33,11 +33,11 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 @Path("/v1/uploads")
 @Produces(MediaType.APPLICATION_JSON)
 public class UploadsResource {
-    private final UploadStore uploads;
+    private final UploadRepository uploads;
     private final ObjectStorage storage;
     private final GatewayConfig config;
 
-    public UploadsResource(UploadStore uploads, ObjectStorage storage, GatewayConfig config) {
+    public UploadsResource(UploadRepository uploads, ObjectStorage storage, GatewayConfig config) {
         this.uploads = uploads;
         this.storage = storage;
         this.config = config;
@@ -75,7 +75,7 @@ public class UploadsResource {
         UUID id = UUID.randomUUID();
         String sha256 = Hashing.sha256(file.uploadedFile());
         storage.upload(ObjectKeys.upload(caller.tenant(), id), file.uploadedFile(), image.contentType());
-        UploadStore.UploadView upload = new UploadStore.UploadView(id, caller.tenant(),
+        UploadRepository.UploadView upload = new UploadRepository.UploadView(id, caller.tenant(),
                 name, image.contentType(), file.size(), sha256,
                 image.width(), image.height(), image.channels(), Instant.now());
         uploads.insert(upload);
@@ -85,7 +85,7 @@ public class UploadsResource {
     /** An upload of the caller's tenant (another tenant's is reported as missing). */
     @GET
     @Path("/{id}")
-    public UploadStore.UploadView get(@PathParam("id") String id, @Context ContainerRequestContext request) {
+    public UploadRepository.UploadView get(@PathParam("id") String id, @Context ContainerRequestContext request) {
         return visible(id, Callers.of(request));
     }
 
@@ -93,13 +93,13 @@ public class UploadsResource {
     @DELETE
     @Path("/{id}")
     public Response delete(@PathParam("id") String id, @Context ContainerRequestContext request) {
-        UploadStore.UploadView upload = visible(id, Callers.of(request));
+        UploadRepository.UploadView upload = visible(id, Callers.of(request));
         uploads.delete(upload);
         storage.remove(ObjectKeys.upload(upload.tenant(), upload.id()));
         return Response.noContent().build();
     }
 
-    private UploadStore.UploadView visible(String id, Caller caller) {
+    private UploadRepository.UploadView visible(String id, Caller caller) {
         UUID uuid = Ids.uuid(id, "id", "upload");
         return uploads.find(uuid).filter(u -> caller.maySee(u.tenant()))
                 .orElseThrow(() -> ApiException.notFound("upload " + Problem.quote(id)));

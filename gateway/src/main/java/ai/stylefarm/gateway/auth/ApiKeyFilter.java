@@ -1,5 +1,6 @@
 package ai.stylefarm.gateway.auth;
 
+import ai.stylefarm.domain.keys.ApiKeyRepository;
 import ai.stylefarm.gateway.api.ApiException;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -12,9 +13,9 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 public class ApiKeyFilter {
     public static final String CALLER = "stylefarm.caller";
 
-    private final ApiKeys keys;
+    private final ApiKeyRepository keys;
 
-    public ApiKeyFilter(ApiKeys keys) {
+    public ApiKeyFilter(ApiKeyRepository keys) {
         this.keys = keys;
     }
 
@@ -31,8 +32,12 @@ public class ApiKeyFilter {
         if (!header.regionMatches(true, 0, "Bearer ", 0, 7) || header.substring(7).isBlank()) {
             throw ApiException.unauthorized("the Authorization header must be 'Bearer <key>'");
         }
-        Caller caller = keys.resolve(header.substring(7).strip())
+        ApiKeyRepository.LiveKey key = keys.resolve(header.substring(7).strip())
                 .orElseThrow(() -> ApiException.unauthorized("the API key is not valid, or was revoked"));
+        if (key.tenantDisabled()) {
+            throw ApiException.forbidden("tenant '" + key.tenant() + "' is disabled");
+        }
+        Caller caller = new Caller(key.id(), key.tenant(), key.role());
         request.setProperty(CALLER, caller);
     }
 }

@@ -1,17 +1,10 @@
 package ai.stylefarm.gateway.auth;
 
+import ai.stylefarm.domain.keys.Role;
 import java.util.UUID;
 
 /** Who sent a request: resolved from its API key by {@link ApiKeyFilter}. */
 public record Caller(UUID keyId, String tenant, Role role) {
-
-    public enum Role {
-        USER, ADMIN;
-
-        public String value() {
-            return name().toLowerCase(java.util.Locale.ROOT);
-        }
-    }
 
     public boolean isAdmin() {
         return role == Role.ADMIN;

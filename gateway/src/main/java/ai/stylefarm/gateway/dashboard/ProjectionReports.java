@@ -1,5 +1,6 @@
 package ai.stylefarm.gateway.dashboard;
 
+import ai.stylefarm.domain.jobs.JobRepository;
 import ai.stylefarm.gateway.storage.ObjectStorage;
 import ai.stylefarm.schemas.ObjectKeys;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,13 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -27,11 +24,13 @@ import java.util.UUID;
 public class ProjectionReports {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final AgroalDataSource db;
+    private static final List<String> KINDS = List.of("projection", "target", "metrics", "projection_video", "report");
+
+    private final JobRepository jobs;
     private final ObjectStorage storage;
 
-    public ProjectionReports(AgroalDataSource db, ObjectStorage storage) {
-        this.db = db;
+    public ProjectionReports(JobRepository jobs, ObjectStorage storage) {
+        this.jobs = jobs;
         this.storage = storage;
     }
 
@@ -39,29 +38,20 @@ public class ProjectionReports {
     public ObjectNode report(UUID job, int limit) {
         Map<String, ObjectNode> targets = new TreeMap<>();
         String reportKey = null;
-        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("SELECT key, kind FROM artifacts"
-                + " WHERE job_id = ? AND kind IN ('projection', 'target', 'metrics', 'projection_video', 'report')")) {
-            s.setObject(1, job);
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    String key = r.getString(1);
-                    String kind = r.getString(2);
-                    if (kind.equals("report")) {
-                        reportKey = key.endsWith(".json") ? key : reportKey;
-                        continue;
-                    }
-                    String prefix = key.substring(0, key.lastIndexOf('/') + 1);
-                    ObjectNode t = targets.computeIfAbsent(prefix, p -> JsonNodeFactory.instance.objectNode());
-                    switch (kind) {
-                        case "projection" -> t.put("projection_url", storage.presign(key));
-                        case "target" -> t.put("target_url", storage.presign(key));
-                        case "projection_video" -> t.put("video_url", storage.presign(key));
-                        default -> t.put("metrics_key", key);
-                    }
-                }
+        for (JobRepository.ArtifactRef a : jobs.artifactsOfKinds(job, KINDS)) {
+            String key = a.key();
+            if (a.kind().equals("report")) {
+                reportKey = key.endsWith(".json") ? key : reportKey;
+                continue;
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not read the projections of job " + job, e);
+            String prefix = key.substring(0, key.lastIndexOf('/') + 1);
+            ObjectNode t = targets.computeIfAbsent(prefix, p -> JsonNodeFactory.instance.objectNode());
+            switch (a.kind()) {
+                case "projection" -> t.put("projection_url", storage.presign(key));
+                case "target" -> t.put("target_url", storage.presign(key));
+                case "projection_video" -> t.put("video_url", storage.presign(key));
+                default -> t.put("metrics_key", key);
+            }
         }
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         // A finished job's report holds every target's metrics: one read instead of one per target.

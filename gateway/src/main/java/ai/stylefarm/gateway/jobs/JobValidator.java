@@ -1,17 +1,21 @@
 package ai.stylefarm.gateway.jobs;
 
+import ai.stylefarm.domain.jobs.JobRepository;
+import ai.stylefarm.domain.jobs.JobView;
+import ai.stylefarm.domain.jobs.NewJob;
+import ai.stylefarm.domain.models.ModelRepository;
+import ai.stylefarm.domain.models.ModelView;
+import ai.stylefarm.domain.uploads.UploadRepository;
 import ai.stylefarm.gateway.api.ApiException;
 import ai.stylefarm.gateway.api.Problem;
-import ai.stylefarm.gateway.models.ModelStore;
-import ai.stylefarm.gateway.models.ModelView;
-import ai.stylefarm.gateway.uploads.UploadStore;
 import ai.stylefarm.modelkit.bundle.ModelBundle;
 import ai.stylefarm.schemas.CalibrateJobSpec;
 import ai.stylefarm.schemas.GenerateJobSpec;
 import ai.stylefarm.schemas.InterpolateJobSpec;
 import ai.stylefarm.schemas.JobKind;
-import ai.stylefarm.schemas.Keyframe;
 import ai.stylefarm.schemas.JobMessage;
+import ai.stylefarm.schemas.JobState;
+import ai.stylefarm.schemas.Keyframe;
 import ai.stylefarm.schemas.Messages;
 import ai.stylefarm.schemas.ObjectKeys;
 import ai.stylefarm.schemas.ProjectJobSpec;
@@ -35,11 +39,11 @@ import java.util.Set;
 public class JobValidator {
     private static final Set<String> ENVELOPE = Set.of("kind", "model", "priority", "spec");
 
-    private final ModelStore models;
-    private final JobStore jobs;
-    private final UploadStore uploads;
+    private final ModelRepository models;
+    private final JobRepository jobs;
+    private final UploadRepository uploads;
 
-    public JobValidator(ModelStore models, JobStore jobs, UploadStore uploads) {
+    public JobValidator(ModelRepository models, JobRepository jobs, UploadRepository uploads) {
         this.models = models;
         this.jobs = jobs;
         this.uploads = uploads;
@@ -121,7 +125,7 @@ public class JobValidator {
                 String negativeSha = null;
                 if (calibrate.negativeModel() != null) {
                     ModelView other = models.find(calibrate.negativeModel(), tenant).orElse(null);
-                    if (other == null || !"READY".equals(other.state())) {
+                    if (other == null || !other.isReady()) {
                         errors.add(new Problem.FieldError("spec.negative_model", "unknown or unready model '"
                                 + calibrate.negativeModel() + "'; GET /v1/models lists yours"));
                     } else if (other.key().equals(model.key())) {
@@ -174,7 +178,8 @@ public class JobValidator {
     static final java.util.Map<String, Integer> PRIORITY_NAMES = java.util.Map.of("interactive", 8, "normal",
             JobMessage.DEFAULT_PRIORITY, "bulk", 2);
 
-    private static int priority(JsonNode node, List<Problem.FieldError> errors) {
+    /** A priority by name or number; problems are added to {@code errors}. */
+    public static int priority(JsonNode node, List<Problem.FieldError> errors) {
         if (node == null || node.isNull()) {
             return JobMessage.DEFAULT_PRIORITY;
         }
@@ -209,7 +214,7 @@ public class JobValidator {
                     + "'; GET /v1/models lists yours"));
             return null;
         }
-        if (!"READY".equals(model.state())) {
+        if (!model.isReady()) {
             errors.add(new Problem.FieldError("model", "model '" + id + "' is " + model.state() + ", not READY"));
             return null;
         }
@@ -254,7 +259,7 @@ public class JobValidator {
                 } else if (!JobKind.PROJECT.value().equals(job.kind())) {
                     errors.add(new Problem.FieldError(field, "job " + k.projection() + " is a " + job.kind()
                             + " job, not a projection"));
-                } else if (!"SUCCEEDED".equals(job.state())) {
+                } else if (!JobState.SUCCEEDED.name().equals(job.state())) {
                     errors.add(new Problem.FieldError(field, "projection job " + k.projection() + " is " + job.state()
                             + "; only a finished (SUCCEEDED) projection has a projected w"));
                 } else if (!job.modelKey().equals(model.key())) {
@@ -290,7 +295,7 @@ public class JobValidator {
             ProjectTarget t = targets.get(i);
             String at = field + "[" + i + "]";
             if (t.upload() != null) {
-                UploadStore.UploadView upload = uploads.find(t.upload()).filter(u -> u.tenant().equals(tenant))
+                UploadRepository.UploadView upload = uploads.find(t.upload()).filter(u -> u.tenant().equals(tenant))
                         .orElse(null);
                 if (upload == null) {
                     errors.add(new Problem.FieldError(at + ".upload", "upload " + t.upload() + " does not exist;"

@@ -1,15 +1,11 @@
 package ai.stylefarm.gateway.messaging;
 
+import ai.stylefarm.domain.outbox.Outbox;
 import ai.stylefarm.gateway.config.GatewayConfig;
-import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,26 +33,16 @@ public class OutboxRelay {
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
-    private final AgroalDataSource db;
+    private final Outbox outbox;
     private final GatewayConfig config;
     private final Semaphore wakeUp = new Semaphore(0);
     private volatile boolean running;
     private Thread thread;
     private KafkaProducer<String, byte[]> producer;
 
-    public OutboxRelay(AgroalDataSource db, GatewayConfig config) {
-        this.db = db;
+    public OutboxRelay(Outbox outbox, GatewayConfig config) {
+        this.outbox = outbox;
         this.config = config;
-    }
-
-    /** Adds a message to the outbox inside the caller's transaction. */
-    public static void enqueue(Connection c, String topic, String key, byte[] payload) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("INSERT INTO outbox (topic, key, payload) VALUES (?, ?, ?)")) {
-            s.setString(1, topic);
-            s.setString(2, key);
-            s.setBytes(3, payload);
-            s.executeUpdate();
-        }
     }
 
     /** Publish soon: something was just committed. */
@@ -111,39 +97,20 @@ public class OutboxRelay {
 
     /** @return the number of rows published */
     int publishBatch() throws Exception {
-        try (Connection c = db.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                List<Long> ids = new ArrayList<>();
-                List<Future<RecordMetadata>> sends = new ArrayList<>();
-                try (PreparedStatement s = c.prepareStatement("SELECT id, topic, key, payload FROM outbox"
-                        + " WHERE published_at IS NULL ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED")) {
-                    s.setInt(1, config.outbox().batchSize());
-                    try (ResultSet r = s.executeQuery()) {
-                        while (r.next()) {
-                            ids.add(r.getLong(1));
-                            sends.add(producer.send(new ProducerRecord<>(r.getString(2), r.getString(3), r.getBytes(4))));
-                        }
-                    }
-                }
-                if (ids.isEmpty()) {
-                    c.rollback();
-                    return 0;
-                }
-                for (Future<RecordMetadata> send : sends) {
-                    send.get(30, TimeUnit.SECONDS);
-                }
-                try (PreparedStatement s = c.prepareStatement("UPDATE outbox SET published_at = now() WHERE id = ANY (?)")) {
-                    s.setArray(1, c.createArrayOf("bigint", ids.toArray()));
-                    s.executeUpdate();
-                }
-                c.commit();
-                LOG.debugf("Published %d outbox messages", ids.size());
-                return ids.size();
-            } catch (Exception e) {
-                c.rollback();
-                throw e;
+        try (Outbox.Batch batch = outbox.lockUnpublished(config.outbox().batchSize())) {
+            if (batch.messages().isEmpty()) {
+                return 0;
             }
+            List<Future<RecordMetadata>> sends = new ArrayList<>();
+            for (Outbox.Message m : batch.messages()) {
+                sends.add(producer.send(new ProducerRecord<>(m.topic(), m.key(), m.payload())));
+            }
+            for (Future<RecordMetadata> send : sends) {
+                send.get(30, TimeUnit.SECONDS);
+            }
+            batch.markPublished();
+            LOG.debugf("Published %d outbox messages", sends.size());
+            return sends.size();
         }
     }
 

@@ -1,5 +1,7 @@
 package ai.stylefarm.gateway.models;
 
+import ai.stylefarm.domain.models.ModelRepository;
+import ai.stylefarm.domain.models.ModelView;
 import ai.stylefarm.gateway.api.ApiException;
 import ai.stylefarm.gateway.config.GatewayConfig;
 import ai.stylefarm.gateway.storage.ObjectStorage;
@@ -38,12 +40,12 @@ public class ModelImporter {
     /** What a bundle zip may hold; the projection step graph is absent from bundles made before projection. */
     private static final List<String> BUNDLE_FILES = List.of(ModelBundle.MAPPING, ModelBundle.SYNTHESIS,
             ModelBundle.NOISE_CONST, ModelBundle.PROJECTION_STEP, ModelManifest.FILE_NAME);
-    private final ModelStore models;
+    private final ModelRepository models;
     private final ObjectStorage storage;
     private final GatewayConfig.Api limits;
     private final Semaphore imports;
 
-    public ModelImporter(ModelStore models, ObjectStorage storage, GatewayConfig config) {
+    public ModelImporter(ModelRepository models, ObjectStorage storage, GatewayConfig config) {
         this.models = models;
         this.storage = storage;
         this.limits = config.api();

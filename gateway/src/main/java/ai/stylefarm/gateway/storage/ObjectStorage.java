@@ -1,19 +1,20 @@
 package ai.stylefarm.gateway.storage;
 
+import ai.stylefarm.domain.jobs.Page;
 import ai.stylefarm.gateway.config.GatewayConfig;
-import ai.stylefarm.gateway.jobs.Page;
 import io.minio.GetObjectArgs;
+import io.minio.GetPresignedObjectUrlArgs;
 import io.minio.ListObjectsArgs;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
 import io.minio.RemoveObjectArgs;
 import io.minio.RemoveObjectsArgs;
 import io.minio.Result;
+import io.minio.UploadObjectArgs;
+import io.minio.http.Method;
 import io.minio.messages.DeleteError;
 import io.minio.messages.DeleteObject;
 import io.minio.messages.Item;
-import io.minio.GetPresignedObjectUrlArgs;
-import io.minio.MinioClient;
-import io.minio.UploadObjectArgs;
-import io.minio.http.Method;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -45,6 +46,16 @@ public class ObjectStorage {
         try {
             client.uploadObject(UploadObjectArgs.builder().bucket(bucket).object(key).filename(file.toString())
                     .contentType(contentType).build());
+        } catch (Exception e) {
+            throw new StorageException("could not store " + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A small object from memory (a control marker). */
+    public void write(String key, byte[] bytes, String contentType) {
+        try {
+            client.putObject(PutObjectArgs.builder().bucket(bucket).object(key)
+                    .stream(new java.io.ByteArrayInputStream(bytes), bytes.length, -1).contentType(contentType).build());
         } catch (Exception e) {
             throw new StorageException("could not store " + key + ": " + e.getMessage(), e);
         }

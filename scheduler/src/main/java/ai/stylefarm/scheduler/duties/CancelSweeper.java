@@ -1,10 +1,11 @@
 package ai.stylefarm.scheduler.duties;
 
-import ai.stylefarm.scheduler.state.JobRow;
-import ai.stylefarm.scheduler.state.Jobs;
-import ai.stylefarm.scheduler.state.TaskRow;
-import ai.stylefarm.scheduler.state.Tasks;
-import ai.stylefarm.scheduler.state.Transactions;
+import ai.stylefarm.domain.store.JobEvent;
+import ai.stylefarm.domain.store.JobRow;
+import ai.stylefarm.domain.store.Jobs;
+import ai.stylefarm.domain.store.TaskRow;
+import ai.stylefarm.domain.store.Tasks;
+import ai.stylefarm.domain.store.Transactions;
 import ai.stylefarm.scheduler.storage.ObjectStore;
 import ai.stylefarm.schemas.JobState;
 import ai.stylefarm.schemas.ObjectKeys;
@@ -33,8 +34,7 @@ public final class CancelSweeper implements Runnable {
 
     @Override
     public void run() {
-        List<UUID> requested = Transactions.ids(db, "SELECT id FROM jobs WHERE cancel_requested_at IS NOT NULL"
-                + " AND state IN ('QUEUED', 'PLANNED', 'RUNNING') ORDER BY cancel_requested_at LIMIT 50");
+        List<UUID> requested = Transactions.inTransaction(db, c -> Jobs.cancelRequested(c, 50));
         for (UUID id : requested) {
             store.put(ObjectKeys.cancelMarker(id), "cancelled\n".getBytes(StandardCharsets.UTF_8), "text/plain");
             cancel(id);
@@ -47,13 +47,12 @@ public final class CancelSweeper implements Runnable {
             if (job.isEmpty() || job.get().state().isTerminal()) {
                 return null;
             }
-            List<TaskRow> open = Tasks.select(c, "WHERE t.job_id = ? AND t.state IN ('PENDING', 'RELEASED', 'RUNNING')"
-                    + " ORDER BY t.idx FOR UPDATE", id);
+            List<TaskRow> open = Tasks.lockOpen(c, id);
             for (TaskRow task : open) {
                 Tasks.move(c, task, TaskState.CANCELLED, Jobs.set("error", "job cancelled"));
             }
             Jobs.move(c, job.get(), JobState.CANCELLED);
-            Jobs.event(c, id, null, "CANCELLED", "scheduler", "{\"tasks_cancelled\":" + open.size() + "}");
+            Jobs.event(c, id, null, JobEvent.CANCELLED, "scheduler", "{\"tasks_cancelled\":" + open.size() + "}");
             LOG.infof("Job %s cancelled (%d unfinished tasks)", id, open.size());
             return null;
         });

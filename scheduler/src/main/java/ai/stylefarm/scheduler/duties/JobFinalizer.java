@@ -1,16 +1,17 @@
 package ai.stylefarm.scheduler.duties;
 
-import ai.stylefarm.scheduler.state.JobRow;
-import ai.stylefarm.scheduler.state.Jobs;
-import ai.stylefarm.scheduler.state.Tasks;
-import ai.stylefarm.scheduler.state.Transactions;
+import ai.stylefarm.domain.store.Artifacts;
+import ai.stylefarm.domain.store.JobEvent;
+import ai.stylefarm.domain.store.JobRow;
+import ai.stylefarm.domain.store.Jobs;
+import ai.stylefarm.domain.store.Tasks;
+import ai.stylefarm.domain.store.Transactions;
 import ai.stylefarm.scheduler.storage.ObjectStore;
 import ai.stylefarm.schemas.JobState;
 import ai.stylefarm.schemas.TaskState;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,8 +26,6 @@ import org.jboss.logging.Logger;
  */
 public final class JobFinalizer implements Runnable {
     private static final Logger LOG = Logger.getLogger(JobFinalizer.class);
-    /** The advisory-lock key space of finalization (the first of the two 32-bit keys). */
-    static final int FINALIZE_LOCK_SPACE = 0x5f1a11;
 
     private final DataSource db;
     private final ManifestAssembler assembler;
@@ -39,9 +38,7 @@ public final class JobFinalizer implements Runnable {
     /** The sweep: jobs still live although none of their tasks is. */
     @Override
     public void run() {
-        List<UUID> done = Transactions.ids(db, "SELECT j.id FROM jobs j WHERE j.state IN ('PLANNED', 'RUNNING')"
-                + " AND j.tasks_total > 0 AND j.tasks_planned = j.tasks_total AND NOT EXISTS (SELECT 1 FROM tasks t"
-                + " WHERE t.job_id = j.id AND t.state IN ('PENDING', 'RELEASED', 'RUNNING')) LIMIT 20");
+        List<UUID> done = Transactions.inTransaction(db, c -> Jobs.withAllTasksEnded(c, 20));
         done.forEach(this::finalizeIfDone);
     }
 
@@ -51,14 +48,14 @@ public final class JobFinalizer implements Runnable {
             if (job.isEmpty() || job.get().state().isTerminal() || !job.get().fullyPlanned() || !allEnded(c, jobId)) {
                 return Optional.<String>empty();
             }
-            String firstError = firstTaskError(c, jobId);
+            String firstError = Tasks.firstError(c, jobId);
             if (firstError == null) {
                 return Optional.<String>empty();
             }
             JobRow row = job.get();
             String error = row.tasksFailed() + " of " + row.tasksTotal() + " tasks failed; first: " + firstError;
             Jobs.move(c, row, JobState.FAILED, Jobs.set("error", error));
-            Jobs.event(c, jobId, null, "FAILED", "scheduler", null);
+            Jobs.event(c, jobId, null, JobEvent.FAILED, "scheduler", null);
             return Optional.of(error);
         });
         if (failure.isPresent()) {
@@ -79,7 +76,7 @@ public final class JobFinalizer implements Runnable {
         try (Connection c = db.getConnection()) {
             c.setAutoCommit(false);
             try {
-                if (!claim(c, jobId)) {
+                if (!Jobs.claimFinalization(c, jobId)) {
                     c.rollback();
                     LOG.debugf("Job %s is being finalized by another writer", jobId);
                     return;
@@ -115,23 +112,11 @@ public final class JobFinalizer implements Runnable {
         }
     }
 
-    /** The job's finalization lock for this transaction; false when another writer holds it. */
-    private static boolean claim(Connection c, UUID jobId) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT pg_try_advisory_xact_lock(?, ?)")) {
-            s.setInt(1, FINALIZE_LOCK_SPACE);
-            s.setInt(2, jobId.hashCode());
-            try (ResultSet r = s.executeQuery()) {
-                r.next();
-                return r.getBoolean(1);
-            }
-        }
-    }
-
     private static void fail(Connection c, UUID jobId, String error) throws SQLException {
         Optional<JobRow> row = Jobs.lock(c, jobId);
         if (row.isPresent() && !row.get().state().isTerminal()) {
             Jobs.move(c, row.get(), JobState.FAILED, Jobs.set("error", error));
-            Jobs.event(c, jobId, null, "FAILED", "scheduler", null);
+            Jobs.event(c, jobId, null, JobEvent.FAILED, "scheduler", null);
         }
     }
 
@@ -141,27 +126,16 @@ public final class JobFinalizer implements Runnable {
         if (row.isEmpty() || row.get().state().isTerminal()) {
             return false;
         }
-        try (PreparedStatement s = c.prepareStatement("INSERT INTO artifacts (job_id, key, kind, bytes, sha256)"
-                + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET bytes = EXCLUDED.bytes,"
-                + " sha256 = EXCLUDED.sha256")) {
-            List<ManifestAssembler.Written> all = new java.util.ArrayList<>(manifest.extras());
-            all.add(0, manifest.manifest());
-            for (ManifestAssembler.Written written : all) {
-                s.setObject(1, jobId);
-                s.setString(2, written.key());
-                s.setString(3, written.kind());
-                s.setLong(4, written.bytes());
-                s.setString(5, written.sha256());
-                s.addBatch();
-            }
-            s.executeBatch();
-        }
+        List<Artifacts.NewArtifact> written = new ArrayList<>();
+        written.add(manifest.manifest().artifact());
+        manifest.extras().forEach(w -> written.add(w.artifact()));
+        Artifacts.record(c, jobId, written);
         JobRow current = row.get();
         if (current.state() == JobState.PLANNED) {
             current = Jobs.move(c, current, JobState.RUNNING);
         }
         Jobs.move(c, current, JobState.SUCCEEDED);
-        Jobs.event(c, jobId, null, "SUCCEEDED", "scheduler", "{\"manifest_lines\":" + manifest.manifest().lines() + "}");
+        Jobs.event(c, jobId, null, JobEvent.SUCCEEDED, "scheduler", "{\"manifest_lines\":" + manifest.manifest().lines() + "}");
         return true;
     }
 
@@ -169,15 +143,4 @@ public final class JobFinalizer implements Runnable {
         Map<TaskState, Integer> counts = Tasks.countByState(c, jobId);
         return counts.keySet().stream().allMatch(TaskState::isTerminal) && !counts.isEmpty();
     }
-
-    private static String firstTaskError(Connection c, UUID jobId) throws java.sql.SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT error FROM tasks WHERE job_id = ? AND state = 'FAILED'"
-                + " ORDER BY finished_at, idx LIMIT 1")) {
-            s.setObject(1, jobId);
-            try (ResultSet r = s.executeQuery()) {
-                return r.next() ? r.getString(1) : null;
-            }
-        }
-    }
-
 }

@@ -1,9 +1,9 @@
 package ai.stylefarm.scheduler.duties;
 
-import ai.stylefarm.scheduler.state.Transactions;
+import ai.stylefarm.domain.store.Jobs;
+import ai.stylefarm.domain.store.Transactions;
 import ai.stylefarm.scheduler.storage.ObjectStore;
 import ai.stylefarm.schemas.ObjectKeys;
-import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -33,24 +33,14 @@ public final class JobReaper implements Runnable {
     @Override
     public void run() {
         int budget = OBJECTS_PER_PASS;
-        List<UUID> jobs = Transactions.ids(db, "SELECT id FROM jobs WHERE delete_requested_at IS NOT NULL"
-                + " AND delete_requested_at < now() - ? * interval '1 millisecond'"
-                + " AND coalesce(finished_at, delete_requested_at) < now() - ? * interval '1 millisecond'"
-                + " ORDER BY delete_requested_at LIMIT 20", grace.toMillis(), grace.toMillis());
+        List<UUID> jobs = Transactions.inTransaction(db, c -> Jobs.deleteRequested(c, grace, 20));
         for (UUID job : jobs) {
             int removed = store.removeUnder(ObjectKeys.job(job), budget);
             budget -= removed;
             if (budget <= 0) {
                 return;
             }
-            int rows = Transactions.inTransaction(db, c -> {
-                try (PreparedStatement s = c.prepareStatement("DELETE FROM jobs WHERE id = ?"
-                        + " AND delete_requested_at IS NOT NULL")) {
-                    s.setObject(1, job);
-                    return s.executeUpdate();
-                }
-            });
-            if (rows == 1) {
+            if (Transactions.inTransaction(db, c -> Jobs.deleteRequestedRows(c, job))) {
                 LOG.infof("Job %s deleted: %d objects and its rows", job, removed);
             }
         }

@@ -1,12 +1,13 @@
 package ai.stylefarm.scheduler.duties;
 
+import ai.stylefarm.domain.store.JobEvent;
+import ai.stylefarm.domain.store.JobRow;
+import ai.stylefarm.domain.store.Jobs;
+import ai.stylefarm.domain.store.TaskRow;
+import ai.stylefarm.domain.store.Tasks;
+import ai.stylefarm.domain.store.Transactions;
 import ai.stylefarm.scheduler.config.SchedulerConfig;
 import ai.stylefarm.scheduler.metrics.SchedulerMetrics;
-import ai.stylefarm.scheduler.state.JobRow;
-import ai.stylefarm.scheduler.state.Jobs;
-import ai.stylefarm.scheduler.state.TaskRow;
-import ai.stylefarm.scheduler.state.Tasks;
-import ai.stylefarm.scheduler.state.Transactions;
 import ai.stylefarm.schemas.TaskState;
 import java.time.Clock;
 import java.time.Duration;
@@ -43,8 +44,7 @@ public final class LeaseReaper implements Runnable {
 
     @Override
     public void run() {
-        List<TaskRow> expired = Transactions.inTransaction(db, c -> Tasks.select(c, "WHERE t.state IN ('RELEASED', 'RUNNING')"
-                + " AND t.next_attempt_at IS NULL AND t.lease_expires_at < now() ORDER BY t.lease_expires_at LIMIT 100"));
+        List<TaskRow> expired = Transactions.inTransaction(db, c -> Tasks.expiredLeases(c, 100));
         for (TaskRow candidate : expired) {
             reap(candidate);
         }
@@ -59,8 +59,7 @@ public final class LeaseReaper implements Runnable {
             }
             TaskRow task = locked.get();
             // Re-checked under the lock: a heartbeat may have renewed it since the scan.
-            if (task.version() != candidate.version() || task.nextAttemptAt() != null
-                    || (task.state() != TaskState.RUNNING && task.state() != TaskState.RELEASED)) {
+            if (task.version() != candidate.version() || !task.state().isInFlight()) {
                 return null;
             }
             long silentSeconds = Duration.between(task.leaseExpiresAt(), clock.instant()).toSeconds();
@@ -69,9 +68,9 @@ public final class LeaseReaper implements Runnable {
             String reason = task.state() == TaskState.RUNNING
                     ? "lease expired: no heartbeat from " + who + " on attempt " + task.attempt()
                     : "lease expired: attempt " + task.attempt() + " was never started by a worker";
-            if (task.attempt() < settings.maxAttempts()) {
-                Tasks.requeue(c, task, clock.instant(), reason);
-                Jobs.event(c, task.jobId(), task.id(), "LEASE_EXPIRED", "scheduler",
+            if (task.attemptsUsed() < settings.maxAttempts()) {
+                Tasks.retryAt(c, task, clock.instant(), reason);
+                Jobs.event(c, task.jobId(), task.id(), JobEvent.LEASE_EXPIRED, "scheduler",
                         "{\"attempt\":" + task.attempt() + ",\"overdue_seconds\":" + silentSeconds + "}");
                 LOG.warnf("Task %s: %s; re-issuing", task.id(), reason);
                 return null;
@@ -79,7 +78,7 @@ public final class LeaseReaper implements Runnable {
             Tasks.move(c, task, TaskState.FAILED, Jobs.set("error", reason + "; no attempts left ("
                     + settings.maxAttempts() + ")"));
             Jobs.countFinishedTask(c, task.jobId(), true);
-            Jobs.event(c, task.jobId(), task.id(), "TASK_FAILED", "scheduler", null);
+            Jobs.event(c, task.jobId(), task.id(), JobEvent.TASK_FAILED, "scheduler", null);
             LOG.warnf("Task %s failed: %s; no attempts left", task.id(), reason);
             return task.jobId();
         });

@@ -1,15 +1,14 @@
 package ai.stylefarm.scheduler.duties;
 
-import ai.stylefarm.scheduler.state.Transactions;
+import ai.stylefarm.domain.store.Artifacts;
+import ai.stylefarm.domain.store.Jobs;
+import ai.stylefarm.domain.store.Transactions;
 import ai.stylefarm.scheduler.storage.ObjectStore;
-import ai.stylefarm.schemas.JobState;
 import ai.stylefarm.schemas.ObjectKeys;
-import java.sql.Array;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -38,17 +37,16 @@ public final class LeftoverSweeper implements Runnable {
 
     @Override
     public void run() {
-        List<UUID> ended = Transactions.ids(db, "SELECT id FROM jobs WHERE leftovers_swept_at IS NULL"
-                + " AND state IN ('" + JobState.FAILED + "', '" + JobState.CANCELLED + "')"
-                + " AND delete_requested_at IS NULL AND finished_at < now() - ? * interval '1 millisecond'"
-                + " ORDER BY finished_at LIMIT 20", grace.toMillis());
+        List<UUID> ended = Transactions.inTransaction(db, c -> Jobs.leftoversToSweep(c, grace, 20));
         for (UUID job : ended) {
-            int removed = sweep(job);
-            Transactions.inTransaction(db, c -> {
-                try (PreparedStatement s = c.prepareStatement("UPDATE jobs SET leftovers_swept_at = now() WHERE id = ?")) {
-                    s.setObject(1, job);
-                    return s.executeUpdate();
+            // Under the job's lock: an operator's requeue reopens the job only before or after a sweep, never during.
+            int removed = Transactions.inTransaction(db, c -> {
+                if (Jobs.lockForSweep(c, job).isEmpty()) {
+                    return 0;
                 }
+                int n = sweep(c, job);
+                Jobs.markLeftoversSwept(c, job);
+                return n;
             });
             if (removed > 0) {
                 LOG.infof("Job %s: removed %d objects its unfinished tasks left without a record", job, removed);
@@ -56,7 +54,7 @@ public final class LeftoverSweeper implements Runnable {
         }
     }
 
-    private int sweep(UUID job) {
+    private int sweep(Connection c, UUID job) throws SQLException {
         String cancelMarker = ObjectKeys.cancelMarker(job);
         List<String> batch = new ArrayList<>();
         List<String> leftovers = new ArrayList<>();
@@ -65,33 +63,20 @@ public final class LeftoverSweeper implements Runnable {
                 batch.add(key);
             }
             if (batch.size() == BATCH) {
-                leftovers.addAll(unrecorded(job, batch));
+                leftovers.addAll(unrecorded(c, job, batch));
                 batch.clear();
             }
         }
-        leftovers.addAll(unrecorded(job, batch));
+        leftovers.addAll(unrecorded(c, job, batch));
         store.remove(leftovers);
         return leftovers.size();
     }
 
-    private List<String> unrecorded(UUID job, List<String> keys) {
+    private static List<String> unrecorded(Connection c, UUID job, List<String> keys) throws SQLException {
         if (keys.isEmpty()) {
             return List.of();
         }
-        Set<String> recorded = Transactions.inTransaction(db, c -> {
-            Set<String> found = new HashSet<>();
-            Array array = c.createArrayOf("text", keys.toArray());
-            try (PreparedStatement s = c.prepareStatement("SELECT key FROM artifacts WHERE job_id = ? AND key = ANY(?)")) {
-                s.setObject(1, job);
-                s.setArray(2, array);
-                try (ResultSet r = s.executeQuery()) {
-                    while (r.next()) {
-                        found.add(r.getString(1));
-                    }
-                }
-            }
-            return found;
-        });
+        Set<String> recorded = Artifacts.recordedAmong(c, job, keys);
         return keys.stream().filter(k -> !recorded.contains(k)).toList();
     }
 }

@@ -1,13 +1,15 @@
 package ai.stylefarm.scheduler.duties;
 
+import ai.stylefarm.domain.models.ModelRepository;
+import ai.stylefarm.domain.store.Artifacts;
+import ai.stylefarm.domain.store.JobRow;
 import ai.stylefarm.modelkit.io.Hashing;
-import ai.stylefarm.scheduler.state.JobRow;
 import ai.stylefarm.scheduler.storage.ObjectStore;
 import ai.stylefarm.schemas.GenerateJobSpec;
 import ai.stylefarm.schemas.JobKind;
-import ai.stylefarm.schemas.StyleMixJobSpec;
 import ai.stylefarm.schemas.Messages;
 import ai.stylefarm.schemas.ObjectKeys;
+import ai.stylefarm.schemas.StyleMixJobSpec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -25,8 +27,6 @@ import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.HexFormat;
 import java.util.List;
 import javax.sql.DataSource;
@@ -41,18 +41,23 @@ final class ManifestAssembler {
     private static final ObjectMapper JSON = Messages.mapper();
 
     private final DataSource db;
+    private final ModelRepository models;
     private final ObjectStore store;
     private final VideoAssembler videos;
     private final ProjectionReport reports;
 
     ManifestAssembler(DataSource db, ObjectStore store) {
         this.db = db;
+        this.models = new ModelRepository(db);
         this.store = store;
         this.videos = new VideoAssembler(store);
         this.reports = new ProjectionReport(db, store);
     }
 
     record Written(String key, String kind, long bytes, String sha256, long lines) {
+        Artifacts.NewArtifact artifact() {
+            return new Artifacts.NewArtifact(null, key, kind, null, bytes, sha256);
+        }
     }
 
     /**
@@ -79,66 +84,72 @@ final class ManifestAssembler {
         Path file = Files.createTempFile("manifest-", ".jsonl");
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            long lines = 0;
-            long imageBytes = 0;
-            long lastSeed = -1;
-            int parts = 0;
-            ArrayNode shards = JSON.createArrayNode();
-            long shardBytes = 0;
+            Parts parts = new Parts(job);
             try (Connection c = db.getConnection();
                  OutputStream out = new DigestOutputStream(Files.newOutputStream(file), sha);
                  BufferedWriter writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8))) {
                 c.setAutoCommit(false);
-                try (PreparedStatement s = c.prepareStatement("SELECT key, kind, sha256, bytes FROM artifacts"
-                        + " WHERE job_id = ? AND kind IN ('manifest_part', 'shard') ORDER BY kind, key")) {
-                    s.setFetchSize(1000);
-                    s.setObject(1, job.id());
-                    try (ResultSet r = s.executeQuery()) {
-                        while (r.next()) {
-                            if (r.getString(2).equals("shard")) {
-                                shards.addObject().put("key", r.getString(1)).put("sha256", r.getString(3))
-                                        .put("bytes", r.getLong(4));
-                                shardBytes += r.getLong(4);
-                                continue;
-                            }
-                            String expected = ObjectKeys.manifestPart(job.id(), parts++);
-                            if (!r.getString(1).equals(expected)) {
-                                throw new IncompleteManifestException("manifest part " + expected + " is missing");
-                            }
-                            try (InputStream in = store.get(r.getString(1));
-                                 BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                                for (String line; (line = reader.readLine()) != null; ) {
-                                    JsonNode entry = JSON.readTree(line);
-                                    long seed = entry.path("seed").asLong(-1);
-                                    if (seed <= lastSeed) {
-                                        throw new IncompleteManifestException("seed " + seed + " is out of order or"
-                                                + " listed twice in " + r.getString(1));
-                                    }
-                                    lastSeed = seed;
-                                    imageBytes += entry.path("bytes").asLong();
-                                    writer.write(line);
-                                    writer.write('\n');
-                                    lines++;
-                                }
-                            }
-                        }
-                    }
-                }
+                Artifacts.stream(c, job.id(), List.of("manifest_part", "shard"), a -> parts.add(a, writer));
                 c.rollback();
             }
-            if (parts != job.tasksTotal()) {
-                throw new IncompleteManifestException("only " + parts + " of " + job.tasksTotal() + " tasks left a manifest part");
+            if (parts.count != job.tasksTotal()) {
+                throw new IncompleteManifestException("only " + parts.count + " of " + job.tasksTotal()
+                        + " tasks left a manifest part");
             }
-            if (lines != spec.seeds().count()) {
-                throw new IncompleteManifestException("the manifest would list " + lines + " images, but the job asked for "
-                        + spec.seeds().count() + " seeds");
+            if (parts.lines != spec.seeds().count()) {
+                throw new IncompleteManifestException("the manifest would list " + parts.lines + " images, but the job"
+                        + " asked for " + spec.seeds().count() + " seeds");
             }
             Written manifest = new Written(ObjectKeys.manifest(job.id()), "manifest", Files.size(file),
-                    HexFormat.of().formatHex(sha.digest()), lines);
+                    HexFormat.of().formatHex(sha.digest()), parts.lines);
             store.upload(manifest.key(), file, "application/x-ndjson");
-            return new Result(manifest, writeCard(job, spec, manifest, imageBytes, shards, shardBytes));
+            return new Result(manifest, writeCard(job, spec, manifest, parts.imageBytes, parts.shards,
+                    parts.shardBytes));
         } finally {
             Files.deleteIfExists(file);
+        }
+    }
+
+    /** The parts of a generate job's manifest as they stream by, in task order, and its shards. */
+    private final class Parts {
+        private final JobRow job;
+        private final ArrayNode shards = JSON.createArrayNode();
+        private long lines;
+        private long imageBytes;
+        private long shardBytes;
+        private long lastSeed = -1;
+        private int count;
+
+        Parts(JobRow job) {
+            this.job = job;
+        }
+
+        void add(Artifacts.Recorded a, BufferedWriter writer) throws IOException {
+            if (a.kind().equals("shard")) {
+                shards.addObject().put("key", a.key()).put("sha256", a.sha256()).put("bytes", a.bytes());
+                shardBytes += a.bytes();
+                return;
+            }
+            String expected = ObjectKeys.manifestPart(job.id(), count++);
+            if (!a.key().equals(expected)) {
+                throw new IncompleteManifestException("manifest part " + expected + " is missing");
+            }
+            try (InputStream in = store.get(a.key());
+                 BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                for (String line; (line = reader.readLine()) != null; ) {
+                    JsonNode entry = JSON.readTree(line);
+                    long seed = entry.path("seed").asLong(-1);
+                    if (seed <= lastSeed) {
+                        throw new IncompleteManifestException("seed " + seed + " is out of order or listed twice in "
+                                + a.key());
+                    }
+                    lastSeed = seed;
+                    imageBytes += entry.path("bytes").asLong();
+                    writer.write(line);
+                    writer.write('\n');
+                    lines++;
+                }
+            }
         }
     }
 
@@ -149,15 +160,8 @@ final class ManifestAssembler {
         card.put("job_id", job.id().toString());
         card.put("tenant", job.tenant());
         ObjectNode model = card.putObject("model");
-        try (Connection c = db.getConnection();
-             PreparedStatement s = c.prepareStatement("SELECT slug, bundle_sha256, name FROM models WHERE id = ?")) {
-            s.setString(1, job.modelId());
-            try (ResultSet r = s.executeQuery()) {
-                if (r.next()) {
-                    model.put("id", r.getString(1)).put("bundle_sha256", r.getString(2)).put("name", r.getString(3));
-                }
-            }
-        }
+        models.identity(job.modelId()).ifPresent(m -> model.put("id", m.slug()).put("bundle_sha256", m.bundleSha256())
+                .put("name", m.name()));
         card.set("spec", JSON.valueToTree(spec));
         card.putObject("counts").put("images", manifest.lines()).put("shards", shards.size());
         card.putObject("bytes").put("images", imageBytes).put("shards", shardBytes);

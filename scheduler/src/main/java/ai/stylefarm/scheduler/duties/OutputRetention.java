@@ -1,11 +1,9 @@
 package ai.stylefarm.scheduler.duties;
 
-import ai.stylefarm.scheduler.state.Jobs;
-import ai.stylefarm.scheduler.state.Transactions;
+import ai.stylefarm.domain.store.Jobs;
+import ai.stylefarm.domain.store.Transactions;
 import ai.stylefarm.scheduler.storage.ObjectStore;
-import ai.stylefarm.schemas.JobState;
 import ai.stylefarm.schemas.ObjectKeys;
-import java.sql.PreparedStatement;
 import java.util.List;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -30,10 +28,7 @@ public final class OutputRetention implements Runnable {
     @Override
     public void run() {
         int budget = JobReaper.OBJECTS_PER_PASS;
-        List<UUID> expired = Transactions.ids(db, "SELECT j.id FROM jobs j JOIN tenants t ON t.id = j.tenant_id"
-                + " WHERE j.state IN " + JobState.terminalSql() + " AND j.outputs_deleted_at IS NULL"
-                + " AND j.delete_requested_at IS NULL AND t.retention_days IS NOT NULL"
-                + " AND j.finished_at < now() - make_interval(days => t.retention_days) ORDER BY j.finished_at LIMIT 20");
+        List<UUID> expired = Transactions.inTransaction(db, c -> Jobs.pastRetention(c, 20));
         for (UUID job : expired) {
             int removed = store.removeUnder(ObjectKeys.job(job), budget);
             budget -= removed;
@@ -41,16 +36,7 @@ public final class OutputRetention implements Runnable {
                 return;
             }
             Transactions.inTransaction(db, c -> {
-                try (PreparedStatement s = c.prepareStatement("DELETE FROM artifacts WHERE job_id = ?")) {
-                    s.setObject(1, job);
-                    s.executeUpdate();
-                }
-                try (PreparedStatement s = c.prepareStatement("UPDATE jobs SET outputs_deleted_at = now(),"
-                        + " updated_at = now(), version = version + 1 WHERE id = ? AND outputs_deleted_at IS NULL")) {
-                    s.setObject(1, job);
-                    s.executeUpdate();
-                }
-                Jobs.event(c, job, null, "OUTPUTS_EXPIRED", "scheduler", "{\"objects\":" + removed + "}");
+                Jobs.markOutputsDeleted(c, job, removed);
                 return null;
             });
             LOG.infof("Job %s: %d outputs deleted, past its tenant's retention period", job, removed);

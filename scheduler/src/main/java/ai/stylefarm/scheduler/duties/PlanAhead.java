@@ -1,12 +1,13 @@
 package ai.stylefarm.scheduler.duties;
 
+import ai.stylefarm.domain.store.JobRow;
+import ai.stylefarm.domain.store.Jobs;
+import ai.stylefarm.domain.store.Tasks;
+import ai.stylefarm.domain.store.Transactions;
 import ai.stylefarm.scheduler.planning.JobPlanner;
-import ai.stylefarm.scheduler.state.JobRow;
-import ai.stylefarm.scheduler.state.Jobs;
-import ai.stylefarm.scheduler.state.Tasks;
-import ai.stylefarm.scheduler.state.Transactions;
 import ai.stylefarm.schemas.JobKind;
 import ai.stylefarm.schemas.Messages;
+import ai.stylefarm.schemas.PlannedTask;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -29,9 +30,7 @@ public final class PlanAhead implements Runnable {
 
     @Override
     public void run() {
-        List<UUID> hungry = Transactions.ids(db, "SELECT j.id FROM jobs j WHERE j.state IN ('PLANNED', 'RUNNING')"
-                + " AND j.tasks_planned < j.tasks_total AND j.cancel_requested_at IS NULL AND (SELECT count(*)"
-                + " FROM tasks t WHERE t.job_id = j.id AND t.state = 'PENDING') < ? LIMIT 50", window);
+        List<UUID> hungry = Transactions.inTransaction(db, c -> Jobs.needingPlan(c, window, 50));
         for (UUID id : hungry) {
             Transactions.inTransaction(db, c -> {
                 Optional<JobRow> found = Jobs.lock(c, id);
@@ -39,7 +38,7 @@ public final class PlanAhead implements Runnable {
                     return null;
                 }
                 JobRow job = found.get();
-                List<JobPlanner.PlannedTask> next = planner.plan(job.id(), JobKind.of(job.kind()),
+                List<PlannedTask> next = planner.plan(job.id(), JobKind.of(job.kind()),
                         Messages.mapper().readTree(job.spec()), job.tasksPlanned(), window);
                 Tasks.insertPlanned(c, job.id(), next);
                 Jobs.advancePlanning(c, job, job.tasksPlanned() + next.size());

@@ -1,7 +1,8 @@
 package ai.stylefarm.scheduler.duties;
 
+import ai.stylefarm.domain.models.ModelRepository;
+import ai.stylefarm.domain.store.JobRow;
 import ai.stylefarm.modelkit.io.Hashing;
-import ai.stylefarm.scheduler.state.JobRow;
 import ai.stylefarm.scheduler.storage.ObjectStore;
 import ai.stylefarm.schemas.CalibrateJobSpec;
 import ai.stylefarm.schemas.JobKind;
@@ -15,8 +16,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
@@ -30,11 +29,11 @@ import javax.sql.DataSource;
 final class ProjectionReport {
     private static final ObjectMapper JSON = Messages.mapper();
 
-    private final DataSource db;
+    private final ModelRepository models;
     private final ObjectStore store;
 
     ProjectionReport(DataSource db, ObjectStore store) {
-        this.db = db;
+        this.models = new ModelRepository(db);
         this.store = store;
     }
 
@@ -112,24 +111,13 @@ final class ProjectionReport {
         ArrayNode points = c.putArray("roc");
         roc.points().forEach(p -> points.addObject().put("threshold", p.threshold()).put("fpr", p.fpr())
                 .put("tpr", p.tpr()));
-        try (Connection conn = db.getConnection();
-             PreparedStatement s = conn.prepareStatement("UPDATE models SET projection_threshold = ? WHERE id = ?")) {
-            s.setDouble(1, roc.threshold());
-            s.setString(2, job.modelId());
-            s.executeUpdate();
-        }
+        models.setProjectionThreshold(job.modelId(), roc.threshold());
         return c;
     }
 
     /** The model's id as its owner named it: reports are for people, who never see the internal key. */
-    private String modelSlug(String key) throws java.sql.SQLException {
-        try (Connection conn = db.getConnection();
-             PreparedStatement s = conn.prepareStatement("SELECT slug FROM models WHERE id = ?")) {
-            s.setString(1, key);
-            try (java.sql.ResultSet r = s.executeQuery()) {
-                return r.next() ? r.getString(1) : key;
-            }
-        }
+    private String modelSlug(String key) {
+        return models.identity(key).map(ModelRepository.Identity::slug).orElse(key);
     }
 
     private static double[] distances(List<ObjectNode> targets, String label) {

@@ -1,12 +1,12 @@
 package ai.stylefarm.scheduler.duties;
 
+import ai.stylefarm.domain.store.Jobs.ReleaseCandidate;
+import ai.stylefarm.domain.store.Jobs;
+import ai.stylefarm.domain.store.TaskRow;
+import ai.stylefarm.domain.store.Tasks;
+import ai.stylefarm.domain.store.Transactions;
 import ai.stylefarm.scheduler.config.SchedulerConfig;
 import ai.stylefarm.scheduler.messaging.WorkerGroup;
-import ai.stylefarm.scheduler.state.Jobs;
-import ai.stylefarm.scheduler.state.TaskRow;
-import ai.stylefarm.scheduler.state.Tasks;
-import ai.stylefarm.scheduler.state.Transactions;
-import ai.stylefarm.schemas.GenerateTaskSpec;
 import ai.stylefarm.schemas.MessageValidationException;
 import ai.stylefarm.schemas.Messages;
 import ai.stylefarm.schemas.TaskKind;
@@ -15,8 +15,6 @@ import ai.stylefarm.schemas.TaskSpec;
 import ai.stylefarm.schemas.TaskState;
 import ai.stylefarm.schemas.Topics;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
@@ -25,7 +23,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
+import java.util.Optional;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -61,39 +59,30 @@ public final class TaskReleaser implements Runnable {
         this.clock = clock;
     }
 
-    /** A job with due tasks, with what its task messages need: the model and its bundle checksum. */
-    private record Candidate(UUID job, String tenant, int priority, Instant createdAt, int weight, String modelId,
-                             String modelSha256, String modelName) {
-    }
-
     @Override
     public void run() {
         List<WorkerGroup.Member> members = workers.members();
         int window = Math.min(settings.maxTasksInFlight(), settings.tasksPerWorker() * Math.max(1, members.size()));
         int released = Transactions.inTransaction(db, c -> {
-            int room = window - count(c, "SELECT count(*) FROM tasks WHERE state = 'RUNNING'"
-                    + " OR (state = 'RELEASED' AND next_attempt_at IS NULL)");
+            int room = window - Tasks.inFlight(c);
             if (room <= 0) {
                 return 0;
             }
             Map<String, Integer> load = workerLoad(c, members);
-            Map<String, Integer> tenantInFlight = groupCount(c, "SELECT j.tenant_id, count(*) FROM tasks t JOIN jobs j"
-                    + " ON j.id = t.job_id WHERE t.state = 'RUNNING' OR (t.state = 'RELEASED' AND t.next_attempt_at IS NULL)"
-                    + " GROUP BY j.tenant_id");
-            List<Candidate> candidates = candidates(c);
+            Map<String, Integer> tenantInFlight = Tasks.inFlightByTenant(c);
+            List<ReleaseCandidate> candidates = new ArrayList<>(Jobs.releaseCandidates(c, 500));
             Instant now = clock.instant();
             List<Future<RecordMetadata>> sends = new ArrayList<>();
             while (room > 0 && !candidates.isEmpty()) {
-                Candidate next = candidates.stream().min(Comparator.comparingInt((Candidate j) -> -j.priority())
+                ReleaseCandidate next = candidates.stream().min(Comparator.comparingInt((ReleaseCandidate j) -> -j.priority())
                         .thenComparingDouble(j -> tenantInFlight.getOrDefault(j.tenant(), 0) / (double) j.weight())
-                        .thenComparing(Candidate::createdAt)).orElseThrow();
-                List<TaskRow> due = Tasks.select(c, "WHERE t.job_id = ? AND t.state IN ('PENDING', 'RELEASED')"
-                        + " AND t.next_attempt_at <= now() ORDER BY t.idx LIMIT 1 FOR UPDATE SKIP LOCKED", next.job());
+                        .thenComparing(ReleaseCandidate::createdAt)).orElseThrow();
+                Optional<TaskRow> due = Tasks.lockNextDue(c, next.job());
                 if (due.isEmpty()) {
                     candidates.remove(next);
                     continue;
                 }
-                TaskRow task = due.get(0);
+                TaskRow task = due.get();
                 WorkerGroup.Member target = leastLoaded(members, load, task.workerId());
                 Integer partition = null;
                 if (target != null) {
@@ -129,16 +118,14 @@ public final class TaskReleaser implements Runnable {
         }
     }
 
-    /** Running tasks per worker plus the tasks queued on its partitions. */
+    /** Running tasks per worker plus the tasks released to its partitions and not yet taken up. */
     private static Map<String, Integer> workerLoad(Connection c, List<WorkerGroup.Member> members) throws SQLException {
-        Map<String, Integer> running = groupCount(c, "SELECT worker_id, count(*) FROM tasks WHERE state = 'RUNNING'"
-                + " AND worker_id IS NOT NULL GROUP BY worker_id");
-        Map<String, Integer> queued = groupCount(c, "SELECT kafka_partition::text, count(*) FROM tasks"
-                + " WHERE state = 'RELEASED' AND next_attempt_at IS NULL AND kafka_partition IS NOT NULL GROUP BY 1");
+        Map<String, Integer> running = Tasks.runningByWorker(c);
+        Map<Integer, Integer> released = Tasks.releasedByPartition(c);
         Map<String, Integer> load = new HashMap<>();
         for (WorkerGroup.Member m : members) {
-            int queuedOnIt = m.partitions().stream().mapToInt(p -> queued.getOrDefault(Integer.toString(p), 0)).sum();
-            load.put(m.workerId(), running.getOrDefault(m.workerId(), 0) + queuedOnIt);
+            int releasedToIt = m.partitions().stream().mapToInt(p -> released.getOrDefault(p, 0)).sum();
+            load.put(m.workerId(), running.getOrDefault(m.workerId(), 0) + releasedToIt);
         }
         return load;
     }
@@ -153,54 +140,13 @@ public final class TaskReleaser implements Runnable {
                 .orElse(null);
     }
 
-    private static List<Candidate> candidates(Connection c) throws SQLException {
-        List<Candidate> jobs = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement("SELECT j.id, j.tenant_id, j.priority, j.created_at, tn.weight,"
-                + " m.id, m.bundle_sha256, m.slug FROM jobs j JOIN tenants tn ON tn.id = j.tenant_id JOIN models m"
-                + " ON m.id = j.model_id WHERE j.state IN ('PLANNED', 'RUNNING')"
-                + " AND j.cancel_requested_at IS NULL AND EXISTS (SELECT 1 FROM tasks t WHERE t.job_id = j.id"
-                + " AND t.state IN ('PENDING', 'RELEASED') AND t.next_attempt_at <= now())"
-                + " ORDER BY j.priority DESC, j.created_at LIMIT 500"); ResultSet r = s.executeQuery()) {
-            while (r.next()) {
-                jobs.add(new Candidate(r.getObject(1, UUID.class), r.getString(2), r.getInt(3),
-                        r.getTimestamp(4).toInstant(), r.getInt(5), r.getString(6), r.getString(7), r.getString(8)));
-            }
-        }
-        return jobs;
-    }
-
-    private TaskMessage message(TaskRow task, Candidate job, Instant now) throws java.io.IOException {
+    private TaskMessage message(TaskRow task, ReleaseCandidate job, Instant now) throws java.io.IOException {
         return new TaskMessage(task.id(), task.jobId(), task.attempt(), job.modelId(), job.modelName(),
                 job.modelSha256(), spec(task),
                 (int) settings.runningLease().toSeconds(), now);
     }
 
     private static TaskSpec spec(TaskRow task) throws java.io.IOException {
-        return switch (TaskKind.of(task.kind())) {
-            case GENERATE -> Messages.mapper().readValue(task.spec(), GenerateTaskSpec.class);
-            case STYLE_MIX -> Messages.mapper().readValue(task.spec(), ai.stylefarm.schemas.StyleMixTaskSpec.class);
-            case INTERPOLATE -> Messages.mapper().readValue(task.spec(), ai.stylefarm.schemas.InterpolateTaskSpec.class);
-            case PROJECT -> Messages.mapper().readValue(task.spec(), ai.stylefarm.schemas.ProjectTaskSpec.class);
-            default -> throw new IllegalStateException("task " + task.id() + " has kind " + task.kind()
-                    + ", which cannot be released");
-        };
+        return TaskKind.of(task.kind()).readSpec(task.spec());
     }
-
-    private static int count(Connection c, String sql) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql); ResultSet r = s.executeQuery()) {
-            r.next();
-            return r.getInt(1);
-        }
-    }
-
-    private static Map<String, Integer> groupCount(Connection c, String sql) throws SQLException {
-        Map<String, Integer> counts = new HashMap<>();
-        try (PreparedStatement s = c.prepareStatement(sql); ResultSet r = s.executeQuery()) {
-            while (r.next()) {
-                counts.put(r.getString(1), r.getInt(2));
-            }
-        }
-        return counts;
-    }
-
 }

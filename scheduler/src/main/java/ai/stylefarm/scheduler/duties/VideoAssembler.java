@@ -1,9 +1,9 @@
 package ai.stylefarm.scheduler.duties;
 
+import ai.stylefarm.domain.store.JobRow;
 import ai.stylefarm.modelkit.io.Hashing;
 import ai.stylefarm.modelkit.video.Mp4Concat;
 import ai.stylefarm.modelkit.video.VideoException;
-import ai.stylefarm.scheduler.state.JobRow;
 import ai.stylefarm.scheduler.storage.ObjectStore;
 import ai.stylefarm.schemas.InterpolateJobSpec;
 import ai.stylefarm.schemas.Messages;

@@ -146,7 +146,7 @@ final class MessageConsumer<T> implements Runnable {
     private static boolean isTransient(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLException || t instanceof KafkaException
-                    || t instanceof ai.stylefarm.scheduler.state.StaleWriteException) {
+                    || t instanceof ai.stylefarm.domain.store.StaleWriteException) {
                 return true;
             }
         }

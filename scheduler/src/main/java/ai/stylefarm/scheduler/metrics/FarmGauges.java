@@ -1,19 +1,17 @@
 package ai.stylefarm.scheduler.metrics;
 
+import ai.stylefarm.domain.store.Jobs;
+import ai.stylefarm.domain.store.Tasks;
+import ai.stylefarm.domain.store.Workers;
 import ai.stylefarm.schemas.ConsumerLag;
-import ai.stylefarm.schemas.JobState;
-import ai.stylefarm.schemas.TaskState;
 import ai.stylefarm.schemas.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -54,8 +52,8 @@ public final class FarmGauges implements Runnable {
     @Override
     public void run() {
         try (Connection c = db.getConnection()) {
-            jobs.register(byState(c, "jobs", JobState.values()), true);
-            tasks.register(byState(c, "tasks", TaskState.values()), true);
+            jobs.register(byState(Jobs.countByState(c)), true);
+            tasks.register(byState(Tasks.countByState(c)), true);
             heartbeatAge.register(heartbeats(c), true);
         } catch (SQLException e) {
             LOG.debugf("Gauges not refreshed from the database: %s", e.getMessage());
@@ -69,29 +67,16 @@ public final class FarmGauges implements Runnable {
         }
     }
 
-    private static List<MultiGauge.Row<?>> byState(Connection c, String table, Enum<?>[] states) throws SQLException {
-        Map<String, Long> counts = new HashMap<>();
-        try (PreparedStatement s = c.prepareStatement("SELECT state, count(*) FROM " + table + " GROUP BY state");
-             ResultSet r = s.executeQuery()) {
-            while (r.next()) {
-                counts.put(r.getString(1), r.getLong(2));
-            }
-        }
+    private static List<MultiGauge.Row<?>> byState(Map<? extends Enum<?>, Long> counts) {
         List<MultiGauge.Row<?>> rows = new ArrayList<>();
-        for (Enum<?> state : states) {
-            rows.add(MultiGauge.Row.of(Tags.of("state", state.name()), counts.getOrDefault(state.name(), 0L)));
-        }
+        counts.forEach((state, n) -> rows.add(MultiGauge.Row.of(Tags.of("state", state.name()), n)));
         return rows;
     }
 
     private static List<MultiGauge.Row<?>> heartbeats(Connection c) throws SQLException {
         List<MultiGauge.Row<?>> rows = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement("SELECT id, extract(epoch FROM now() - last_heartbeat) FROM"
-                + " workers WHERE last_heartbeat > now() - interval '1 day'"); ResultSet r = s.executeQuery()) {
-            while (r.next()) {
-                rows.add(MultiGauge.Row.of(Tags.of("worker", r.getString(1)), r.getDouble(2)));
-            }
-        }
+        Workers.secondsSinceHeartbeat(c).forEach((worker, age) -> rows.add(MultiGauge.Row.of(Tags.of("worker", worker),
+                age)));
         return rows;
     }
 

@@ -1,30 +1,32 @@
 package ai.stylefarm.scheduler.planning;
 
+import ai.stylefarm.domain.models.ModelRepository;
+import ai.stylefarm.domain.store.Artifacts;
+import ai.stylefarm.domain.store.JobEvent;
+import ai.stylefarm.domain.store.JobRow;
+import ai.stylefarm.domain.store.Jobs;
+import ai.stylefarm.domain.store.Tasks;
+import ai.stylefarm.domain.store.Transactions;
 import ai.stylefarm.modelkit.io.Hashing;
-import ai.stylefarm.scheduler.state.JobRow;
-import ai.stylefarm.scheduler.state.Jobs;
-import ai.stylefarm.scheduler.state.Tasks;
-import ai.stylefarm.scheduler.state.Transactions;
 import ai.stylefarm.modelkit.io.Npy;
 import ai.stylefarm.modelkit.stylegan.Tensor;
 import ai.stylefarm.scheduler.storage.ObjectStore;
 import ai.stylefarm.schemas.InterpolateJobSpec;
 import ai.stylefarm.schemas.JobKind;
 import ai.stylefarm.schemas.JobMessage;
+import ai.stylefarm.schemas.JobState;
 import ai.stylefarm.schemas.Keyframe;
+import ai.stylefarm.schemas.Messages;
 import ai.stylefarm.schemas.ObjectKeys;
+import ai.stylefarm.schemas.PlannedTask;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.UUID;
-import ai.stylefarm.schemas.JobState;
-import ai.stylefarm.schemas.Messages;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import javax.sql.DataSource;
 import org.jboss.logging.Logger;
 
@@ -63,11 +65,11 @@ public final class JobIntake {
             }
             if (job.cancelRequestedAt() != null) {
                 Jobs.move(c, job, JobState.CANCELLED);
-                Jobs.event(c, job.id(), null, "CANCELLED", "scheduler", "{\"before\":\"planning\"}");
+                Jobs.event(c, job.id(), null, JobEvent.CANCELLED, "scheduler", "{\"before\":\"planning\"}");
                 return false;
             }
-            String modelProblem = modelProblem(c, job.modelId());
-            List<JobPlanner.PlannedTask> plan;
+            String modelProblem = ModelRepository.unusableReason(c, job.modelId());
+            List<PlannedTask> plan;
             int total;
             try {
                 if (modelProblem != null) {
@@ -81,7 +83,7 @@ public final class JobIntake {
                 }
             } catch (IllegalArgumentException e) {
                 Jobs.move(c, job, JobState.FAILED, Jobs.set("error", "could not plan the job: " + e.getMessage()));
-                Jobs.event(c, job.id(), null, "FAILED", "scheduler", null);
+                Jobs.event(c, job.id(), null, JobEvent.FAILED, "scheduler", null);
                 LOG.warnf("Job %s failed in planning: %s", job.id(), e.getMessage());
                 return false;
             }
@@ -89,7 +91,7 @@ public final class JobIntake {
             Map<String, Object> counts = Jobs.set("tasks_total", total);
             counts.put("tasks_planned", plan.size());
             Jobs.move(c, job, JobState.PLANNED, counts);
-            Jobs.event(c, job.id(), null, "PLANNED", "scheduler", "{\"tasks\":" + total + "}");
+            Jobs.event(c, job.id(), null, JobEvent.PLANNED, "scheduler", "{\"tasks\":" + total + "}");
             LOG.infof("Job %s planned: %d tasks (%d created now, the rest as it runs)", job.id(), total, plan.size());
             return true;
         });
@@ -120,27 +122,8 @@ public final class JobIntake {
             byte[] bytes = npy.toByteArray();
             String key = ObjectKeys.keyframe(jobId, i);
             store.put(key, bytes, "application/octet-stream");
-            try (PreparedStatement s = c.prepareStatement("INSERT INTO artifacts (job_id, key, kind, bytes, sha256)"
-                    + " VALUES (?, ?, 'keyframe', ?, ?) ON CONFLICT (key) DO UPDATE SET bytes = EXCLUDED.bytes,"
-                    + " sha256 = EXCLUDED.sha256")) {
-                s.setObject(1, jobId);
-                s.setString(2, key);
-                s.setLong(3, bytes.length);
-                s.setString(4, Hashing.sha256(bytes));
-                s.executeUpdate();
-            }
-        }
-    }
-
-    private static String modelProblem(java.sql.Connection c, String modelId) throws java.sql.SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT state FROM models WHERE id = ? AND deleted_at IS NULL")) {
-            s.setString(1, modelId);
-            try (ResultSet r = s.executeQuery()) {
-                if (!r.next()) {
-                    return "model '" + modelId + "' no longer exists";
-                }
-                return "READY".equals(r.getString(1)) ? null : "model '" + modelId + "' is " + r.getString(1);
-            }
+            Artifacts.record(c, jobId, List.of(new Artifacts.NewArtifact(null, key, "keyframe", null, bytes.length,
+                    Hashing.sha256(bytes))));
         }
     }
 }

@@ -8,6 +8,7 @@ import ai.stylefarm.schemas.Keyframe;
 import ai.stylefarm.schemas.Layout;
 import ai.stylefarm.schemas.Messages;
 import ai.stylefarm.schemas.ObjectKeys;
+import ai.stylefarm.schemas.PlannedTask;
 import ai.stylefarm.schemas.ProjectJobSpec;
 import ai.stylefarm.schemas.StyleMixJobSpec;
 import ai.stylefarm.schemas.TaskKind;
@@ -35,9 +36,6 @@ public final class JobPlanner {
         this.framesPerTask = framesPerTask;
     }
 
-    /** One planned task: its position in the job, its kind, and its spec as stored in {@code tasks.spec}. */
-    public record PlannedTask(int index, TaskKind kind, String specJson) {
-    }
 
     /** @throws IllegalArgumentException for a kind this scheduler cannot plan, or a spec that does not parse */
     public int taskCount(JobKind kind, JsonNode spec) {

@@ -4,11 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.stylefarm.domain.store.Jobs;
+import ai.stylefarm.infra.S3Server;
 import ai.stylefarm.migrations.Migrations;
 import ai.stylefarm.modelkit.io.Hashing;
 import ai.stylefarm.scheduler.config.SchedulerConfig;
 import ai.stylefarm.scheduler.storage.ObjectStore;
-import ai.stylefarm.infra.S3Server;
 import ai.stylefarm.schemas.ObjectKeys;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.InputStream;
@@ -17,7 +18,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -68,11 +68,7 @@ class JobFinalizerTest {
         JobFinalizer finalizer = new JobFinalizer(db, store);
         try (Connection other = db.getConnection()) {
             other.setAutoCommit(false);
-            try (PreparedStatement s = other.prepareStatement("SELECT pg_advisory_xact_lock(?, ?)")) {
-                s.setInt(1, JobFinalizer.FINALIZE_LOCK_SPACE);
-                s.setInt(2, job.hashCode());
-                s.execute();
-            }
+            assertTrue(Jobs.claimFinalization(other, job));
             finalizer.finalizeIfDone(job);
             assertEquals("RUNNING", state(job), "the job is the other writer's to end");
             assertFalse(stored(ObjectKeys.manifest(job)), "nothing written while another writer holds the job");

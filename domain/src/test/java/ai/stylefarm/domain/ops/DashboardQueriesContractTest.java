@@ -1,0 +1,65 @@
+package ai.stylefarm.domain.ops;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.stylefarm.domain.store.Transactions;
+import ai.stylefarm.domain.store.Workers;
+import ai.stylefarm.domain.testing.JobBuilder;
+import ai.stylefarm.domain.testing.TestDatabase;
+import ai.stylefarm.domain.testing.TestRows;
+import ai.stylefarm.schemas.TaskEvent;
+import ai.stylefarm.schemas.TaskState;
+import java.time.Instant;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What the dashboard reads, on real PostgreSQL. */
+class DashboardQueriesContractTest {
+    private DataSource db;
+    private DashboardQueries dashboard;
+
+    @BeforeEach
+    void freshDatabase() {
+        db = TestDatabase.fresh();
+        TestRows.tenant(db, "t");
+        TestRows.readyModel(db, "m", null);
+        dashboard = new DashboardQueries(db);
+    }
+
+    @Test
+    void theTaskGridCountsEveryStateAndListsTasksInOrder() {
+        UUID job = new JobBuilder(db).tasks(TaskState.SUCCEEDED, TaskState.FAILED, TaskState.WAITING,
+                TaskState.RUNNING).insert();
+        DashboardQueries.TaskGrid grid = dashboard.tasks(job, 2);
+        assertEquals(1L, grid.counts().get("WAITING"));
+        assertEquals(1L, grid.counts().get("FAILED"));
+        assertEquals(2, grid.tasks().size());
+        assertTrue(grid.truncated());
+        assertEquals("boom", grid.tasks().get(1).error());
+    }
+
+    @Test
+    void aWorkerIsListedFromItsEventsWithItsCurrentTask() {
+        UUID job = new JobBuilder(db).tasks(TaskState.RUNNING).insert();
+        UUID task = Transactions.inTransaction(db, c -> {
+            try (var r = c.createStatement().executeQuery("SELECT id FROM tasks")) {
+                r.next();
+                return r.getObject(1, UUID.class);
+            }
+        });
+        Transactions.inTransaction(db, c -> {
+            Workers.recordSighting(c, new TaskEvent(task, job, 1, "w", TaskEvent.Type.HEARTBEAT,
+                    new TaskEvent.Device(TaskEvent.DeviceKind.CPU, "cpu"), null, null, null, null, Instant.now()));
+            return null;
+        });
+        DashboardQueries.WorkerView w = dashboard.workers().get(0);
+        assertEquals("w", w.id());
+        assertEquals("cpu", w.deviceKind());
+        assertEquals(job, w.currentJob());
+        assertFalse(dashboard.lastHour(null).minutes().isEmpty());
+    }
+}

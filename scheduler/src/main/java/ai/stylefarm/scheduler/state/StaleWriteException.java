@@ -1,8 +1,0 @@
-package ai.stylefarm.scheduler.state;
-
-/** A compare-and-set found the row changed since it was read; the caller's transaction must roll back. */
-public class StaleWriteException extends RuntimeException {
-    public StaleWriteException(String message) {
-        super(message);
-    }
-}
