@@ -72,6 +72,12 @@ public record GenerateTaskSpec(
         return TaskKind.GENERATE;
     }
 
+    @JsonIgnore
+    @Override
+    public int itemCount() {
+        return seeds.count();
+    }
+
     @Override
     public String describe() {
         return "seeds " + seeds;

@@ -68,6 +68,12 @@ public record InterpolateTaskSpec(
         return TaskKind.INTERPOLATE;
     }
 
+    @JsonIgnore
+    @Override
+    public int itemCount() {
+        return frameCount;
+    }
+
     @Override
     public String describe() {
         return "frames " + firstFrame + "-" + (firstFrame + frameCount - 1);

@@ -79,6 +79,12 @@ public record ProjectTaskSpec(
         return TaskKind.PROJECT;
     }
 
+    @JsonIgnore
+    @Override
+    public int itemCount() {
+        return 1;
+    }
+
     @Override
     public String describe() {
         return "target " + taskIndex + (target.name() == null ? "" : " (" + target.name() + ")");

@@ -41,6 +41,12 @@ public record StyleMixTaskSpec(
         return TaskKind.STYLE_MIX;
     }
 
+    @JsonIgnore
+    @Override
+    public int itemCount() {
+        return rowSeeds.size() * colSeeds.size() + diagonals().size();
+    }
+
     @Override
     public String describe() {
         return "row seeds " + rowSeeds.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","));

@@ -5,6 +5,9 @@ public sealed interface TaskSpec permits GenerateTaskSpec, StyleMixTaskSpec, Int
         ProjectTaskSpec {
     TaskKind kind();
 
+    /** What the task makes, as progress counts it: images, frames, grid cells, or one projection. */
+    int itemCount();
+
     /** What the task covers, for people: {@code seeds 0-63}, {@code frames 120-239}, {@code target 3 (cat.png)}. */
     String describe();
 }

@@ -15,13 +15,16 @@ import ai.stylefarm.schemas.LocalPaths;
 import ai.stylefarm.schemas.ProjectTaskSpec;
 import ai.stylefarm.schemas.StyleMixTaskSpec;
 import ai.stylefarm.schemas.TaskEvent;
+import ai.stylefarm.schemas.TaskKind;
 import ai.stylefarm.schemas.TaskMessage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
@@ -50,6 +53,13 @@ public final class TaskProcessor implements TaskRunner, AutoCloseable {
     private final ProjectOutputs projections;
 
     private final RenderLanes lanes;
+    private final Map<TaskKind, KindRunner> runners;
+
+    /** How one task kind is done. */
+    @FunctionalInterface
+    private interface KindRunner {
+        Verdict run(TaskMessage task, Heartbeat heartbeat, BooleanSupplier stopping, RenderTurn turn);
+    }
 
     /** @param lanes batches rendered side by side (see {@link RenderLanes}) */
     public TaskProcessor(ModelCache models, ObjectStore store, EventPublisher events, WorkerConfig config, int lanes,
@@ -64,6 +74,26 @@ public final class TaskProcessor implements TaskRunner, AutoCloseable {
         this.lanes = new RenderLanes(lanes);
         this.metrics = metrics;
         this.projections = new ProjectOutputs(models, store, config.cacheDir().resolve("tmp"));
+        this.runners = runners();
+    }
+
+    /** The one place that maps each task kind to its work; every kind must have an entry. */
+    private Map<TaskKind, KindRunner> runners() {
+        Map<TaskKind, KindRunner> byKind = new EnumMap<>(TaskKind.class);
+        byKind.put(TaskKind.GENERATE, (task, heartbeat, stopping, turn) -> {
+            GenerateTaskSpec spec = (GenerateTaskSpec) task.spec();
+            return render(task, spec, spec.seeds().stream().toArray(), heartbeat, stopping, turn);
+        });
+        byKind.put(TaskKind.STYLE_MIX, (task, heartbeat, stopping, turn) ->
+                mixStyles(task, (StyleMixTaskSpec) task.spec(), heartbeat, stopping));
+        byKind.put(TaskKind.INTERPOLATE, (task, heartbeat, stopping, turn) ->
+                interpolate(task, (InterpolateTaskSpec) task.spec(), heartbeat, stopping, turn));
+        byKind.put(TaskKind.PROJECT, (task, heartbeat, stopping, turn) ->
+                project(task, (ProjectTaskSpec) task.spec(), heartbeat, stopping));
+        if (byKind.size() != TaskKind.values().length) {
+            throw new IllegalStateException("a task kind has no runner: " + byKind.keySet());
+        }
+        return byKind;
     }
 
     @Override
@@ -73,10 +103,7 @@ public final class TaskProcessor implements TaskRunner, AutoCloseable {
             LOG.info("Task {} skipped: its job {} was cancelled", task.taskId(), task.jobId());
             return send(task, Verdict.failed(CANCELLED, false));
         }
-        int total = task.spec() instanceof GenerateTaskSpec g ? g.seeds().count()
-                : task.spec() instanceof StyleMixTaskSpec mix ? StyleMixOutputs.cellCount(mix)
-                : task.spec() instanceof InterpolateTaskSpec video ? video.frameCount()
-                : 1;
+        int total = task.spec().itemCount();
         LOG.info("Task {} (job {}, attempt {}): {} {} items of model {}", task.taskId(), task.jobId(), task.attempt(),
                 total, task.spec().kind().value(), task.displayModel());
         long started = System.nanoTime();
@@ -84,15 +111,7 @@ public final class TaskProcessor implements TaskRunner, AutoCloseable {
         // The heartbeat stops before the terminal event goes out, so no HEARTBEAT ever follows a SUCCEEDED.
         try (Heartbeat heartbeat = new Heartbeat(events, task, config.workerId(), total,
                 config.heartbeatInterval(), clock)) {
-            if (task.spec() instanceof GenerateTaskSpec spec) {
-                verdict = render(task, spec, spec.seeds().stream().toArray(), heartbeat, stopping, turn);
-            } else if (task.spec() instanceof StyleMixTaskSpec spec) {
-                verdict = mixStyles(task, spec, heartbeat, stopping);
-            } else if (task.spec() instanceof InterpolateTaskSpec spec) {
-                verdict = interpolate(task, spec, heartbeat, stopping, turn);
-            } else {
-                verdict = project(task, (ProjectTaskSpec) task.spec(), heartbeat, stopping);
-            }
+            verdict = runners.get(task.spec().kind()).run(task, heartbeat, stopping, turn);
         } catch (EventPublisher.DeliveryException e) {
             throw e;
         } catch (RuntimeException e) {

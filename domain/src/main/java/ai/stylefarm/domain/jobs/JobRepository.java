@@ -1,6 +1,7 @@
 package ai.stylefarm.domain.jobs;
 
 import ai.stylefarm.domain.Refused;
+import ai.stylefarm.domain.kinds.JobType;
 import ai.stylefarm.domain.models.ModelRepository;
 import ai.stylefarm.domain.outbox.Outbox;
 import ai.stylefarm.domain.store.JobEvent;
@@ -145,13 +146,7 @@ public class JobRepository {
             }
         }
         if (job.items() > maxImages) {
-            String field = switch (job.kind()) {
-                case STYLE_MIX -> "spec.row_seeds";
-                case INTERPOLATE -> "spec.frames_per_keyframe";
-                case PROJECT -> "spec.targets";
-                case CALIBRATE -> "spec.positives";
-                default -> "spec.seeds";
-            };
+            String field = JobType.of(job.kind()).quotaField();
             String what = job.kind() == JobKind.INTERPOLATE ? " images (frames × grid cells)" : " images";
             throw new Refused(Refused.Why.OVER_QUOTA, field, "the job asks for " + job.items() + what
                     + ", over the limit max_images_per_job = " + maxImages + " of tenant '" + job.tenant() + "'");

@@ -62,6 +62,12 @@ class JobValidatorTest {
         assertTrue(fields.contains("model"), fields.toString());
     }
 
+    @Test
+    void theDomainNamesTheProjectionGraphAsTheModelKitWritesIt() {
+        assertEquals(ai.stylefarm.modelkit.bundle.ModelBundle.PROJECTION_STEP,
+                ai.stylefarm.domain.kinds.Submission.PROJECTION_STEP);
+    }
+
     private List<String> fields(String body) {
         ApiException e = assertThrows(ApiException.class, () -> validator.validate(json(body), tenant, false, null));
         return e.problem().errors().stream().map(Problem.FieldError::field).toList();

@@ -27,8 +27,10 @@ import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.sql.Connection;
+import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 
 /**
@@ -45,6 +47,7 @@ final class ManifestAssembler {
     private final ObjectStore store;
     private final VideoAssembler videos;
     private final ProjectionReport reports;
+    private final Map<JobKind, Finisher> finishers;
 
     ManifestAssembler(DataSource db, ObjectStore store) {
         this.db = db;
@@ -52,6 +55,7 @@ final class ManifestAssembler {
         this.store = store;
         this.videos = new VideoAssembler(store);
         this.reports = new ProjectionReport(db, store);
+        this.finishers = finishers();
     }
 
     record Written(String key, String kind, long bytes, String sha256, long lines) {
@@ -70,16 +74,31 @@ final class ManifestAssembler {
         }
     }
 
+    /** Writes what a finished job of one kind makes as a whole. */
+    @FunctionalInterface
+    interface Finisher {
+        Result finish(JobRow job) throws Exception;
+    }
+
+    /** The one place that maps each job kind to its finisher; every kind must have one. */
+    private Map<JobKind, Finisher> finishers() {
+        Map<JobKind, Finisher> byKind = new EnumMap<>(JobKind.class);
+        byKind.put(JobKind.GENERATE, this::assembleGenerate);
+        byKind.put(JobKind.STYLE_MIX, this::assembleStyleMix);
+        byKind.put(JobKind.INTERPOLATE, videos::assemble);
+        byKind.put(JobKind.PROJECT, reports::assemble);
+        byKind.put(JobKind.CALIBRATE, reports::assemble);
+        if (byKind.size() != JobKind.values().length) {
+            throw new IllegalStateException("a job kind has no finisher: " + byKind.keySet());
+        }
+        return byKind;
+    }
+
     Result assemble(JobRow job) throws Exception {
-        if (JobKind.of(job.kind()) == JobKind.STYLE_MIX) {
-            return assembleStyleMix(job);
-        }
-        if (JobKind.of(job.kind()) == JobKind.INTERPOLATE) {
-            return videos.assemble(job);
-        }
-        if (JobKind.of(job.kind()) == JobKind.PROJECT || JobKind.of(job.kind()) == JobKind.CALIBRATE) {
-            return reports.assemble(job);
-        }
+        return finishers.get(JobKind.of(job.kind())).finish(job);
+    }
+
+    private Result assembleGenerate(JobRow job) throws Exception {
         GenerateJobSpec spec = GenerateJobSpec.parse(JSON.readTree(job.spec()));
         Path file = Files.createTempFile("manifest-", ".jsonl");
         try {

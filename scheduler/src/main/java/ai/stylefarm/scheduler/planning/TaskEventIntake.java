@@ -10,10 +10,7 @@ import ai.stylefarm.domain.store.Transactions;
 import ai.stylefarm.domain.store.Workers;
 import ai.stylefarm.scheduler.config.SchedulerConfig;
 import ai.stylefarm.scheduler.metrics.SchedulerMetrics;
-import ai.stylefarm.schemas.GenerateTaskSpec;
-import ai.stylefarm.schemas.InterpolateTaskSpec;
 import ai.stylefarm.schemas.JobState;
-import ai.stylefarm.schemas.Messages;
 import ai.stylefarm.schemas.TaskEvent;
 import ai.stylefarm.schemas.TaskKind;
 import ai.stylefarm.schemas.TaskState;
@@ -105,12 +102,7 @@ public final class TaskEventIntake {
         }
         Artifacts.record(c, task.jobId(), outputs);
         Map<String, Object> set = Jobs.set("error", null);
-        set.put("items_done", switch (TaskKind.of(task.kind())) {
-            case GENERATE -> Messages.mapper().readValue(task.spec(), GenerateTaskSpec.class).seeds().count();
-            case INTERPOLATE -> Messages.mapper().readValue(task.spec(), InterpolateTaskSpec.class).frameCount();
-            case PROJECT -> 1;
-            default -> (int) event.outputs().stream().filter(o -> o.key().endsWith(".png")).count();
-        });
+        set.put("items_done", TaskKind.of(task.kind()).readSpec(task.spec()).itemCount());
         Tasks.move(c, task, TaskState.SUCCEEDED, set);
         Jobs.countFinishedTask(c, task.jobId(), false);
         return Effect.TASK_ENDED;
