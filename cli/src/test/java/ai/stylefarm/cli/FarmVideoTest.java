@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.stylefarm.cli.client.GatewayClient;
 import ai.stylefarm.cli.local.LocalFarm;
 import ai.stylefarm.cli.local.LocalFarmConfig;
+import ai.stylefarm.domain.storage.Bucket;
+import ai.stylefarm.domain.storage.BucketSettings;
 import ai.stylefarm.infra.StackConfig;
 import ai.stylefarm.modelkit.ModelKit;
 import ai.stylefarm.modelkit.bundle.ModelBundle;
@@ -21,7 +23,6 @@ import ai.stylefarm.modelkit.io.Pixels;
 import ai.stylefarm.modelkit.stylegan.Tensor;
 import ai.stylefarm.modelkit.video.VideoReader;
 import ai.stylefarm.schemas.ObjectKeys;
-import ai.stylefarm.worker.ObjectStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
@@ -188,7 +189,7 @@ class FarmVideoTest {
         Path npz = tmp.resolve("projected_w.npz");
         Npz.write(npz, Map.of("w", new Tensor(new int[] {1, bundle.manifest().numWs(), bundle.manifest().wDim()}, ws)));
         var e = farm.endpoints();
-        try (ObjectStore store = new ObjectStore(e.s3Endpoint(), e.s3AccessKey(), e.s3SecretKey(), e.s3Bucket())) {
+        try (Bucket store = new Bucket(BucketSettings.of(e.s3Endpoint(), e.s3AccessKey(), e.s3SecretKey(), e.s3Bucket()))) {
             store.uploadIfAbsent(ObjectKeys.projectedW(projection, 0), npz, "application/octet-stream");
         }
         FarmTestSupport.recordArtifact(farm, projection, ObjectKeys.projectedW(projection, 0), "projected_w", npz);

@@ -1,5 +1,6 @@
 package ai.stylefarm.worker;
 
+import ai.stylefarm.domain.storage.Bucket;
 import ai.stylefarm.schemas.ObjectKeys;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,12 +17,12 @@ import java.util.concurrent.ConcurrentHashMap;
 final class CancelWatch {
     private static final Duration RECHECK = Duration.ofSeconds(1);
 
-    private final ObjectStore store;
+    private final Bucket store;
     private final Clock clock;
     private final Map<UUID, Instant> checkedAt = new ConcurrentHashMap<>();
     private final Map<UUID, Boolean> cancelled = new ConcurrentHashMap<>();
 
-    CancelWatch(ObjectStore store, Clock clock) {
+    CancelWatch(Bucket store, Clock clock) {
         this.store = store;
         this.clock = clock;
     }
@@ -38,7 +39,7 @@ final class CancelWatch {
         boolean marked;
         try {
             marked = store.exists(ObjectKeys.cancelMarker(jobId));
-        } catch (ObjectStore.StorageException e) {
+        } catch (Bucket.StorageException e) {
             // Storage unreachable: rendering fails on its own if it stays so; a missed cancel only costs work.
             return false;
         }

@@ -1,5 +1,6 @@
 package ai.stylefarm.worker;
 
+import ai.stylefarm.domain.storage.Bucket;
 import ai.stylefarm.schemas.ObjectKeys;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -17,13 +18,13 @@ final class DrainWatch implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DrainWatch.class);
     static final Duration INTERVAL = Duration.ofSeconds(2);
 
-    private final ObjectStore store;
+    private final Bucket store;
     private final String marker;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             DaemonThreads.named("drain-watch"));
     private volatile boolean draining;
 
-    DrainWatch(ObjectStore store, String workerId) {
+    DrainWatch(Bucket store, String workerId) {
         this.store = store;
         this.marker = ObjectKeys.drainMarker(workerId);
         timer.scheduleWithFixedDelay(this::check, 0, INTERVAL.toMillis(), TimeUnit.MILLISECONDS);

@@ -1,5 +1,6 @@
 package ai.stylefarm.worker;
 
+import ai.stylefarm.domain.storage.Bucket;
 import ai.stylefarm.modelkit.bundle.ModelManifest;
 import ai.stylefarm.modelkit.inference.Renderer;
 import ai.stylefarm.schemas.GenerateTaskSpec;
@@ -14,14 +15,14 @@ import java.util.UUID;
 
 /** Layout {@code files}: one object per image, encoded and stored on the upload pool while rendering goes on. */
 final class FileOutputs implements TaskOutputs {
-    private final ObjectStore store;
+    private final Bucket store;
     private final Uploads.Batch uploads;
     private final GenerateTaskSpec spec;
     private final ModelManifest model;
     private final UUID job;
     private final Map<Long, ObjectNode> samples = new HashMap<>();
 
-    FileOutputs(ObjectStore store, Uploads.Batch uploads, GenerateTaskSpec spec, ModelManifest model, UUID job) {
+    FileOutputs(Bucket store, Uploads.Batch uploads, GenerateTaskSpec spec, ModelManifest model, UUID job) {
         this.store = store;
         this.uploads = uploads;
         this.spec = spec;

@@ -1,5 +1,6 @@
 package ai.stylefarm.worker;
 
+import ai.stylefarm.domain.storage.Bucket;
 import ai.stylefarm.modelkit.bundle.ModelManifest;
 import ai.stylefarm.modelkit.inference.GeneratorSession;
 import ai.stylefarm.modelkit.inference.LatentWalk;
@@ -47,7 +48,7 @@ final class InterpolateOutputs {
      * @return the stored outputs, or null when {@code stopping} ended it early
      * @throws IllegalArgumentException for a keyframe or spec the model cannot take (the task fails for good)
      */
-    static List<TaskEvent.Output> render(GeneratorSession session, InterpolateTaskSpec spec, UUID job, ObjectStore store,
+    static List<TaskEvent.Output> render(GeneratorSession session, InterpolateTaskSpec spec, UUID job, Bucket store,
                                          Uploads.Batch uploads, RenderLanes lanes, Path tmp, int batchSize,
                                          IntConsumer progress, BooleanSupplier stopping,
                                          Runnable rendered) {
@@ -120,7 +121,7 @@ final class InterpolateOutputs {
         }
     }
 
-    private static WalkRenderer.Walk walk(GeneratorSession session, InterpolateTaskSpec spec, ObjectStore store,
+    private static WalkRenderer.Walk walk(GeneratorSession session, InterpolateTaskSpec spec, Bucket store,
                                           Path tmp) {
         ModelManifest m = session.manifest();
         boolean z = spec.space() == WalkSpace.Z;
@@ -146,7 +147,7 @@ final class InterpolateOutputs {
     }
 
     /** A stored w as ws [num_ws, w_dim]: float32 .npy, or projected_w.npz (key w); one [w_dim] row is broadcast. */
-    private static float[] storedWs(ObjectStore store, String key, ModelManifest m, Path tmp, int index) {
+    private static float[] storedWs(Bucket store, String key, ModelManifest m, Path tmp, int index) {
         Tensor w;
         Path file = null;
         try {
@@ -164,7 +165,7 @@ final class InterpolateOutputs {
                     w = Npy.read(in).toTensor();
                 }
             }
-        } catch (ObjectStore.NotFoundException e) {
+        } catch (Bucket.NotFoundException e) {
             throw new IllegalArgumentException("keyframe " + index + ": " + key + " does not exist");
         } catch (IOException | IllegalStateException e) {
             throw new IllegalArgumentException("keyframe " + index + ": " + key + " is not a float array: " + e.getMessage());

@@ -1,5 +1,6 @@
 package ai.stylefarm.worker;
 
+import ai.stylefarm.domain.storage.Bucket;
 import ai.stylefarm.schemas.GenerateTaskSpec;
 import ai.stylefarm.schemas.Messages;
 import ai.stylefarm.schemas.ObjectKeys;
@@ -60,7 +61,7 @@ final class ManifestLines {
     }
 
     /** Stores a task's manifest lines as its part, {@code jobs/{job}/parts/part-%06d.jsonl}; returns the output. */
-    static TaskEvent.Output storePart(ObjectStore store, UUID job, int taskIndex, CharSequence lines) {
+    static TaskEvent.Output storePart(Bucket store, UUID job, int taskIndex, CharSequence lines) {
         byte[] bytes = lines.toString().getBytes(StandardCharsets.UTF_8);
         return store.putIfAbsent(ObjectKeys.manifestPart(job, taskIndex), bytes, "application/x-ndjson").output(null);
     }

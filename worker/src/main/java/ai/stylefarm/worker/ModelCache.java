@@ -1,5 +1,6 @@
 package ai.stylefarm.worker;
 
+import ai.stylefarm.domain.storage.Bucket;
 import ai.stylefarm.modelkit.bundle.ModelBundle;
 import ai.stylefarm.modelkit.bundle.ModelManifest;
 import ai.stylefarm.modelkit.inference.ExecutionDevice;
@@ -38,7 +39,7 @@ public final class ModelCache implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelCache.class);
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
-    private final ObjectStore store;
+    private final Bucket store;
     private final Path modelsDir;
     private final Path tmpDir;
     private final SessionSettings settings;
@@ -50,7 +51,7 @@ public final class ModelCache implements AutoCloseable {
      *                          lanes share the cores)
      * @param projectionThreads the same for projection steps, which run one at a time
      */
-    public ModelCache(ObjectStore store, Path cacheDir, ExecutionDevice device, int renderThreads,
+    public ModelCache(Bucket store, Path cacheDir, ExecutionDevice device, int renderThreads,
                       int projectionThreads, int openSessions) {
         this.store = store;
         this.modelsDir = cacheDir.resolve("models");
@@ -130,7 +131,7 @@ public final class ModelCache implements AutoCloseable {
     private void fetch(String modelId, String label, String file, Path dir) {
         try {
             store.download(ObjectKeys.model(modelId, file), dir.resolve(file));
-        } catch (ObjectStore.NotFoundException e) {
+        } catch (Bucket.NotFoundException e) {
             throw new ModelUnavailableException("model " + label + " not found: " + e.getMessage(), e);
         }
     }

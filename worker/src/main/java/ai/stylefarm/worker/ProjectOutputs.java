@@ -1,5 +1,6 @@
 package ai.stylefarm.worker;
 
+import ai.stylefarm.domain.storage.Bucket;
 import ai.stylefarm.modelkit.bundle.BundleException;
 import ai.stylefarm.modelkit.bundle.ModelBundle;
 import ai.stylefarm.modelkit.bundle.ModelManifest;
@@ -56,12 +57,12 @@ final class ProjectOutputs {
     private static final int CHECK_EVERY = 10;
 
     private final ModelCache models;
-    private final ObjectStore store;
+    private final Bucket store;
     private final Path tmp;
     /** w_avg and w_std per model checksum: 10,000 mappings are worth doing once per model, not per target. */
     private final Map<String, LatentStats> stats = new HashMap<>();
 
-    ProjectOutputs(ModelCache models, ObjectStore store, Path tmp) {
+    ProjectOutputs(ModelCache models, Bucket store, Path tmp) {
         this.models = models;
         this.store = store;
         this.tmp = tmp;
@@ -150,7 +151,7 @@ final class ProjectOutputs {
             outputs.add(store.uploadIfAbsent(spec.key(ObjectKeys.PROJ_MP4), video, "video/mp4").output(null));
         }
         ObjectNode metrics = metrics(task, spec, result);
-        ObjectStore.Stored stored = store.putIfAbsent(spec.key(ObjectKeys.METRICS), ManifestLines.bytes(metrics),
+        Bucket.Stored stored = store.putIfAbsent(spec.key(ObjectKeys.METRICS), ManifestLines.bytes(metrics),
                 "application/json");
         outputs.add(stored.output(null));
         if (stored.adopted()) {
@@ -225,9 +226,9 @@ final class ProjectOutputs {
             byte[] bytes;
             try {
                 bytes = store.read(t.key(), MAX_TARGET_BYTES);
-            } catch (ObjectStore.NotFoundException e) {
+            } catch (Bucket.NotFoundException e) {
                 throw new IllegalArgumentException("target " + t.name() + " does not exist (" + t.key() + ")");
-            } catch (ObjectStore.TooLargeException e) {
+            } catch (Bucket.TooLargeException e) {
                 throw new IllegalArgumentException("target " + t.name() + " is larger than " + MAX_TARGET_BYTES
                         + " bytes");
             }

@@ -1,5 +1,6 @@
 package ai.stylefarm.worker;
 
+import ai.stylefarm.domain.storage.Bucket;
 import ai.stylefarm.modelkit.bundle.ModelManifest;
 import ai.stylefarm.modelkit.inference.Renderer;
 import ai.stylefarm.modelkit.io.Hashing;
@@ -29,7 +30,7 @@ import java.util.stream.Stream;
  * writes the same bytes to the same key.
  */
 final class ShardOutputs implements TaskOutputs {
-    private final ObjectStore store;
+    private final Bucket store;
     private final GenerateTaskSpec spec;
     private final UUID job;
     private final Path dir;
@@ -37,7 +38,7 @@ final class ShardOutputs implements TaskOutputs {
     private final Path part;
     private final ShardWriter writer;
 
-    ShardOutputs(ObjectStore store, GenerateTaskSpec spec, ModelManifest model, UUID job, Path tmpRoot) {
+    ShardOutputs(Bucket store, GenerateTaskSpec spec, ModelManifest model, UUID job, Path tmpRoot) {
         this.store = store;
         this.spec = spec;
         this.job = job;
@@ -70,9 +71,9 @@ final class ShardOutputs implements TaskOutputs {
     public List<TaskEvent.Output> finish() {
         try {
             writer.close();
-            ObjectStore.Stored shardStored = store.uploadIfAbsent(spec.shardKey(), shard, "application/x-tar");
+            Bucket.Stored shardStored = store.uploadIfAbsent(spec.shardKey(), shard, "application/x-tar");
             Path lines = shardStored.adopted() ? describeStoredShard() : part;
-            ObjectStore.Stored partStored = store.uploadIfAbsent(ObjectKeys.manifestPart(job, spec.taskIndex()), lines,
+            Bucket.Stored partStored = store.uploadIfAbsent(ObjectKeys.manifestPart(job, spec.taskIndex()), lines,
                     "application/x-ndjson");
             return List.of(shardStored.output(null), partStored.output(null));
         } catch (IOException e) {

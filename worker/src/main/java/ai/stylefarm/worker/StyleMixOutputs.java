@@ -1,5 +1,6 @@
 package ai.stylefarm.worker;
 
+import ai.stylefarm.domain.storage.Bucket;
 import ai.stylefarm.modelkit.bundle.ModelManifest;
 import ai.stylefarm.modelkit.inference.GeneratorSession;
 import ai.stylefarm.modelkit.inference.NoiseMode;
@@ -34,7 +35,7 @@ final class StyleMixOutputs {
     }
 
     /** @return the stored outputs, or null when {@code stopping} ended it early */
-    static List<TaskEvent.Output> render(GeneratorSession session, StyleMixTaskSpec spec, UUID job, ObjectStore store,
+    static List<TaskEvent.Output> render(GeneratorSession session, StyleMixTaskSpec spec, UUID job, Bucket store,
                                          Uploads.Batch uploads, RenderLanes lanes, int batchSize, IntConsumer progress,
                                          BooleanSupplier stopping) {
         ModelManifest m = session.manifest();

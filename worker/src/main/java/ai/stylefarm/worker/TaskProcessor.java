@@ -1,5 +1,6 @@
 package ai.stylefarm.worker;
 
+import ai.stylefarm.domain.storage.Bucket;
 import ai.stylefarm.modelkit.bundle.ModelManifest;
 import ai.stylefarm.modelkit.inference.GeneratorSession;
 import ai.stylefarm.modelkit.inference.NoiseMode;
@@ -43,7 +44,7 @@ public final class TaskProcessor implements TaskRunner, AutoCloseable {
     static final String CANCELLED = "job cancelled";
 
     private final ModelCache models;
-    private final ObjectStore store;
+    private final Bucket store;
     private final EventPublisher events;
     private final WorkerConfig config;
     private final Clock clock;
@@ -62,7 +63,7 @@ public final class TaskProcessor implements TaskRunner, AutoCloseable {
     }
 
     /** @param lanes batches rendered side by side (see {@link RenderLanes}) */
-    public TaskProcessor(ModelCache models, ObjectStore store, EventPublisher events, WorkerConfig config, int lanes,
+    public TaskProcessor(ModelCache models, Bucket store, EventPublisher events, WorkerConfig config, int lanes,
                          Clock clock, WorkerMetrics metrics) {
         this.models = models;
         this.store = store;

@@ -1,5 +1,6 @@
 package ai.stylefarm.worker;
 
+import ai.stylefarm.domain.storage.Bucket;
 import ai.stylefarm.modelkit.io.Pixels;
 import ai.stylefarm.schemas.ImageFormat;
 import ai.stylefarm.schemas.TaskEvent;
@@ -33,18 +34,18 @@ final class Uploads implements AutoCloseable {
         private final List<Future<TaskEvent.Output>> pending = new ArrayList<>();
 
         /** Queues one image: encoded and stored on the pool. Blocks while the pool is full. */
-        void image(ObjectStore store, String key, Long seed, byte[] hwc, int size, int channels, ImageFormat format,
+        void image(Bucket store, String key, Long seed, byte[] hwc, int size, int channels, ImageFormat format,
                    Integer quality) {
             submit(store, key, seed, () -> ImageEncoding.encode(hwc, size, channels, format, quality),
                     ImageEncoding.contentType(format));
         }
 
         /** Queues one RGB video frame [height, width, 3] as a PNG. */
-        void frame(ObjectStore store, String key, byte[] rgb, int width, int height) {
+        void frame(Bucket store, String key, byte[] rgb, int width, int height) {
             submit(store, key, null, () -> Pixels.png(rgb, height, width, 3), "image/png");
         }
 
-        private void submit(ObjectStore store, String key, Long seed, Supplier<byte[]> encoder, String contentType) {
+        private void submit(Bucket store, String key, Long seed, Supplier<byte[]> encoder, String contentType) {
             try {
                 room.acquire();
             } catch (InterruptedException e) {

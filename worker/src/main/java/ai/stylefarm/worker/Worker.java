@@ -1,20 +1,16 @@
 package ai.stylefarm.worker;
 
+import ai.stylefarm.domain.messaging.KafkaClients;
+import ai.stylefarm.domain.storage.Bucket;
 import ai.stylefarm.modelkit.inference.GeneratorSession;
 import ai.stylefarm.schemas.DeadLetters;
 import ai.stylefarm.schemas.Topics;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +25,7 @@ public final class Worker implements AutoCloseable {
     private static final Duration STOP_TIMEOUT = Duration.ofMinutes(2);
 
     private final WorkerConfig config;
-    private final ObjectStore store;
+    private final Bucket store;
     private final KafkaProducer<byte[], byte[]> producer;
     private final ModelCache models;
     private final TaskProcessor processor;
@@ -41,7 +37,7 @@ public final class Worker implements AutoCloseable {
 
     private Worker(WorkerConfig config) {
         this.config = config;
-        this.store = ObjectStore.of(config);
+        this.store = WorkerBucket.open(config);
         this.producer = new KafkaProducer<>(producerConfig(config));
         String device = GeneratorSession.resolveDevice(config.device());
         RenderThreads threads = RenderThreads.of(device, config.resolvedThreads());
@@ -107,32 +103,11 @@ public final class Worker implements AutoCloseable {
     }
 
     static Map<String, Object> consumerConfig(WorkerConfig config) {
-        Map<String, Object> c = new HashMap<>();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
-        c.put(ConsumerConfig.GROUP_ID_CONFIG, Topics.WORKERS_GROUP);
-        c.put(ConsumerConfig.CLIENT_ID_CONFIG, config.workerId());
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
-        // A member that dies without leaving (SIGKILL, a lost host) holds its partitions until this passes.
-        c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
-        c.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000);
-        // Tasks published before this group first existed must still be done.
-        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        // A worker joining must not take running tasks away from the others (eager assignors revoke everything).
-        c.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
-        c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        return c;
+        // One task at a time: a record fetched is a record that could be started.
+        return KafkaClients.consumer(config.kafkaBootstrap(), Topics.WORKERS_GROUP, config.workerId(), 1);
     }
 
     static Map<String, Object> producerConfig(WorkerConfig config) {
-        Map<String, Object> p = new HashMap<>();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, config.workerId() + "-events");
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        return p;
+        return KafkaClients.patientProducer(config.kafkaBootstrap(), config.workerId() + "-events");
     }
 }

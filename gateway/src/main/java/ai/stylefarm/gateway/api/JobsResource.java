@@ -7,12 +7,12 @@ import ai.stylefarm.domain.jobs.JobView;
 import ai.stylefarm.domain.jobs.NewJob;
 import ai.stylefarm.domain.jobs.Page;
 import ai.stylefarm.domain.ops.DashboardQueries;
+import ai.stylefarm.domain.storage.Bucket;
 import ai.stylefarm.gateway.auth.Caller;
 import ai.stylefarm.gateway.config.GatewayConfig;
 import ai.stylefarm.gateway.dashboard.ProjectionReports;
 import ai.stylefarm.gateway.jobs.JobValidator;
 import ai.stylefarm.gateway.jobs.Submissions;
-import ai.stylefarm.gateway.storage.ObjectStorage;
 import ai.stylefarm.schemas.JobKind;
 import ai.stylefarm.schemas.JobState;
 import ai.stylefarm.schemas.ObjectKeys;
@@ -50,12 +50,12 @@ public class JobsResource {
     private final Submissions submissions;
     private final JobValidator validator;
     private final JsonBodies bodies;
-    private final ObjectStorage storage;
+    private final Bucket storage;
     private final GatewayConfig config;
     private final DashboardQueries ops;
     private final ProjectionReports projectionReports;
 
-    public JobsResource(JobRepository jobs, JobControls controls, Submissions submissions, JobValidator validator, JsonBodies bodies, ObjectStorage storage,
+    public JobsResource(JobRepository jobs, JobControls controls, Submissions submissions, JobValidator validator, JsonBodies bodies, Bucket storage,
                         GatewayConfig config, DashboardQueries ops, ProjectionReports projectionReports) {
         this.ops = ops;
         this.projectionReports = projectionReports;
@@ -273,7 +273,7 @@ public class JobsResource {
      */
     @GET
     @Path("/{id}/objects")
-    public Page<ObjectStorage.StoredObject> objects(@PathParam("id") String id, @QueryParam("limit") String limit,
+    public Page<Bucket.Listed> objects(@PathParam("id") String id, @QueryParam("limit") String limit,
                                                      @QueryParam("cursor") String cursor,
                                                      @Context ContainerRequestContext request) {
         JobView job = visibleJob(id, Callers.of(request));

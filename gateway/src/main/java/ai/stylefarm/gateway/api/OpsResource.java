@@ -3,9 +3,9 @@ package ai.stylefarm.gateway.api;
 import ai.stylefarm.domain.jobs.JobRepository;
 import ai.stylefarm.domain.jobs.JobView;
 import ai.stylefarm.domain.ops.DashboardQueries;
+import ai.stylefarm.domain.storage.Bucket;
 import ai.stylefarm.gateway.auth.Caller;
 import ai.stylefarm.gateway.dashboard.QueueProbe;
-import ai.stylefarm.gateway.storage.ObjectStorage;
 import ai.stylefarm.schemas.JobKind;
 import ai.stylefarm.schemas.JobState;
 import ai.stylefarm.schemas.ObjectKeys;
@@ -42,9 +42,9 @@ public class OpsResource {
     private final DashboardQueries ops;
     private final QueueProbe queues;
     private final JobRepository jobs;
-    private final ObjectStorage storage;
+    private final Bucket storage;
 
-    public OpsResource(DashboardQueries ops, QueueProbe queues, JobRepository jobs, ObjectStorage storage) {
+    public OpsResource(DashboardQueries ops, QueueProbe queues, JobRepository jobs, Bucket storage) {
         this.ops = ops;
         this.storage = storage;
         this.queues = queues;
@@ -69,7 +69,7 @@ public class OpsResource {
     public DashboardQueries.WorkerView drain(@PathParam("id") String id, @Context ContainerRequestContext request) {
         Callers.admin(request);
         DashboardQueries.WorkerView worker = known(id);
-        storage.write(ObjectKeys.drainMarker(worker.id()), "drain\n".getBytes(StandardCharsets.UTF_8), "text/plain");
+        storage.put(ObjectKeys.drainMarker(worker.id()), "drain\n".getBytes(StandardCharsets.UTF_8), "text/plain");
         ops.setDrainRequested(worker.id(), true);
         return known(id);
     }

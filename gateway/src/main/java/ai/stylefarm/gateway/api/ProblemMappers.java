@@ -1,6 +1,7 @@
 package ai.stylefarm.gateway.api;
 
 import ai.stylefarm.domain.Refused;
+import ai.stylefarm.domain.storage.Bucket;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
@@ -68,7 +69,7 @@ public final class ProblemMappers {
 
     /** Object storage unreachable or refusing: the request may succeed later, which a 503 tells clients and proxies. */
     @ServerExceptionMapper
-    public Response storage(ai.stylefarm.gateway.storage.ObjectStorage.StorageException e) {
+    public Response storage(Bucket.StorageException e) {
         LOG.warn("Object storage failed: " + e.getMessage(), e);
         Response response = new Problem("about:blank", "Service Unavailable", 503, "object storage did not answer;"
                 + " try again shortly", null, null).toResponse();

@@ -1,9 +1,9 @@
 package ai.stylefarm.gateway.api;
 
+import ai.stylefarm.domain.storage.Bucket;
 import ai.stylefarm.domain.uploads.UploadRepository;
 import ai.stylefarm.gateway.auth.Caller;
 import ai.stylefarm.gateway.config.GatewayConfig;
-import ai.stylefarm.gateway.storage.ObjectStorage;
 import ai.stylefarm.gateway.uploads.ImageCheck;
 import ai.stylefarm.modelkit.io.Hashing;
 import ai.stylefarm.schemas.ObjectKeys;
@@ -34,10 +34,10 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 @Produces(MediaType.APPLICATION_JSON)
 public class UploadsResource {
     private final UploadRepository uploads;
-    private final ObjectStorage storage;
+    private final Bucket storage;
     private final GatewayConfig config;
 
-    public UploadsResource(UploadRepository uploads, ObjectStorage storage, GatewayConfig config) {
+    public UploadsResource(UploadRepository uploads, Bucket storage, GatewayConfig config) {
         this.uploads = uploads;
         this.storage = storage;
         this.config = config;

@@ -1,7 +1,7 @@
 package ai.stylefarm.gateway.dashboard;
 
 import ai.stylefarm.domain.jobs.JobRepository;
-import ai.stylefarm.gateway.storage.ObjectStorage;
+import ai.stylefarm.domain.storage.Bucket;
 import ai.stylefarm.schemas.ObjectKeys;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,13 +23,15 @@ import java.util.UUID;
 @ApplicationScoped
 public class ProjectionReports {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The scheduler writes these; a calibration of the most targets a job may have stays far below. */
+    private static final int MAX_REPORT_BYTES = 64 << 20;
 
     private static final List<String> KINDS = List.of("projection", "target", "metrics", "projection_video", "report");
 
     private final JobRepository jobs;
-    private final ObjectStorage storage;
+    private final Bucket storage;
 
-    public ProjectionReports(JobRepository jobs, ObjectStorage storage) {
+    public ProjectionReports(JobRepository jobs, Bucket storage) {
         this.jobs = jobs;
         this.storage = storage;
     }
@@ -84,7 +86,7 @@ public class ProjectionReports {
 
     private JsonNode readJson(String key) {
         try {
-            return JSON.readTree(storage.read(key));
+            return JSON.readTree(storage.read(key, MAX_REPORT_BYTES));
         } catch (IOException e) {
             throw new IllegalStateException("unreadable " + key + ": " + e.getMessage(), e);
         }

@@ -1,5 +1,6 @@
 package ai.stylefarm.gateway.dashboard;
 
+import ai.stylefarm.domain.messaging.KafkaClients;
 import ai.stylefarm.gateway.config.GatewayConfig;
 import ai.stylefarm.schemas.ConsumerLag;
 import ai.stylefarm.schemas.DlqHeaders;
@@ -14,7 +15,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -82,9 +82,7 @@ public class QueueProbe {
 
     private synchronized Admin admin() {
         if (admin == null) {
-            admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrap(),
-                    AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000,
-                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000));
+            admin = Admin.create(KafkaClients.admin(config.kafka().bootstrap(), "gateway-queues"));
         }
         return admin;
     }

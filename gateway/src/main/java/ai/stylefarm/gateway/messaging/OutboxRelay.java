@@ -1,5 +1,6 @@
 package ai.stylefarm.gateway.messaging;
 
+import ai.stylefarm.domain.messaging.KafkaClients;
 import ai.stylefarm.domain.outbox.Outbox;
 import ai.stylefarm.gateway.config.GatewayConfig;
 import io.quarkus.runtime.ShutdownEvent;
@@ -8,18 +9,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
 
 /**
@@ -51,7 +47,7 @@ public class OutboxRelay {
     }
 
     void start(@Observes StartupEvent event) {
-        producer = new KafkaProducer<>(producerConfig(config.kafka().bootstrap()));
+        producer = new KafkaProducer<>(KafkaClients.producer(config.kafka().bootstrap(), "gateway-outbox"));
         running = true;
         thread = new Thread(this::run, "outbox-relay");
         thread.setDaemon(true);
@@ -112,21 +108,5 @@ public class OutboxRelay {
             LOG.debugf("Published %d outbox messages", sends.size());
             return sends.size();
         }
-    }
-
-    static Map<String, Object> producerConfig(String bootstrap) {
-        Map<String, Object> p = new HashMap<>();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, "gateway-outbox");
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        // Fail a batch within seconds while the broker is down, so the rows are retried rather than held.
-        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
-        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        return p;
     }
 }

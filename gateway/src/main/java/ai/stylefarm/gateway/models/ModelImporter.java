@@ -2,9 +2,9 @@ package ai.stylefarm.gateway.models;
 
 import ai.stylefarm.domain.models.ModelRepository;
 import ai.stylefarm.domain.models.ModelView;
+import ai.stylefarm.domain.storage.Bucket;
 import ai.stylefarm.gateway.api.ApiException;
 import ai.stylefarm.gateway.config.GatewayConfig;
-import ai.stylefarm.gateway.storage.ObjectStorage;
 import ai.stylefarm.modelkit.ModelImportException;
 import ai.stylefarm.modelkit.ModelKit;
 import ai.stylefarm.modelkit.bundle.BundleException;
@@ -41,11 +41,11 @@ public class ModelImporter {
     private static final List<String> BUNDLE_FILES = List.of(ModelBundle.MAPPING, ModelBundle.SYNTHESIS,
             ModelBundle.NOISE_CONST, ModelBundle.PROJECTION_STEP, ModelManifest.FILE_NAME);
     private final ModelRepository models;
-    private final ObjectStorage storage;
+    private final Bucket storage;
     private final GatewayConfig.Api limits;
     private final Semaphore imports;
 
-    public ModelImporter(ModelRepository models, ObjectStorage storage, GatewayConfig config) {
+    public ModelImporter(ModelRepository models, Bucket storage, GatewayConfig config) {
         this.models = models;
         this.storage = storage;
         this.limits = config.api();
@@ -126,7 +126,7 @@ public class ModelImporter {
     /** Deletes a model no live job uses: the row first (so no new job can take it), then its bundle's objects. */
     public void delete(ModelView model) {
         models.delete(model);
-        storage.removePrefix(ObjectKeys.model(model.key(), ""));
+        storage.removeUnder(ObjectKeys.model(model.key(), ""), Integer.MAX_VALUE);
         LOG.infof("Model %s of %s deleted (key %s)", model.id(), model.tenant() == null ? "every tenant" : model.tenant(),
                 model.key());
     }

@@ -1,12 +1,12 @@
 package ai.stylefarm.scheduler.duties;
 
+import ai.stylefarm.domain.storage.Bucket;
 import ai.stylefarm.domain.store.JobEvent;
 import ai.stylefarm.domain.store.JobRow;
 import ai.stylefarm.domain.store.Jobs;
 import ai.stylefarm.domain.store.TaskRow;
 import ai.stylefarm.domain.store.Tasks;
 import ai.stylefarm.domain.store.Transactions;
-import ai.stylefarm.scheduler.storage.ObjectStore;
 import ai.stylefarm.schemas.JobState;
 import ai.stylefarm.schemas.ObjectKeys;
 import ai.stylefarm.schemas.TaskState;
@@ -25,9 +25,9 @@ public final class CancelSweeper implements Runnable {
     private static final Logger LOG = Logger.getLogger(CancelSweeper.class);
 
     private final DataSource db;
-    private final ObjectStore store;
+    private final Bucket store;
 
-    public CancelSweeper(DataSource db, ObjectStore store) {
+    public CancelSweeper(DataSource db, Bucket store) {
         this.db = db;
         this.store = store;
     }

@@ -1,12 +1,12 @@
 package ai.stylefarm.scheduler.duties;
 
+import ai.stylefarm.domain.storage.Bucket;
 import ai.stylefarm.domain.store.Artifacts;
 import ai.stylefarm.domain.store.JobEvent;
 import ai.stylefarm.domain.store.JobRow;
 import ai.stylefarm.domain.store.Jobs;
 import ai.stylefarm.domain.store.Tasks;
 import ai.stylefarm.domain.store.Transactions;
-import ai.stylefarm.scheduler.storage.ObjectStore;
 import ai.stylefarm.schemas.JobState;
 import ai.stylefarm.schemas.TaskState;
 import java.sql.Connection;
@@ -30,7 +30,7 @@ public final class JobFinalizer implements Runnable {
     private final DataSource db;
     private final ManifestAssembler assembler;
 
-    public JobFinalizer(DataSource db, ObjectStore store) {
+    public JobFinalizer(DataSource db, Bucket store) {
         this.db = db;
         this.assembler = new ManifestAssembler(db, store);
     }

@@ -1,8 +1,8 @@
 package ai.stylefarm.scheduler.duties;
 
+import ai.stylefarm.domain.storage.Bucket;
 import ai.stylefarm.domain.store.Jobs;
 import ai.stylefarm.domain.store.Transactions;
-import ai.stylefarm.scheduler.storage.ObjectStore;
 import ai.stylefarm.schemas.ObjectKeys;
 import java.time.Duration;
 import java.util.List;
@@ -21,10 +21,10 @@ public final class JobReaper implements Runnable {
     static final int OBJECTS_PER_PASS = 20_000;
 
     private final DataSource db;
-    private final ObjectStore store;
+    private final Bucket store;
     private final Duration grace;
 
-    public JobReaper(DataSource db, ObjectStore store, Duration grace) {
+    public JobReaper(DataSource db, Bucket store, Duration grace) {
         this.db = db;
         this.store = store;
         this.grace = grace;

@@ -1,9 +1,9 @@
 package ai.stylefarm.scheduler.duties;
 
+import ai.stylefarm.domain.storage.Bucket;
 import ai.stylefarm.domain.store.Artifacts;
 import ai.stylefarm.domain.store.Jobs;
 import ai.stylefarm.domain.store.Transactions;
-import ai.stylefarm.scheduler.storage.ObjectStore;
 import ai.stylefarm.schemas.ObjectKeys;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -26,10 +26,10 @@ public final class LeftoverSweeper implements Runnable {
     private static final int BATCH = 1000;
 
     private final DataSource db;
-    private final ObjectStore store;
+    private final Bucket store;
     private final Duration grace;
 
-    public LeftoverSweeper(DataSource db, ObjectStore store, Duration grace) {
+    public LeftoverSweeper(DataSource db, Bucket store, Duration grace) {
         this.db = db;
         this.store = store;
         this.grace = grace;

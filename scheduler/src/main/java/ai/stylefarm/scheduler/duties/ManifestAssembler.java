@@ -1,10 +1,10 @@
 package ai.stylefarm.scheduler.duties;
 
 import ai.stylefarm.domain.models.ModelRepository;
+import ai.stylefarm.domain.storage.Bucket;
 import ai.stylefarm.domain.store.Artifacts;
 import ai.stylefarm.domain.store.JobRow;
 import ai.stylefarm.modelkit.io.Hashing;
-import ai.stylefarm.scheduler.storage.ObjectStore;
 import ai.stylefarm.schemas.GenerateJobSpec;
 import ai.stylefarm.schemas.JobKind;
 import ai.stylefarm.schemas.Messages;
@@ -44,12 +44,12 @@ final class ManifestAssembler {
 
     private final DataSource db;
     private final ModelRepository models;
-    private final ObjectStore store;
+    private final Bucket store;
     private final VideoAssembler videos;
     private final ProjectionReport reports;
     private final Map<JobKind, Finisher> finishers;
 
-    ManifestAssembler(DataSource db, ObjectStore store) {
+    ManifestAssembler(DataSource db, Bucket store) {
         this.db = db;
         this.models = new ModelRepository(db);
         this.store = store;

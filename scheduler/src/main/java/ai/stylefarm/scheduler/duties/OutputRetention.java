@@ -1,8 +1,8 @@
 package ai.stylefarm.scheduler.duties;
 
+import ai.stylefarm.domain.storage.Bucket;
 import ai.stylefarm.domain.store.Jobs;
 import ai.stylefarm.domain.store.Transactions;
-import ai.stylefarm.scheduler.storage.ObjectStore;
 import ai.stylefarm.schemas.ObjectKeys;
 import java.util.List;
 import java.util.UUID;
@@ -18,9 +18,9 @@ public final class OutputRetention implements Runnable {
     private static final Logger LOG = Logger.getLogger(OutputRetention.class);
 
     private final DataSource db;
-    private final ObjectStore store;
+    private final Bucket store;
 
-    public OutputRetention(DataSource db, ObjectStore store) {
+    public OutputRetention(DataSource db, Bucket store) {
         this.db = db;
         this.store = store;
     }

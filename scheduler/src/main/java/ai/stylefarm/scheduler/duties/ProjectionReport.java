@@ -1,9 +1,9 @@
 package ai.stylefarm.scheduler.duties;
 
 import ai.stylefarm.domain.models.ModelRepository;
+import ai.stylefarm.domain.storage.Bucket;
 import ai.stylefarm.domain.store.JobRow;
 import ai.stylefarm.modelkit.io.Hashing;
-import ai.stylefarm.scheduler.storage.ObjectStore;
 import ai.stylefarm.schemas.CalibrateJobSpec;
 import ai.stylefarm.schemas.JobKind;
 import ai.stylefarm.schemas.Messages;
@@ -30,9 +30,9 @@ final class ProjectionReport {
     private static final ObjectMapper JSON = Messages.mapper();
 
     private final ModelRepository models;
-    private final ObjectStore store;
+    private final Bucket store;
 
-    ProjectionReport(DataSource db, ObjectStore store) {
+    ProjectionReport(DataSource db, Bucket store) {
         this.models = new ModelRepository(db);
         this.store = store;
     }

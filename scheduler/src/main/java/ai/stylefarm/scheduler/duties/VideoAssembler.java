@@ -1,10 +1,10 @@
 package ai.stylefarm.scheduler.duties;
 
+import ai.stylefarm.domain.storage.Bucket;
 import ai.stylefarm.domain.store.JobRow;
 import ai.stylefarm.modelkit.io.Hashing;
 import ai.stylefarm.modelkit.video.Mp4Concat;
 import ai.stylefarm.modelkit.video.VideoException;
-import ai.stylefarm.scheduler.storage.ObjectStore;
 import ai.stylefarm.schemas.InterpolateJobSpec;
 import ai.stylefarm.schemas.Messages;
 import ai.stylefarm.schemas.ObjectKeys;
@@ -30,9 +30,9 @@ import java.util.stream.Stream;
 final class VideoAssembler {
     private static final ObjectMapper JSON = Messages.mapper();
 
-    private final ObjectStore store;
+    private final Bucket store;
 
-    VideoAssembler(ObjectStore store) {
+    VideoAssembler(Bucket store) {
         this.store = store;
     }
 

@@ -1,13 +1,15 @@
 package ai.stylefarm.scheduler.messaging;
 
+import ai.stylefarm.domain.messaging.KafkaClients;
+import ai.stylefarm.domain.storage.Bucket;
 import ai.stylefarm.scheduler.config.SchedulerConfig;
 import ai.stylefarm.scheduler.duties.CancelSweeper;
 import ai.stylefarm.scheduler.duties.DutyRunner;
 import ai.stylefarm.scheduler.duties.JobFinalizer;
 import ai.stylefarm.scheduler.duties.JobReaper;
-import ai.stylefarm.scheduler.duties.OutputRetention;
 import ai.stylefarm.scheduler.duties.LeaseReaper;
 import ai.stylefarm.scheduler.duties.LeftoverSweeper;
+import ai.stylefarm.scheduler.duties.OutputRetention;
 import ai.stylefarm.scheduler.duties.PlanAhead;
 import ai.stylefarm.scheduler.duties.TaskReleaser;
 import ai.stylefarm.scheduler.metrics.FarmGauges;
@@ -15,7 +17,6 @@ import ai.stylefarm.scheduler.metrics.SchedulerMetrics;
 import ai.stylefarm.scheduler.planning.JobIntake;
 import ai.stylefarm.scheduler.planning.JobPlanner;
 import ai.stylefarm.scheduler.planning.TaskEventIntake;
-import ai.stylefarm.scheduler.storage.ObjectStore;
 import ai.stylefarm.schemas.DeadLetters;
 import ai.stylefarm.schemas.JobMessage;
 import ai.stylefarm.schemas.TaskEvent;
@@ -29,12 +30,11 @@ import jakarta.enterprise.event.Observes;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.jboss.logging.Logger;
 
@@ -48,7 +48,7 @@ public class SchedulerService {
 
     private final AgroalDataSource db;
     private final SchedulerConfig config;
-    private final ObjectStore store;
+    private final Bucket store;
     private KafkaProducer<String, byte[]> tasksProducer;
     private KafkaProducer<byte[], byte[]> deadLetterProducer;
     private MessageConsumer<JobMessage> jobs;
@@ -62,7 +62,7 @@ public class SchedulerService {
     private Admin gaugesAdmin;
     private ScheduledExecutorService gauges;
 
-    public SchedulerService(AgroalDataSource db, SchedulerConfig config, ObjectStore store, MeterRegistry registry) {
+    public SchedulerService(AgroalDataSource db, SchedulerConfig config, Bucket store, MeterRegistry registry) {
         this.db = db;
         this.config = config;
         this.store = store;
@@ -72,11 +72,11 @@ public class SchedulerService {
     void start(@Observes StartupEvent event) {
         SchedulerConfig.Scheduler settings = config.scheduler();
         Clock clock = Clock.systemUTC();
-        tasksProducer = KafkaClients.producer(config, "scheduler-tasks");
-        deadLetterProducer = KafkaClients.rawProducer(config, "scheduler-dlq");
+        tasksProducer = new KafkaProducer<>(KafkaClients.producer(config.kafka().bootstrap(), "scheduler-tasks"));
+        deadLetterProducer = new KafkaProducer<>(KafkaClients.rawProducer(config.kafka().bootstrap(), "scheduler-dlq"));
         DeadLetters deadLetters = new DeadLetters(deadLetterProducer, Topics.SCHEDULER_GROUP);
 
-        workers = new WorkerGroup(Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrap())));
+        workers = new WorkerGroup(Admin.create(KafkaClients.admin(config.kafka().bootstrap(), "scheduler-workers")));
         JobPlanner planner = new JobPlanner(settings.seedsPerTask(), settings.framesPerTask());
         JobFinalizer finalizer = new JobFinalizer(db, store);
         duties = new DutyRunner("scheduler-duties", List.of(
@@ -90,14 +90,14 @@ public class SchedulerService {
                 settings.housekeepingInterval());
 
         JobIntake intake = new JobIntake(db, store, planner, settings.planWindow());
-        jobs = new MessageConsumer<>(KafkaClients.consumer(config, "scheduler-jobs"), Topics.JOBS, JobMessage.class,
+        jobs = new MessageConsumer<>(consumer("scheduler-jobs"), Topics.JOBS, JobMessage.class,
                 (message, record) -> {
                     if (intake.plan(message)) {
                         duties.nudge();
                     }
                 }, deadLetters);
         TaskEventIntake eventIntake = new TaskEventIntake(db, settings, clock, metrics);
-        events = new MessageConsumer<>(KafkaClients.consumer(config, "scheduler-events"), Topics.TASK_EVENTS,
+        events = new MessageConsumer<>(consumer("scheduler-events"), Topics.TASK_EVENTS,
                 TaskEvent.class, (message, record) -> {
                     switch (eventIntake.apply(message)) {
                         case TASK_ENDED -> {
@@ -112,7 +112,7 @@ public class SchedulerService {
 
         duties.start();
         housekeeping.start();
-        gaugesAdmin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrap()));
+        gaugesAdmin = Admin.create(KafkaClients.admin(config.kafka().bootstrap(), "scheduler-gauges"));
         FarmGauges farmGauges = new FarmGauges(db, gaugesAdmin, metrics.registry());
         gauges = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "farm-gauges");
@@ -154,5 +154,10 @@ public class SchedulerService {
             deadLetterProducer.close(Duration.ofSeconds(5));
             workers.close();
         }
+    }
+
+    private KafkaConsumer<byte[], byte[]> consumer(String clientId) {
+        return new KafkaConsumer<>(KafkaClients.consumer(config.kafka().bootstrap(), Topics.SCHEDULER_GROUP, clientId,
+                200));
     }
 }

@@ -1,6 +1,7 @@
 package ai.stylefarm.scheduler.planning;
 
 import ai.stylefarm.domain.models.ModelRepository;
+import ai.stylefarm.domain.storage.Bucket;
 import ai.stylefarm.domain.store.Artifacts;
 import ai.stylefarm.domain.store.JobEvent;
 import ai.stylefarm.domain.store.JobRow;
@@ -10,7 +11,6 @@ import ai.stylefarm.domain.store.Transactions;
 import ai.stylefarm.modelkit.io.Hashing;
 import ai.stylefarm.modelkit.io.Npy;
 import ai.stylefarm.modelkit.stylegan.Tensor;
-import ai.stylefarm.scheduler.storage.ObjectStore;
 import ai.stylefarm.schemas.InterpolateJobSpec;
 import ai.stylefarm.schemas.JobKind;
 import ai.stylefarm.schemas.JobMessage;
@@ -39,12 +39,12 @@ public final class JobIntake {
     private static final Logger LOG = Logger.getLogger(JobIntake.class);
 
     private final DataSource db;
-    private final ObjectStore store;
+    private final Bucket store;
     private final JobPlanner planner;
     private final int window;
 
     /** @param window tasks planned at once; the rest follow as these are released ({@code PlanAhead}) */
-    public JobIntake(DataSource db, ObjectStore store, JobPlanner planner, int window) {
+    public JobIntake(DataSource db, Bucket store, JobPlanner planner, int window) {
         this.db = db;
         this.store = store;
         this.planner = planner;

@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.stylefarm.domain.storage.Bucket;
+import ai.stylefarm.domain.storage.BucketSettings;
 import ai.stylefarm.domain.store.Jobs;
 import ai.stylefarm.infra.S3Server;
 import ai.stylefarm.migrations.Migrations;
 import ai.stylefarm.modelkit.io.Hashing;
-import ai.stylefarm.scheduler.config.SchedulerConfig;
-import ai.stylefarm.scheduler.storage.ObjectStore;
 import ai.stylefarm.schemas.ObjectKeys;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.InputStream;
@@ -39,7 +39,7 @@ class JobFinalizerTest {
     private static EmbeddedPostgres postgres;
     private static DataSource db;
     private static S3Server s3;
-    private static ObjectStore store;
+    private static Bucket store;
 
     @BeforeAll
     static void start() throws Exception {
@@ -48,7 +48,7 @@ class JobFinalizerTest {
         Migrations.migrate(db);
         s3 = new S3Server(tmp.resolve("s3"), 0, "test", "test-secret", "stylefarm");
         s3.start();
-        store = new ObjectStore(new Config(s3));
+        store = new Bucket(BucketSettings.of(s3.endpoint(), s3.accessKey(), s3.secretKey(), s3.bucket()));
         try (Connection c = db.getConnection()) {
             c.createStatement().execute("INSERT INTO tenants (id, name) VALUES ('t', 't')");
             c.createStatement().execute("INSERT INTO models (id, slug, name, state, source, bundle_sha256, metadata)"
@@ -188,41 +188,6 @@ class JobFinalizerTest {
                 s.setObject(i + 1, args[i]);
             }
             s.executeUpdate();
-        }
-    }
-
-    /** The S3 settings of the test's s3proxy; the scheduler's other settings are not read here. */
-    private record Config(S3Server server) implements SchedulerConfig {
-        public Kafka kafka() {
-            throw new UnsupportedOperationException();
-        }
-
-        public Scheduler scheduler() {
-            throw new UnsupportedOperationException();
-        }
-
-        public S3 s3() {
-            return new S3() {
-                public String endpoint() {
-                    return server.endpoint();
-                }
-
-                public String accessKey() {
-                    return server.accessKey();
-                }
-
-                public String secretKey() {
-                    return server.secretKey();
-                }
-
-                public String bucket() {
-                    return server.bucket();
-                }
-
-                public String region() {
-                    return "us-east-1";
-                }
-            };
         }
     }
 }
