@@ -1,6 +1,8 @@
 package ai.stylefarm.cli;
 
 import ai.stylefarm.cli.client.GatewayClient;
+import ai.stylefarm.schemas.documents.Documents;
+import ai.stylefarm.schemas.documents.ProjectionReportDocument;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -87,10 +89,10 @@ final class CalibrateCommand implements Callable<Integer> {
                     Path report = Files.createTempFile("report-", ".json");
                     try {
                         client.download(a.path("url").asText(), report);
-                        JsonNode c = new com.fasterxml.jackson.databind.ObjectMapper().readTree(report.toFile()).path("calibration");
+                        ProjectionReportDocument.Calibration c = Documents.read(Files.readAllBytes(report),
+                                ProjectionReportDocument.class).calibration();
                         System.out.printf(Locale.ROOT, "AUC %.3f; at threshold %.6g: false positives %.1f %%,"
-                                + " true positives %.1f %%%n", c.path("auc").asDouble(), c.path("threshold").asDouble(),
-                                100 * c.path("fpr").asDouble(), 100 * c.path("tpr").asDouble());
+                                + " true positives %.1f %%%n", c.auc(), c.threshold(), 100 * c.fpr(), 100 * c.tpr());
                     } finally {
                         Files.deleteIfExists(report);
                     }

@@ -8,6 +8,11 @@ import ai.stylefarm.domain.store.Artifacts;
 import ai.stylefarm.infra.StackConfig;
 import ai.stylefarm.infra.StackEndpoints;
 import ai.stylefarm.schemas.ObjectKeys;
+import ai.stylefarm.schemas.ProjectTaskSpec;
+import ai.stylefarm.schemas.ProjectionSpace;
+import ai.stylefarm.schemas.documents.Documents;
+import ai.stylefarm.schemas.documents.ProjectionReportDocument;
+import ai.stylefarm.schemas.documents.TargetMetrics;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import java.net.URI;
@@ -116,25 +121,28 @@ final class DashboardBenchCommand implements Callable<Integer> {
                 .build();
         String sha = "0".repeat(64);
         List<Artifacts.NewArtifact> artifacts = new ArrayList<>();
-        List<String> targets = new ArrayList<>();
+        List<TargetMetrics> targets = new ArrayList<>();
         for (int i = 0; i < CALIBRATION_TARGETS; i++) {
             String prefix = ObjectKeys.projection(job, i);
             for (String[] file : new String[][] {{ObjectKeys.PROJ_PNG, "projection"},
                     {ObjectKeys.TARGET_PNG, "target"}, {ObjectKeys.METRICS, "metrics"}}) {
                 artifacts.add(new Artifacts.NewArtifact(null, prefix + file[0], file[1], null, 1, sha));
             }
-            String metrics = "{\"target\": \"seed " + i + "\", \"index\": " + i + ", \"label\": \""
-                    + (i < CALIBRATION_TARGETS / 2 ? "positive" : "negative") + "\", \"distance\": 0.01,"
-                    + " \"psnr\": 26.0, \"steps\": 1000, \"verdict\": {\"status\": \"uncalibrated\"}}";
-            put(s3, e.s3Bucket(), prefix + ObjectKeys.METRICS, metrics);
-            targets.add(metrics.replaceFirst("\\}$", ", \"files\": {\"" + ObjectKeys.METRICS + "\": \""
-                    + prefix + ObjectKeys.METRICS + "\"}}"));
+            TargetMetrics metrics = new TargetMetrics("seed " + i, i, null, (long) i, "other",
+                    i < CALIBRATION_TARGETS / 2 ? ProjectTaskSpec.POSITIVE : ProjectTaskSpec.NEGATIVE, "tiny", 0.01,
+                    26.0, 0.01, 1000, ProjectionSpace.W_PLUS, true, 303, 10.0, 10.0,
+                    TargetMetrics.Verdict.of(0.01, null), null);
+            put(s3, e.s3Bucket(), prefix + ObjectKeys.METRICS, Documents.bytes(metrics));
+            targets.add(metrics.withFiles(Map.of(ObjectKeys.METRICS, prefix + ObjectKeys.METRICS)));
         }
         artifacts.add(new Artifacts.NewArtifact(null, ObjectKeys.report(job, "json"), "report", null, 1, sha));
-        put(s3, e.s3Bucket(), ObjectKeys.report(job, "json"), "{\"calibration\": {\"auc\": 1.0, \"threshold\":"
-                + " 0.01, \"fpr\": 0.0, \"tpr\": 1.0, \"distances\": {\"positives\": {\"median\": 0.001},"
-                + " \"negatives\": {\"median\": 0.05}}, \"roc\": []}, \"targets\": [" + String.join(", ", targets)
-                + "]}");
+        double[] positives = {0.001};
+        double[] negatives = {0.05};
+        ProjectionReportDocument.Calibration calibration = new ProjectionReportDocument.Calibration(1.0, 0.01, 0.05,
+                0.0, 1.0, new ProjectionReportDocument.Distances(ProjectionReportDocument.Summary.of(positives),
+                ProjectionReportDocument.Summary.of(negatives)), List.of());
+        put(s3, e.s3Bucket(), ObjectKeys.report(job, "json"), Documents.pretty(new ProjectionReportDocument(
+                job.toString(), "calibrate", "tiny", calibration, null, null, null, targets)));
         try (Connection c = DriverManager.getConnection(e.jdbcUrl(), e.jdbcUser(), e.jdbcPassword())) {
             SyntheticHistory.insertFinishedCalibration(c, job, "tiny", "{\"positives\": " + CALIBRATION_TARGETS / 2
                     + ", \"negative_model\": \"other\", \"fpr\": 0.05}", CALIBRATION_TARGETS, artifacts);
@@ -142,8 +150,7 @@ final class DashboardBenchCommand implements Callable<Integer> {
         return job;
     }
 
-    private static void put(MinioClient s3, String bucket, String key, String json) throws Exception {
-        byte[] bytes = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    private static void put(MinioClient s3, String bucket, String key, byte[] bytes) throws Exception {
         s3.putObject(PutObjectArgs.builder().bucket(bucket).object(key)
                 .stream(new java.io.ByteArrayInputStream(bytes), bytes.length, -1).build());
     }

@@ -1,8 +1,11 @@
 package ai.stylefarm.cli;
 
 import ai.stylefarm.cli.client.GatewayClient;
+import ai.stylefarm.schemas.JobKind;
 import ai.stylefarm.schemas.JobState;
 import ai.stylefarm.schemas.ObjectKeys;
+import ai.stylefarm.schemas.documents.Documents;
+import ai.stylefarm.schemas.documents.ManifestLine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
@@ -57,7 +60,7 @@ final class Verifier {
             }
         }
         Map<String, StoredDigest> digests = reread(client, records, stored, problems);
-        long lines = checkManifest(client, records, digests, problems);
+        long lines = checkManifest(client, JobKind.of(view.path("kind").asText()), records, digests, problems);
         checkDatasetCard(client, records, digests, problems);
         return new Report(state, !JobState.SUCCEEDED.name().equals(state), stored.size(), records.size(), lines, List.copyOf(problems));
     }
@@ -112,7 +115,7 @@ final class Verifier {
      * Every manifest line that names an object with a checksum must match: a file's record, or a shard member as the
      * shard holds it. Each key or member is listed once.
      */
-    private static long checkManifest(GatewayClient client, Map<String, JsonNode> records,
+    private static long checkManifest(GatewayClient client, JobKind kind, Map<String, JsonNode> records,
                                       Map<String, StoredDigest> digests, List<String> problems) {
         JsonNode manifest = records.values().stream().filter(r -> "manifest".equals(r.path("kind").asText()))
                 .findFirst().orElse(null);
@@ -129,22 +132,28 @@ final class Verifier {
              BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             for (String text; (text = reader.readLine()) != null; ) {
                 lines++;
-                JsonNode line = JSON.readTree(text);
-                String key = line.path("key").asText(null);
-                String sha = line.path("sha256").asText(null);
+                ManifestLine line;
+                try {
+                    line = Documents.manifestLine(kind, text);
+                } catch (Documents.InvalidDocumentException e) {
+                    problems.add("MANIFEST  line " + lines + ": " + e.getMessage());
+                    continue;
+                }
+                String key = line.key();
+                String sha = line.sha256();
                 if (key == null || sha == null) {
                     continue;
                 }
-                String member = line.path("member").asText(null);
+                String member = line.member();
                 String where = member == null ? key : key + " : " + member;
                 if (!listed.add(where)) {
                     problems.add("MANIFEST  " + where + ": listed twice");
                 }
-                long bytes = line.path("bytes").asLong(-1);
+                long bytes = line.bytes();
                 if (member != null) {
                     StoredDigest shard = digests.get(key);
                     StoredDigest.Member m = shard == null ? null : shard.members().get(member);
-                    if (shard != null && (m == null || !m.sha256().equals(sha) || (bytes >= 0 && m.bytes() != bytes))) {
+                    if (shard != null && (m == null || !m.sha256().equals(sha) || m.bytes() != bytes)) {
                         problems.add("MANIFEST  " + where + ": the manifest says sha256 " + sha + ", the shard holds "
                                 + (m == null ? "no such member" : m.bytes() + " bytes, sha256 " + m.sha256()));
                     }
@@ -153,7 +162,7 @@ final class Verifier {
                     if (record == null) {
                         problems.add("MANIFEST  " + key + ": listed, but no record names it");
                     } else if (!record.path("sha256").asText().equals(sha)
-                            || (bytes >= 0 && record.path("bytes").asLong() != bytes)) {
+                            || record.path("bytes").asLong() != bytes) {
                         problems.add("MANIFEST  " + key + ": the manifest says sha256 " + sha + ", the record "
                                 + record.path("sha256").asText());
                     }

@@ -78,7 +78,7 @@ class FarmFaultToleranceTest {
     @Order(1)
     void poisonMessagesOnEveryTopicAreDeadLetteredWhileJobsComplete() throws Exception {
         Map<String, byte[]> poison = Map.of(
-                Topics.JOBS, "{\"schema\":\"stylefarm.job.v1\",\"job_id\":42}".getBytes(StandardCharsets.UTF_8),
+                Topics.JOBS, "{\"schema\":\"stylefarm.job.v2\",\"job_id\":42}".getBytes(StandardCharsets.UTF_8),
                 Topics.TASKS, new byte[] {(byte) 0xff, 0, 1, 2},
                 Topics.TASK_EVENTS, "not json at all".getBytes(StandardCharsets.UTF_8));
         try (KafkaProducer<byte[], byte[]> producer = FarmTestSupport.producer(farm)) {

@@ -11,7 +11,7 @@ import java.util.Objects;
 
 /**
  * The REST spec of a {@link JobKind#GENERATE} job, as in NVIDIA's generate.py. Serialised, it is the normalised
- * spec (defaults filled in, seeds compacted) that the gateway stores and puts in {@link JobMessage#spec()}.
+ * spec (defaults filled in, seeds compacted) that the gateway stores in the job's row.
  * Reading always goes through {@link #parse}, so a spec object never exists unvalidated.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

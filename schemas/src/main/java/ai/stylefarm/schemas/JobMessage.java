@@ -2,7 +2,6 @@ package ai.stylefarm.schemas;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.time.Instant;
@@ -10,10 +9,11 @@ import java.util.Objects;
 import java.util.UUID;
 
 /**
- * An accepted job on {@link Topics#JOBS}, published by the gateway's outbox relay after the job is committed.
+ * The notice that a job was accepted, on {@link Topics#JOBS}, published by the gateway's outbox relay after the job
+ * is committed. It carries no spec: the committed {@code jobs} row is its one copy, which the scheduler plans from, so
+ * the two can never disagree. The other fields serve partitioning, logs and tools that watch the topic.
  *
  * @param priority {@value #MIN_PRIORITY} to {@value #MAX_PRIORITY}, higher runs first
- * @param spec the normalised kind-specific spec, e.g. a serialised {@link GenerateJobSpec}
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonPropertyOrder("schema")
@@ -23,10 +23,9 @@ public record JobMessage(
         JobKind kind,
         String modelId,
         int priority,
-        ObjectNode spec,
         Instant submittedAt) {
 
-    public static final String SCHEMA = "stylefarm.job.v1";
+    public static final String SCHEMA = "stylefarm.job.v2";
     public static final int MIN_PRIORITY = 0;
     public static final int MAX_PRIORITY = 9;
     public static final int DEFAULT_PRIORITY = 5;
@@ -36,7 +35,6 @@ public record JobMessage(
         Objects.requireNonNull(tenant, "tenant");
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(modelId, "modelId");
-        Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(submittedAt, "submittedAt");
     }
 

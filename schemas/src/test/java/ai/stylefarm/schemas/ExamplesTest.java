@@ -61,13 +61,11 @@ class ExamplesTest {
     }
 
     @Test
-    void generateJobExampleCarriesANormalisedSpec() throws IOException {
-        JobMessage job = Messages.parse(example("stylefarm.job.v1.generate.json"), JobMessage.class);
+    void jobMessageIsANoticeWithoutTheSpec() throws IOException {
+        JobMessage job = Messages.parse(example("stylefarm.job.v2.generate.json"), JobMessage.class);
 
-        GenerateJobSpec spec = GenerateJobSpec.parse(job.spec());
-
-        assertEquals(101, spec.seeds().count());
-        assertEquals(job.spec(), Messages.mapper().valueToTree(spec));
+        assertEquals(JobKind.GENERATE, job.kind());
+        assertFalse(Messages.mapper().valueToTree(job).has("spec"));
     }
 
     static byte[] example(String name) throws IOException {

@@ -22,14 +22,14 @@ class InvalidMessagesTest {
 
     static Stream<Arguments> brokenDocuments() {
         return Stream.of(
-                broken("stylefarm.job.v1.generate.json", "tenant", d -> d.remove("tenant")),
-                broken("stylefarm.job.v1.generate.json", "job_id", d -> d.put("job_id", "not-a-uuid")),
-                broken("stylefarm.job.v1.generate.json", "priority", d -> d.put("priority", 10)),
-                broken("stylefarm.job.v1.generate.json", "kind", d -> d.put("kind", "paint")),
-                broken("stylefarm.job.v1.generate.json", "schema", d -> d.put("schema", "stylefarm.job.v2")),
-                broken("stylefarm.job.v1.generate.json", "color", d -> d.put("color", "red")),
-                broken("stylefarm.job.v1.generate.json", "submitted_at", d -> d.put("submitted_at", "yesterday")),
-                broken("stylefarm.job.v1.generate.json", "spec", d -> d.put("spec", "0-9")),
+                broken("stylefarm.job.v2.generate.json", "tenant", d -> d.remove("tenant")),
+                broken("stylefarm.job.v2.generate.json", "job_id", d -> d.put("job_id", "not-a-uuid")),
+                broken("stylefarm.job.v2.generate.json", "priority", d -> d.put("priority", 10)),
+                broken("stylefarm.job.v2.generate.json", "kind", d -> d.put("kind", "paint")),
+                broken("stylefarm.job.v2.generate.json", "schema", d -> d.put("schema", "stylefarm.job.v1")),
+                broken("stylefarm.job.v2.generate.json", "color", d -> d.put("color", "red")),
+                broken("stylefarm.job.v2.generate.json", "submitted_at", d -> d.put("submitted_at", "yesterday")),
+                broken("stylefarm.job.v2.generate.json", "spec", d -> d.putObject("spec").put("seeds", "0-9")),
                 broken("stylefarm.task.v1.generate.json", "attempt", d -> d.put("attempt", 0)),
                 broken("stylefarm.task.v1.generate.json", "model_sha256", d -> d.put("model_sha256", "abc")),
                 broken("stylefarm.task.v1.generate.json", "kind", d -> d.put("kind", "paint")),
@@ -74,7 +74,7 @@ class InvalidMessagesTest {
     void rejectsWhatIsNotJson() {
         MessageValidationException e = assertThrows(MessageValidationException.class,
                 () -> Messages.parse("{\"schema\": ".getBytes(StandardCharsets.UTF_8), JobMessage.class));
-        assertTrue(e.getMessage().startsWith("stylefarm.job.v1: not valid JSON"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("stylefarm.job.v2: not valid JSON"), e.getMessage());
 
         assertThrows(MessageValidationException.class, () -> Messages.parse(new byte[0], TaskEvent.class));
         assertThrows(MessageValidationException.class,
@@ -85,7 +85,7 @@ class InvalidMessagesTest {
     void reasonsListEveryProblem() {
         MessageValidationException e = assertThrows(MessageValidationException.class,
                 () -> Messages.parse("{}".getBytes(StandardCharsets.UTF_8), JobMessage.class));
-        for (String field : new String[] {"schema", "job_id", "tenant", "kind", "model_id", "priority", "spec"}) {
+        for (String field : new String[] {"schema", "job_id", "tenant", "kind", "model_id", "priority", "submitted_at"}) {
             assertTrue(e.getMessage().contains("'" + field + "'"), e.getMessage());
         }
     }

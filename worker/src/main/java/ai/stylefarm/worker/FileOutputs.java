@@ -5,7 +5,7 @@ import ai.stylefarm.modelkit.bundle.ModelManifest;
 import ai.stylefarm.modelkit.inference.Renderer;
 import ai.stylefarm.schemas.GenerateTaskSpec;
 import ai.stylefarm.schemas.TaskEvent;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import ai.stylefarm.schemas.documents.ImageLine;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -20,7 +20,7 @@ final class FileOutputs implements TaskOutputs {
     private final GenerateTaskSpec spec;
     private final ModelManifest model;
     private final UUID job;
-    private final Map<Long, ObjectNode> samples = new HashMap<>();
+    private final Map<Long, ImageLine> samples = new HashMap<>();
 
     FileOutputs(Bucket store, Uploads.Batch uploads, GenerateTaskSpec spec, ModelManifest model, UUID job) {
         this.store = store;
@@ -46,9 +46,9 @@ final class FileOutputs implements TaskOutputs {
     @Override
     public List<TaskEvent.Output> finish() {
         List<TaskEvent.Output> outputs = new ArrayList<>(uploads.await());
-        StringBuilder part = new StringBuilder();
+        List<ImageLine> part = new ArrayList<>();
         for (TaskEvent.Output o : outputs) {
-            part.append(ManifestLines.manifest(samples.get(o.seed()), o.key(), null, o.sha256(), o.bytes())).append('\n');
+            part.add(samples.get(o.seed()).storedAt(o.key(), null, o.sha256(), o.bytes()));
         }
         outputs.add(ManifestLines.storePart(store, job, spec.taskIndex(), part));
         return outputs;

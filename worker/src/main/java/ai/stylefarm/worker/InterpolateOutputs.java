@@ -15,12 +15,12 @@ import ai.stylefarm.modelkit.video.H264Encoder;
 import ai.stylefarm.modelkit.video.H264Settings;
 import ai.stylefarm.modelkit.video.PixelScale;
 import ai.stylefarm.schemas.InterpolateTaskSpec;
-import ai.stylefarm.schemas.Messages;
 import ai.stylefarm.schemas.TaskEvent;
 import ai.stylefarm.schemas.WalkKind;
 import ai.stylefarm.schemas.WalkSpace;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import ai.stylefarm.schemas.documents.FrameLine;
+import ai.stylefarm.schemas.documents.ManifestLine;
+import ai.stylefarm.schemas.documents.SegmentLine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -106,9 +106,12 @@ final class InterpolateOutputs {
             List<TaskEvent.Output> outputs = new ArrayList<>();
             outputs.add(stored);
             outputs.addAll(frames);
-            StringBuilder part = new StringBuilder(line(spec, stored)).append('\n');
+            List<ManifestLine> part = new ArrayList<>();
+            part.add(new SegmentLine(spec.taskIndex(), spec.firstFrame(), spec.frameCount(), stored.key(),
+                    stored.sha256(), stored.bytes()));
             for (int i = 0; i < frames.size(); i++) {
-                part.append(frameLine(spec.firstFrame() + i, frames.get(i))).append('\n');
+                TaskEvent.Output frame = frames.get(i);
+                part.add(new FrameLine(spec.firstFrame() + i, frame.key(), frame.sha256(), frame.bytes()));
             }
             outputs.add(ManifestLines.storePart(store, job, spec.taskIndex(), part));
             return outputs;
@@ -191,33 +194,5 @@ final class InterpolateOutputs {
                     + m.name() + " takes [" + m.numWs() + ", " + m.wDim() + "] or one [" + m.wDim() + "] row");
         }
         return data;
-    }
-
-    private static String line(InterpolateTaskSpec spec, TaskEvent.Output segment) {
-        ObjectNode line = Messages.mapper().createObjectNode();
-        line.put("segment", spec.taskIndex());
-        line.put("first_frame", spec.firstFrame());
-        line.put("frames", spec.frameCount());
-        line.put("key", segment.key());
-        line.put("sha256", segment.sha256());
-        line.put("bytes", segment.bytes());
-        return json(line);
-    }
-
-    private static String frameLine(long frame, TaskEvent.Output output) {
-        ObjectNode line = Messages.mapper().createObjectNode();
-        line.put("frame", frame);
-        line.put("key", output.key());
-        line.put("sha256", output.sha256());
-        line.put("bytes", output.bytes());
-        return json(line);
-    }
-
-    private static String json(ObjectNode node) {
-        try {
-            return Messages.mapper().writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -20,13 +20,13 @@ import ai.stylefarm.modelkit.stylegan.Tensor;
 import ai.stylefarm.modelkit.video.H264Encoder;
 import ai.stylefarm.modelkit.video.H264Settings;
 import ai.stylefarm.modelkit.video.PixelScale;
-import ai.stylefarm.schemas.Messages;
 import ai.stylefarm.schemas.ObjectKeys;
 import ai.stylefarm.schemas.ProjectTaskSpec;
 import ai.stylefarm.schemas.ProjectionSpace;
 import ai.stylefarm.schemas.TaskEvent;
 import ai.stylefarm.schemas.TaskMessage;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import ai.stylefarm.schemas.documents.Documents;
+import ai.stylefarm.schemas.documents.TargetMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -150,18 +150,17 @@ final class ProjectOutputs {
         if (video != null) {
             outputs.add(store.uploadIfAbsent(spec.key(ObjectKeys.PROJ_MP4), video, "video/mp4").output(null));
         }
-        ObjectNode metrics = metrics(task, spec, result);
-        Bucket.Stored stored = store.putIfAbsent(spec.key(ObjectKeys.METRICS), ManifestLines.bytes(metrics),
+        TargetMetrics metrics = metrics(task, spec, result);
+        Bucket.Stored stored = store.putIfAbsent(spec.key(ObjectKeys.METRICS), Documents.bytes(metrics),
                 "application/json");
         outputs.add(stored.output(null));
         if (stored.adopted()) {
             // Another attempt's metrics are what storage holds: the report is built from them, not from this run.
-            metrics = (ObjectNode) Messages.mapper().readTree(store.read(stored.key(), MAX_METRICS_BYTES));
+            metrics = Documents.read(store.read(stored.key(), MAX_METRICS_BYTES), TargetMetrics.class);
         }
-        ObjectNode line = metrics.deepCopy();
-        var files = line.putObject("files");
+        Map<String, String> files = new LinkedHashMap<>();
         outputs.forEach(o -> files.put(o.key().substring(spec.outputPrefix().length()), o.key()));
-        outputs.add(ManifestLines.storePart(store, task.jobId(), spec.taskIndex(), line.toString() + "\n"));
+        outputs.add(ManifestLines.storePart(store, task.jobId(), spec.taskIndex(), List.of(metrics.withFiles(files))));
         return outputs;
     }
 
@@ -169,42 +168,16 @@ final class ProjectOutputs {
      * MSE and PSNR of the reconstruction on the raw [-1, 1] scale; the distance is the MSE. The verdict compares it
      * with the threshold: at or below, the model very likely made the image.
      */
-    private static ObjectNode metrics(TaskMessage task, ProjectTaskSpec spec, ProjectionResult result) {
-        ObjectNode m = Messages.mapper().createObjectNode();
-        m.put("target", spec.target().name());
-        m.put("index", spec.taskIndex());
-        if (spec.target().key() != null) {
-            m.put("target_key", spec.target().key());
-        } else {
-            m.put("target_seed", spec.target().seed());
-            m.put("target_model", spec.target().modelId() == null ? task.displayModel()
-                    : spec.target().modelName() != null ? spec.target().modelName() : spec.target().modelId());
-        }
-        if (spec.label() != null) {
-            m.put("label", spec.label());
-        }
-        m.put("model", task.displayModel());
-        m.put("mse", result.mse());
-        m.put("psnr", result.psnr());
-        m.put("distance", result.mse());
-        m.put("steps", result.steps());
-        m.put("space", spec.space().value());
-        m.put("optimize_noise", spec.optimizeNoise());
-        m.put("seed", spec.seed());
-        m.put("seconds", result.millis() / 1000.0);
-        m.put("ms_per_step", (double) result.millis() / result.steps());
-        ObjectNode verdict = m.putObject("verdict");
-        verdict.put("distance", result.mse());
-        if (spec.threshold() == null) {
-            verdict.putNull("generated_by_model");
-            verdict.putNull("threshold");
-            verdict.put("status", "uncalibrated");
-        } else {
-            verdict.put("generated_by_model", result.mse() <= spec.threshold());
-            verdict.put("threshold", spec.threshold());
-            verdict.put("status", "calibrated");
-        }
-        return m;
+    private static TargetMetrics metrics(TaskMessage task, ProjectTaskSpec spec, ProjectionResult result) {
+        ProjectTaskSpec.Target t = spec.target();
+        boolean stored = t.key() != null;
+        String targetModel = stored ? null : t.modelId() == null ? task.displayModel()
+                : t.modelName() != null ? t.modelName() : t.modelId();
+        return new TargetMetrics(t.name(), spec.taskIndex(), t.key(), stored ? null : t.seed(), targetModel,
+                spec.label(), task.displayModel(), result.mse(), result.psnr(), result.mse(), result.steps(),
+                spec.space(), spec.optimizeNoise(), spec.seed(), result.millis() / 1000.0,
+                (double) result.millis() / result.steps(), TargetMetrics.Verdict.of(result.mse(), spec.threshold()),
+                null);
     }
 
     /** A bundle registered before projection existed has no step graph: no retry can change that. */

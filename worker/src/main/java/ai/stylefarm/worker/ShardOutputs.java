@@ -5,10 +5,10 @@ import ai.stylefarm.modelkit.bundle.ModelManifest;
 import ai.stylefarm.modelkit.inference.Renderer;
 import ai.stylefarm.modelkit.io.Hashing;
 import ai.stylefarm.schemas.GenerateTaskSpec;
-import ai.stylefarm.schemas.Messages;
 import ai.stylefarm.schemas.ObjectKeys;
 import ai.stylefarm.schemas.TaskEvent;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import ai.stylefarm.schemas.documents.Documents;
+import ai.stylefarm.schemas.documents.ImageLine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -91,13 +91,13 @@ final class ShardOutputs implements TaskOutputs {
         Path stored = dir.resolve("stored.tar");
         Path lines = dir.resolve("stored-part.jsonl");
         store.download(spec.shardKey(), stored);
-        Map<String, ObjectNode> samples = new HashMap<>();
+        Map<String, ImageLine> samples = new HashMap<>();
         Map<String, String[]> images = new LinkedHashMap<>();
         try (InputStream in = Files.newInputStream(stored)) {
             TarReader.read(in, (name, content) -> {
                 String base = name.substring(0, name.lastIndexOf('.'));
                 if (name.endsWith(".json")) {
-                    samples.put(base, (ObjectNode) Messages.mapper().readTree(content));
+                    samples.put(base, Documents.read(content, ImageLine.class));
                 } else if (name.endsWith("." + spec.format().extension())) {
                     images.put(base, new String[] {name, Hashing.sha256(content), Long.toString(content.length)});
                 }
@@ -105,12 +105,13 @@ final class ShardOutputs implements TaskOutputs {
         }
         try (var out = Files.newBufferedWriter(lines, StandardCharsets.UTF_8)) {
             for (Map.Entry<String, String[]> image : images.entrySet()) {
-                ObjectNode sample = samples.get(image.getKey());
+                ImageLine sample = samples.get(image.getKey());
                 if (sample == null) {
                     throw new IOException("stored shard " + spec.shardKey() + " has no JSON for " + image.getKey());
                 }
                 String[] member = image.getValue();
-                out.write(ManifestLines.manifest(sample, spec.shardKey(), member[0], member[1], Long.parseLong(member[2])));
+                out.write(Documents.line(sample.storedAt(spec.shardKey(), member[0], member[1],
+                        Long.parseLong(member[2]))));
                 out.write('\n');
             }
         }

@@ -5,7 +5,8 @@ import ai.stylefarm.modelkit.inference.Renderer;
 import ai.stylefarm.modelkit.io.Hashing;
 import ai.stylefarm.modelkit.io.Npy;
 import ai.stylefarm.schemas.GenerateTaskSpec;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import ai.stylefarm.schemas.documents.Documents;
+import ai.stylefarm.schemas.documents.ImageLine;
 import java.io.BufferedWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -40,16 +41,16 @@ public final class ShardWriter implements AutoCloseable {
         String member = key + "." + spec.format().extension();
         byte[] encoded = ImageEncoding.encode(hwc, model.resolution(), model.imgChannels(), spec.format(),
                 spec.jpegQuality());
-        ObjectNode sample = ManifestLines.sample(spec, image.seed(), image.z(), Arrays.copyOf(image.ws(), model.wDim()));
+        ImageLine sample = ManifestLines.sample(spec, image.seed(), image.z(), Arrays.copyOf(image.ws(), model.wDim()));
         tar.add(member, encoded);
-        tar.add(key + ".json", ManifestLines.bytes(sample));
+        tar.add(key + ".json", Documents.bytes(sample));
         if (spec.latents()) {
             ByteArrayOutputStream npy = new ByteArrayOutputStream();
             Npy.writeFloat32Header(npy, new int[] {model.numWs(), model.wDim()});
             npy.write(Npy.littleEndian(image.ws()));
             tar.add(key + ".npy", npy.toByteArray());
         }
-        lines.write(ManifestLines.manifest(sample, spec.shardKey(), member, Hashing.sha256(encoded), encoded.length));
+        lines.write(Documents.line(sample.storedAt(spec.shardKey(), member, Hashing.sha256(encoded), encoded.length)));
         lines.write('\n');
         samples++;
     }

@@ -8,11 +8,9 @@ import ai.stylefarm.modelkit.inference.RenderLanes;
 import ai.stylefarm.modelkit.inference.StyleMixer;
 import ai.stylefarm.modelkit.io.Pixels;
 import ai.stylefarm.schemas.ImageFormat;
-import ai.stylefarm.schemas.Messages;
 import ai.stylefarm.schemas.StyleMixTaskSpec;
 import ai.stylefarm.schemas.TaskEvent;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import ai.stylefarm.schemas.documents.StyleMixLine;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -76,9 +74,11 @@ final class StyleMixOutputs {
             return null;
         }
         List<TaskEvent.Output> outputs = new ArrayList<>(uploads.await());
-        StringBuilder part = new StringBuilder();
+        List<StyleMixLine> part = new ArrayList<>();
         for (int i = 0; i < cells.size(); i++) {
-            part.append(line(spec, cells.get(i), outputs.get(i))).append('\n');
+            TaskEvent.Output o = outputs.get(i);
+            part.add(new StyleMixLine(cells.get(i).row(), cells.get(i).col(), o.key(), o.sha256(), o.bytes(),
+                    spec.styles(), spec.truncationPsi(), spec.classIdx(), spec.noiseMode()));
         }
         outputs.add(ManifestLines.storePart(store, job, spec.taskIndex(), part));
         return outputs;
@@ -97,25 +97,5 @@ final class StyleMixOutputs {
         }
         spec.diagonals().forEach(s -> cells.add(new Cell(s, s)));
         return cells;
-    }
-
-    private static String line(StyleMixTaskSpec spec, Cell cell, TaskEvent.Output output) {
-        ObjectNode line = Messages.mapper().createObjectNode();
-        line.put("row_seed", cell.row());
-        line.put("col_seed", cell.col());
-        line.put("key", output.key());
-        line.put("sha256", output.sha256());
-        line.put("bytes", output.bytes());
-        spec.styles().forEach(line.putArray("styles")::add);
-        line.put("truncation_psi", spec.truncationPsi());
-        if (spec.classIdx() != null) {
-            line.put("class_idx", spec.classIdx());
-        }
-        line.put("noise_mode", spec.noiseMode().value());
-        try {
-            return Messages.mapper().writeValueAsString(line);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

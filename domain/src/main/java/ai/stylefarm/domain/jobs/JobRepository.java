@@ -88,7 +88,7 @@ public class JobRepository {
                     s.executeUpdate();
                 }
                 JobMessage message = new JobMessage(id, job.tenant(), job.kind(), job.modelKey(), job.priority(),
-                        job.spec(), now);
+                        now);
                 Outbox.enqueue(c, Topics.JOBS, id.toString(), Messages.toJson(message));
                 Jobs.event(c, id, null, JobEvent.SUBMITTED, job.tenant(), "{\"items\":" + job.items() + "}");
                 c.commit();

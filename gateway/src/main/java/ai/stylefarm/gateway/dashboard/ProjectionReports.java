@@ -2,14 +2,17 @@ package ai.stylefarm.gateway.dashboard;
 
 import ai.stylefarm.domain.jobs.JobRepository;
 import ai.stylefarm.domain.storage.Bucket;
+import ai.stylefarm.schemas.Messages;
 import ai.stylefarm.schemas.ObjectKeys;
+import ai.stylefarm.schemas.documents.Documents;
+import ai.stylefarm.schemas.documents.ProjectionReportDocument;
+import ai.stylefarm.schemas.documents.TargetMetrics;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -22,7 +25,7 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class ProjectionReports {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Messages.mapper();
     /** The scheduler writes these; a calibration of the most targets a job may have stays far below. */
     private static final int MAX_REPORT_BYTES = 64 << 20;
 
@@ -57,14 +60,13 @@ public class ProjectionReports {
         }
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         // A finished job's report holds every target's metrics: one read instead of one per target.
-        Map<String, JsonNode> reported = new TreeMap<>();
+        Map<String, TargetMetrics> reported = new TreeMap<>();
         if (reportKey != null && reportKey.equals(ObjectKeys.report(job, "json"))) {
-            JsonNode report = readJson(reportKey);
-            report.path("targets").forEach(t -> reported.put(t.path("files").path(ObjectKeys.METRICS).asText(), t));
-            JsonNode calibration = report.path("calibration");
-            if (calibration.isObject()) {
-                ((ObjectNode) calibration).remove("roc");
-                out.set("calibration", calibration);
+            ProjectionReportDocument report = read(reportKey, ProjectionReportDocument.class);
+            report.targets().stream().filter(t -> t.files() != null && t.files().containsKey(ObjectKeys.METRICS))
+                    .forEach(t -> reported.put(t.files().get(ObjectKeys.METRICS), t));
+            if (report.calibration() != null) {
+                out.set("calibration", JSON.valueToTree(report.calibration().withoutRoc()));
             }
         }
         ArrayNode list = out.putArray("targets");
@@ -75,20 +77,18 @@ public class ProjectionReports {
             }
             JsonNode metricsKey = t.remove("metrics_key");
             if (metricsKey != null) {
-                JsonNode metrics = reported.get(metricsKey.asText());
-                t.setAll((ObjectNode) (metrics != null ? metrics : readJson(metricsKey.asText())));
-                t.remove("files");
+                TargetMetrics metrics = reported.get(metricsKey.asText());
+                if (metrics == null) {
+                    metrics = read(metricsKey.asText(), TargetMetrics.class);
+                }
+                t.setAll((ObjectNode) JSON.valueToTree(metrics.withoutFiles()));
             }
             list.add(t);
         }
         return out;
     }
 
-    private JsonNode readJson(String key) {
-        try {
-            return JSON.readTree(storage.read(key, MAX_REPORT_BYTES));
-        } catch (IOException e) {
-            throw new IllegalStateException("unreadable " + key + ": " + e.getMessage(), e);
-        }
+    private <T> T read(String key, Class<T> type) {
+        return Documents.read(storage.read(key, MAX_REPORT_BYTES), type);
     }
 }

@@ -10,7 +10,9 @@ import ai.stylefarm.schemas.JobKind;
 import ai.stylefarm.schemas.Messages;
 import ai.stylefarm.schemas.ObjectKeys;
 import ai.stylefarm.schemas.StyleMixJobSpec;
-import com.fasterxml.jackson.databind.JsonNode;
+import ai.stylefarm.schemas.documents.Documents;
+import ai.stylefarm.schemas.documents.ImageLine;
+import ai.stylefarm.schemas.documents.StyleMixLine;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -156,14 +158,17 @@ final class ManifestAssembler {
             try (InputStream in = store.get(a.key());
                  BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                 for (String line; (line = reader.readLine()) != null; ) {
-                    JsonNode entry = JSON.readTree(line);
-                    long seed = entry.path("seed").asLong(-1);
+                    ImageLine entry = Documents.read(line, ImageLine.class);
+                    if (entry.key() == null) {
+                        throw new IncompleteManifestException("a line of " + a.key() + " names no stored image");
+                    }
+                    long seed = entry.seed();
                     if (seed <= lastSeed) {
                         throw new IncompleteManifestException("seed " + seed + " is out of order or listed twice in "
                                 + a.key());
                     }
                     lastSeed = seed;
-                    imageBytes += entry.path("bytes").asLong();
+                    imageBytes += entry.bytes();
                     writer.write(line);
                     writer.write('\n');
                     lines++;
@@ -207,7 +212,7 @@ final class ManifestAssembler {
             try (InputStream in = store.get(ObjectKeys.manifestPart(job.id(), part));
                  BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                 for (String line; (line = reader.readLine()) != null; ) {
-                    if (!keys.add(JSON.readTree(line).path("key").asText())) {
+                    if (!keys.add(Documents.read(line, StyleMixLine.class).key())) {
                         throw new IncompleteManifestException("image listed twice: " + line);
                     }
                     manifest.append(line).append('\n');

@@ -6,9 +6,11 @@ import ai.stylefarm.modelkit.io.Hashing;
 import ai.stylefarm.modelkit.video.Mp4Concat;
 import ai.stylefarm.modelkit.video.VideoException;
 import ai.stylefarm.schemas.InterpolateJobSpec;
+import ai.stylefarm.schemas.JobKind;
 import ai.stylefarm.schemas.Messages;
 import ai.stylefarm.schemas.ObjectKeys;
-import com.fasterxml.jackson.databind.JsonNode;
+import ai.stylefarm.schemas.documents.Documents;
+import ai.stylefarm.schemas.documents.SegmentLine;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -46,14 +48,13 @@ final class VideoAssembler {
             try (InputStream in = store.get(ObjectKeys.manifestPart(job.id(), part));
                  BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                 for (String line; (line = reader.readLine()) != null; ) {
-                    JsonNode entry = JSON.readTree(line);
-                    if (entry.has("segment")) {
-                        if (entry.path("first_frame").asLong(-1) != nextFrame) {
-                            throw new ManifestAssembler.IncompleteManifestException("segment " + entry.path("segment")
-                                    + " starts at frame " + entry.path("first_frame") + ", expected " + nextFrame);
+                    if (Documents.manifestLine(JobKind.INTERPOLATE, line) instanceof SegmentLine segment) {
+                        if (segment.firstFrame() != nextFrame) {
+                            throw new ManifestAssembler.IncompleteManifestException("segment " + segment.segment()
+                                    + " starts at frame " + segment.firstFrame() + ", expected " + nextFrame);
                         }
-                        nextFrame += entry.path("frames").asLong();
-                        segments.add(entry.path("key").asText());
+                        nextFrame += segment.frames();
+                        segments.add(segment.key());
                     }
                     manifest.append(line).append('\n');
                     lines++;

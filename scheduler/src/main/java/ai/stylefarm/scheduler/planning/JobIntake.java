@@ -75,10 +75,11 @@ public final class JobIntake {
                 if (modelProblem != null) {
                     throw new IllegalArgumentException(modelProblem);
                 }
+                JobKind kind = JobKind.of(job.kind());
                 JsonNode spec = Messages.mapper().readTree(job.spec());
-                total = planner.taskCount(message.kind(), spec);
-                plan = planner.plan(job.id(), message.kind(), spec, 0, window);
-                if (message.kind() == JobKind.INTERPOLATE) {
+                total = planner.taskCount(kind, spec);
+                plan = planner.plan(job.id(), kind, spec, 0, window);
+                if (kind == JobKind.INTERPOLATE) {
                     storeInlineWs(c, job.id(), InterpolateJobSpec.parse(spec));
                 }
             } catch (IllegalArgumentException e) {

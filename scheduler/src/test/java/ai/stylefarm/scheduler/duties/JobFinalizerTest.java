@@ -10,7 +10,10 @@ import ai.stylefarm.domain.store.Jobs;
 import ai.stylefarm.infra.S3Server;
 import ai.stylefarm.migrations.Migrations;
 import ai.stylefarm.modelkit.io.Hashing;
+import ai.stylefarm.schemas.NoiseMode;
 import ai.stylefarm.schemas.ObjectKeys;
+import ai.stylefarm.schemas.documents.Documents;
+import ai.stylefarm.schemas.documents.ImageLine;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -117,8 +120,8 @@ class JobFinalizerTest {
             byte[] image = ("image " + seed + " of " + job).getBytes(StandardCharsets.UTF_8);
             String key = String.format("%simages/seed%08d.png", ObjectKeys.job(job), seed);
             store.put(key, image, "image/png");
-            part.append(String.format("{\"seed\":%d,\"key\":\"%s\",\"sha256\":\"%s\",\"bytes\":%d}%n", seed, key,
-                    Hashing.sha256(image), image.length));
+            part.append(Documents.line(ImageLine.sample(seed, 1, null, null, NoiseMode.CONST, null, null)
+                    .storedAt(key, null, Hashing.sha256(image), image.length))).append('\n');
         }
         byte[] partBytes = part.toString().getBytes(StandardCharsets.UTF_8);
         store.put(ObjectKeys.manifestPart(job, 0), partBytes, "application/x-ndjson");
