@@ -1,6 +1,6 @@
 package ai.stylefarm.modelkit.projection;
 
-import ai.stylefarm.modelkit.io.LanczosResize;
+import ai.stylefarm.modelkit.io.PillowResize;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
@@ -18,8 +18,17 @@ import javax.imageio.ImageIO;
  */
 public record TargetImage(byte[] hwc, int channels, int resolution) {
 
+    /** Decoded pixels before any crop or resize: hwc is [height, width, channels] uint8. */
+    public record Decoded(byte[] hwc, int width, int height, int channels) {}
+
     /** Decodes a PNG or JPEG and prepares it. Fails with a readable message when the bytes are not an image. */
     public static TargetImage decode(byte[] encoded, int channels, int resolution) {
+        Decoded d = read(encoded, channels);
+        return prepare(d.hwc(), d.width(), d.height(), channels, resolution);
+    }
+
+    /** Decodes a PNG or JPEG into RGB (channels 3) or luma (channels 1) pixels, as Pillow's convert gives them. */
+    public static Decoded read(byte[] encoded, int channels) {
         BufferedImage img;
         try {
             img = ImageIO.read(new ByteArrayInputStream(encoded));
@@ -29,7 +38,7 @@ public record TargetImage(byte[] hwc, int channels, int resolution) {
         if (img == null) {
             throw new IllegalArgumentException("target is not a PNG or JPEG image");
         }
-        return prepare(pixels(img, channels), img.getWidth(), img.getHeight(), channels, resolution);
+        return new Decoded(pixels(img, channels), img.getWidth(), img.getHeight(), channels);
     }
 
     /** hwc: [h, w, channels] uint8. */
@@ -41,7 +50,7 @@ public record TargetImage(byte[] hwc, int channels, int resolution) {
         for (int y = 0; y < s; y++) {
             System.arraycopy(hwc, ((top + y) * w + left) * channels, square, y * s * channels, s * channels);
         }
-        return new TargetImage(LanczosResize.resize(square, s, s, channels, resolution, resolution), channels,
+        return new TargetImage(PillowResize.resize(square, s, s, channels, resolution, resolution), channels,
                 resolution);
     }
 
