@@ -44,6 +44,19 @@ final class CalibrateCommand implements Callable<Integer> {
     @Option(names = "--positives", description = "images the model renders from fresh seeds (default 16)")
     Integer positives;
 
+    @Option(names = "--positive-noise-modes", split = ",", paramLabel = "MODE",
+            description = "noise modes the positives are rendered with: const, random, none (default const)")
+    List<String> noiseModes;
+
+    @Option(names = "--positive-psi", paramLabel = "PSI|MIN,MAX", split = ",",
+            description = "ψ of the positives, or a range drawn from uniformly (default 1)")
+    List<Double> psi;
+
+    @Option(names = "--perturbations", split = ",", paramLabel = "P",
+            description = "what happens to the positives before projection, dealt out in turn: none, jpegQ, "
+                    + "resizeF-FILTER (nearest, box, bilinear, bicubic, lanczos), joined by + (default none)")
+    List<String> perturbations;
+
     @Option(names = "--fpr", description = "false-positive rate of the threshold (default 0.05)")
     Double fpr;
 
@@ -78,6 +91,19 @@ final class CalibrateCommand implements Callable<Integer> {
         if (fpr != null) {
             spec.put("fpr", fpr);
         }
+        if (noiseModes != null) {
+            noiseModes.forEach(spec.putArray("positive_noise_modes")::add);
+        }
+        if (psi != null) {
+            if (psi.size() == 1) {
+                spec.put("positive_psi", psi.get(0));
+            } else {
+                psi.forEach(spec.putArray("positive_psi")::add);
+            }
+        }
+        if (perturbations != null) {
+            perturbations.forEach(spec.putArray("perturbations")::add);
+        }
         ProjectCommand.settings(spec, steps, space, true, null);
         JsonNode job = client.submit(GenerateCommand.request("calibrate", model, priority, spec));
         UUID id = UUID.fromString(job.path("id").asText());
@@ -93,6 +119,14 @@ final class CalibrateCommand implements Callable<Integer> {
                                 ProjectionReportDocument.class).calibration();
                         System.out.printf(Locale.ROOT, "AUC %.3f; at threshold %.6g: false positives %.1f %%,"
                                 + " true positives %.1f %%%n", c.auc(), c.threshold(), 100 * c.fpr(), 100 * c.tpr());
+                        if (c.variants() != null && c.variants().size() > 1) {
+                            System.out.printf(Locale.ROOT, "%-36s %9s %6s %6s %10s%n", "positives rendered as",
+                                    "positives", "AUC", "TPR", "median");
+                            for (ProjectionReportDocument.VariantAuc v : c.variants()) {
+                                System.out.printf(Locale.ROOT, "%-36s %9d %6.3f %6.3f %10.4g%n", v.variant(),
+                                        v.positives(), v.auc(), v.tpr(), v.distances().median());
+                            }
+                        }
                     } finally {
                         Files.deleteIfExists(report);
                     }

@@ -128,9 +128,9 @@ final class DashboardBenchCommand implements Callable<Integer> {
                     {ObjectKeys.TARGET_PNG, "target"}, {ObjectKeys.METRICS, "metrics"}}) {
                 artifacts.add(new Artifacts.NewArtifact(null, prefix + file[0], file[1], null, 1, sha));
             }
-            TargetMetrics metrics = new TargetMetrics("seed " + i, i, null, (long) i, "other",
+            TargetMetrics metrics = new TargetMetrics("seed " + i, i, null, (long) i, "other", null,
                     i < CALIBRATION_TARGETS / 2 ? ProjectTaskSpec.POSITIVE : ProjectTaskSpec.NEGATIVE, "tiny", 0.01,
-                    26.0, 0.01, 1000, ProjectionSpace.W_PLUS, true, 303, 10.0, 10.0,
+                    26.0, 0.01, 0.01, 0.0, 1000, ProjectionSpace.W_PLUS, true, 303, 10.0, 10.0,
                     TargetMetrics.Verdict.of(0.01, null), null);
             put(s3, e.s3Bucket(), prefix + ObjectKeys.METRICS, Documents.bytes(metrics));
             targets.add(metrics.withFiles(Map.of(ObjectKeys.METRICS, prefix + ObjectKeys.METRICS)));
@@ -140,7 +140,7 @@ final class DashboardBenchCommand implements Callable<Integer> {
         double[] negatives = {0.05};
         ProjectionReportDocument.Calibration calibration = new ProjectionReportDocument.Calibration(1.0, 0.01, 0.05,
                 0.0, 1.0, new ProjectionReportDocument.Distances(ProjectionReportDocument.Summary.of(positives),
-                ProjectionReportDocument.Summary.of(negatives)), List.of());
+                ProjectionReportDocument.Summary.of(negatives)), List.of(), List.of());
         put(s3, e.s3Bucket(), ObjectKeys.report(job, "json"), Documents.pretty(new ProjectionReportDocument(
                 job.toString(), "calibrate", "tiny", calibration, null, null, null, targets)));
         try (Connection c = DriverManager.getConnection(e.jdbcUrl(), e.jdbcUser(), e.jdbcPassword())) {

@@ -10,7 +10,8 @@ import picocli.CommandLine;
                 GenerateCommand.class, InterpolateCommand.class, ProjectCommand.class, CalibrateCommand.class, JobsCommand.class, JobCommand.class, CancelCommand.class, JobControlCommands.Pause.class,
                 JobControlCommands.Resume.class, JobControlCommands.Requeue.class, JobControlCommands.Priority.class,
                 WorkersCommand.class, DownloadCommand.class, VerifyCommand.class, ModelsCommand.class, RestartCommand.class,
-                RenderCommand.class, BenchCommand.class, FarmBenchCommand.class, VideoBenchCommand.class, ProjectionBenchCommand.class, DashboardBenchCommand.class, SuperviseCommand.class})
+                RenderCommand.class, BenchCommand.class, FarmBenchCommand.class, VideoBenchCommand.class, ProjectionBenchCommand.class, DetectionBenchCommand.class,
+                DashboardBenchCommand.class, SuperviseCommand.class})
 public final class Farm implements Runnable {
 
     @CommandLine.Spec

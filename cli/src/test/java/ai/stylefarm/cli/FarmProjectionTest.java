@@ -102,7 +102,10 @@ class FarmProjectionTest {
         for (int i = 1; i <= 16; i++) {
             uploads.add("{'upload': '" + upload(acme, photo(i + (i - 1) / 2)) + "'}");
         }
-        UUID id = submit(acme, "calibrate", MODEL, "{'positives': 16, 'negatives': " + uploads + ", 'fpr': 0.05}");
+        // Positives made as fakes are made: both noise modes, ψ 0.5 to 1, JPEG and resizing both ways.
+        UUID id = submit(acme, "calibrate", MODEL, "{'positives': 16, 'negatives': " + uploads + ", 'fpr': 0.05,"
+                + " 'positive_noise_modes': ['const', 'random'], 'positive_psi': [0.5, 1],"
+                + " 'perturbations': ['none', 'jpeg80', 'resize0.5-bilinear', 'resize2-bicubic+jpeg90']}");
         JsonNode job = awaitEnd(id, Duration.ofMinutes(10));
         assertEquals("SUCCEEDED", job.path("state").asText(), job.toString());
         assertEquals(2L, FarmTestSupport.count(farm, "SELECT count(DISTINCT worker_id) FROM tasks WHERE job_id = ?", id),
@@ -115,7 +118,16 @@ class FarmProjectionTest {
         assertTrue(calibration.path("auc").asDouble() >= 0.95, "AUC " + calibration.path("auc"));
         double ownMedian = calibration.path("distances").path("positives").path("median").asDouble();
         double photoMedian = calibration.path("distances").path("negatives").path("median").asDouble();
-        assertTrue(photoMedian > 10 * ownMedian, "medians: own " + ownMedian + ", photographs " + photoMedian);
+        assertTrue(photoMedian > 2 * ownMedian, "medians: own " + ownMedian + ", photographs " + photoMedian);
+        JsonNode variants = calibration.path("variants");
+        assertEquals(8, variants.size(), "each noise mode with each perturbation: " + variants);
+        for (JsonNode v : variants) {
+            assertEquals(2, v.path("positives").asInt(), v.toString());
+            assertTrue(v.path("auc").asDouble() >= 0.9, "AUC per variant: " + variants);
+        }
+        JsonNode jpegPositive = JSON.readTree(out.resolve("projections/000002/metrics.json").toFile());
+        assertEquals("jpeg80", jpegPositive.path("render").path("perturbation").asText(), jpegPositive.toString());
+        assertTrue(jpegPositive.path("latent_distance").asDouble() > 0, jpegPositive.toString());
         double threshold = calibration.path("threshold").asDouble();
         assertTrue(calibration.path("fpr").asDouble() <= 0.05);
         assertEquals(threshold, model(MODEL).path("projection_threshold").asDouble(), 1e-12);

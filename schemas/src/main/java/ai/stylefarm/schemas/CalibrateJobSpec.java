@@ -27,15 +27,18 @@ import java.util.UUID;
 public record CalibrateJobSpec(int positives,
                                @JsonInclude(JsonInclude.Include.NON_EMPTY) List<ProjectTarget> negatives,
                                String negativeModel, String negativeModelKey, String negativeModelSha256, double fpr,
+                               @JsonUnwrapped PositiveRenders renders,
                                @JsonUnwrapped ProjectionSettings settings) {
     public static final int DEFAULT_POSITIVES = 16;
     public static final int MAX_POSITIVES = 500;
     public static final double DEFAULT_FPR = 0.05;
     private static final List<String> FIELDS = ProjectionSettings.fieldsWith("positives", "negatives", "negative_model",
-            "negative_model_key", "negative_model_sha256", "fpr");
+            "negative_model_key", "negative_model_sha256", "fpr", "positive_noise_modes", "positive_psi",
+            "perturbations");
 
     public CalibrateJobSpec {
         negatives = negatives == null ? List.of() : List.copyOf(negatives);
+        renders = renders == null ? PositiveRenders.DEFAULT : renders;
         Objects.requireNonNull(settings, "settings");
     }
 
@@ -58,7 +61,7 @@ public record CalibrateJobSpec(int positives,
     /** What only the gateway can fill in; whatever a client sent for these fields is replaced. */
     public CalibrateJobSpec resolved(List<ProjectTarget> resolvedNegatives, String negativeKey, String negativeSha256) {
         return new CalibrateJobSpec(positives, resolvedNegatives, negativeModel, negativeKey, negativeSha256, fpr,
-                settings);
+                renders, settings);
     }
 
     /** Negatives made by rendering another model: as many as positives. */
@@ -83,19 +86,30 @@ public record CalibrateJobSpec(int positives,
         return seeds;
     }
 
+    /** How positive {@code index} is rendered: drawn from the job id, apart from the seeds' stream. */
+    public ProjectTaskSpec.Render positiveRender(int index, UUID jobId) {
+        SplittableRandom random = new SplittableRandom(~jobId.getMostSignificantBits() ^ jobId.getLeastSignificantBits());
+        ProjectTaskSpec.Render render = null;
+        for (int i = 0; i <= index; i++) {
+            render = renders.forPositive(i, random);
+        }
+        return render;
+    }
+
     /** Tasks 0 to positives − 1 are positives, the rest negatives. */
     public ProjectTaskSpec forTask(int index, UUID jobId) {
         long[] seeds = freshSeeds(jobId);
         ProjectTaskSpec.Target target;
         String label;
         if (index < positives) {
-            target = ProjectTaskSpec.Target.seed(seeds[index], null, null, null);
+            target = ProjectTaskSpec.Target.seed(seeds[index], null, null, null, positiveRender(index, jobId));
             label = ProjectTaskSpec.POSITIVE;
         } else {
             int n = index - positives;
             target = negativeModel != null
                     ? ProjectTaskSpec.Target.seed(seeds[index],
-                    negativeModelKey != null ? negativeModelKey : negativeModel, negativeModel, negativeModelSha256)
+                    negativeModelKey != null ? negativeModelKey : negativeModel, negativeModel, negativeModelSha256,
+                    null)
                     : ProjectTaskSpec.Target.image(negatives.get(n).objectKey(), negatives.get(n).name());
             label = ProjectTaskSpec.NEGATIVE;
         }
@@ -137,8 +151,9 @@ public record CalibrateJobSpec(int positives,
                 fpr = fprNode.doubleValue();
             }
         }
+        PositiveRenders renders = PositiveRenders.read(spec, errors);
         ProjectionSettings settings = ProjectionSettings.read(spec, errors);
         return errors.isEmpty() ? new CalibrateJobSpec(positives == null ? DEFAULT_POSITIVES : positives, negatives,
-                negativeModel, key, sha, fpr, settings) : null;
+                negativeModel, key, sha, fpr, renders, settings) : null;
     }
 }

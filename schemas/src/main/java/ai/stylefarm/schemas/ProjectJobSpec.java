@@ -87,18 +87,19 @@ public record ProjectJobSpec(List<ProjectTarget> targets, @JsonUnwrapped Project
     }
 
     /**
-     * The distance is a mean squared difference of pixels on the [-1, 1] scale, so it is at most 4: a threshold
-     * above that would call every image the model's.
+     * The detection distance is the projected latent's distance from w_avg in w_std (a model's own images land
+     * around 1, others 2 to 4) plus twice a residual share: a threshold of 100 already calls every image the
+     * model's.
      */
-    static final double MAX_THRESHOLD = 4;
+    static final double MAX_THRESHOLD = 100;
 
     private static Double threshold(JsonNode node, List<ValidationError> errors) {
         if (SpecFields.absent(node)) {
             return null;
         }
         if (!node.isNumber() || !(node.doubleValue() > 0) || !(node.doubleValue() <= MAX_THRESHOLD)) {
-            errors.add(new ValidationError("threshold", "must be a projection distance above 0 and at most "
-                    + (int) MAX_THRESHOLD + " (a mean squared difference on the [-1, 1] scale)"));
+            errors.add(new ValidationError("threshold", "must be a detection distance above 0 and at most "
+                    + (int) MAX_THRESHOLD + " (the model's own images land around 1, others at 2 to 4)"));
             return null;
         }
         return node.doubleValue();

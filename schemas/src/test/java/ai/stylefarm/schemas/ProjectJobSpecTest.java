@@ -94,9 +94,57 @@ class ProjectJobSpecTest {
         }
     }
 
+    @Test
+    void calibrationDealsOutEveryNoiseModeAndPerturbationWithPsiFromTheRange() {
+        CalibrateJobSpec spec = CalibrateJobSpec.parse(json("{'positives': 8, 'negative_model': 'other',"
+                + " 'positive_noise_modes': ['const', 'random'], 'positive_psi': [0.5, 1],"
+                + " 'perturbations': ['none', 'JPEG80', 'resize0.50-bilinear+jpeg90']}"))
+                .resolved(List.of(), "other-key", "a".repeat(64));
+        UUID job = UUID.randomUUID();
+        assertEquals(spec, CalibrateJobSpec.parse(Messages.mapper().valueToTree(spec)), "the stored spec reads back");
+        java.util.Set<String> variants = new java.util.HashSet<>();
+        for (int i = 0; i < 8; i++) {
+            ProjectTaskSpec.Render r = spec.forTask(i, job).target().render();
+            assertTrue(r.psi() >= 0.5 && r.psi() <= 1, "psi " + r.psi());
+            assertEquals(r, spec.forTask(i, job).target().render(), "re-planning renders the same");
+            variants.add(r.variant());
+        }
+        assertEquals(java.util.Set.of("const · none", "random · none", "const · jpeg80", "random · jpeg80",
+                "const · resize0.5-bilinear+jpeg90", "random · resize0.5-bilinear+jpeg90"), variants);
+        assertNull(spec.forTask(8, job).target().render(), "another model's renders are generate.py's default");
+        for (int i = 0; i < 8; i++) {
+            // Every planned message passes the task schema and reads back as it was.
+            TaskMessage message = new TaskMessage(UUID.randomUUID(), job, 1, "fashion", null, "0".repeat(64),
+                    spec.forTask(i, job), 60, java.time.Instant.now());
+            TaskMessage read = Messages.parse(Messages.toJson(message), TaskMessage.class);
+            assertEquals(spec.forTask(i, job), read.spec());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "jpeg0|JPEG quality must be 1 to 100",
+            "resize8-bicubic|resize factor must be 0.25 to 4",
+            "resize2-cubic|resize filter must be one of",
+            "blur3|unknown perturbation step 'blur3'",
+            "jpeg80+jpeg80+jpeg80+jpeg80+jpeg80|at most 4 steps"})
+    void perturbationsRefuseWithAReadableReason(String text, String reason) {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Perturbation.of(text));
+        assertTrue(e.getMessage().contains(reason), e.getMessage());
+        List<ValidationError> errors = CalibrateJobSpec.validate(json("{'negative_model': 'm', 'perturbations': ['"
+                + text + "']}"));
+        assertTrue(errors.stream().anyMatch(err -> err.field().equals("perturbations")), errors.toString());
+    }
+
     @ParameterizedTest(name = "{1}")
     @CsvSource(delimiter = '|', value = {
             "{'positives': 4}|negatives",
+            "{'negative_model': 'm', 'positive_psi': [1, 0.5]}|positive_psi",
+            "{'negative_model': 'm', 'positive_psi': 'high'}|positive_psi",
+            "{'negative_model': 'm', 'positive_noise_modes': ['loud']}|positive_noise_modes",
+            "{'negative_model': 'm', 'positive_noise_modes': []}|positive_noise_modes",
+            "{'negative_model': 'm', 'perturbations': 'jpeg80'}|perturbations",
             "{'negative_model': 'm', 'negatives': [{'upload': '" + UPLOAD + "'}]}|negatives",
             "{'negatives': [{'upload': '" + UPLOAD + "'}]}|negatives",
             "{'negative_model': 'm', 'positives': 1}|positives",

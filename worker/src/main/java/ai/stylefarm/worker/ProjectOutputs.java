@@ -11,6 +11,7 @@ import ai.stylefarm.modelkit.inference.RenderOptions;
 import ai.stylefarm.modelkit.inference.Renderer;
 import ai.stylefarm.modelkit.io.Npz;
 import ai.stylefarm.modelkit.io.Pixels;
+import ai.stylefarm.modelkit.projection.DetectionDistance;
 import ai.stylefarm.modelkit.projection.LatentStats;
 import ai.stylefarm.modelkit.projection.ProjectionOptions;
 import ai.stylefarm.modelkit.projection.ProjectionResult;
@@ -165,19 +166,20 @@ final class ProjectOutputs {
     }
 
     /**
-     * MSE and PSNR of the reconstruction on the raw [-1, 1] scale; the distance is the MSE. The verdict compares it
-     * with the threshold: at or below, the model very likely made the image.
+     * MSE and PSNR of the reconstruction on the raw [-1, 1] scale, and the detection distance. The verdict compares
+     * the distance with the threshold: at or below, the model very likely made the image.
      */
     private static TargetMetrics metrics(TaskMessage task, ProjectTaskSpec spec, ProjectionResult result) {
         ProjectTaskSpec.Target t = spec.target();
         boolean stored = t.key() != null;
         String targetModel = stored ? null : t.modelId() == null ? task.displayModel()
                 : t.modelName() != null ? t.modelName() : t.modelId();
+        DetectionDistance d = result.distance();
         return new TargetMetrics(t.name(), spec.taskIndex(), t.key(), stored ? null : t.seed(), targetModel,
-                spec.label(), task.displayModel(), result.mse(), result.psnr(), result.mse(), result.steps(),
-                spec.space(), spec.optimizeNoise(), spec.seed(), result.millis() / 1000.0,
-                (double) result.millis() / result.steps(), TargetMetrics.Verdict.of(result.mse(), spec.threshold()),
-                null);
+                t.render(), spec.label(), task.displayModel(), result.mse(), result.psnr(), d.value(), d.latent(),
+                d.residual(), result.steps(), spec.space(), spec.optimizeNoise(), spec.seed(),
+                result.millis() / 1000.0, (double) result.millis() / result.steps(),
+                TargetMetrics.Verdict.of(d.value(), spec.threshold()), null);
     }
 
     /** A bundle registered before projection existed has no step graph: no retry can change that. */
@@ -211,11 +213,13 @@ final class ProjectOutputs {
                 t.modelName() != null ? t.modelName() : t.modelId(), t.modelSha256());
         ModelManifest sm = source.manifest();
         Integer classIdx = sm.cDim() > 0 ? 0 : null;
-        Renderer.Rendered r = new Renderer(source).render(new long[] {t.seed()},
-                new RenderOptions(1f, null, classIdx, NoiseMode.CONST, 1)).get(0);
+        ProjectTaskSpec.Render how = t.renderOrDefault();
+        Renderer.Rendered r = new Renderer(source).render(new long[] {t.seed()}, new RenderOptions((float) how.psi(),
+                null, classIdx, NoiseMode.valueOf(how.noiseMode().name()), 1)).get(0);
         byte[] hwc = Pixels.toUint8Hwc(r.img(), 0, sm.imgChannels(), sm.resolution(), sm.resolution());
         hwc = TargetImage.convertChannels(hwc, sm.imgChannels(), channels);
-        return TargetImage.prepare(hwc, sm.resolution(), sm.resolution(), channels, res);
+        TargetImage.Decoded travelled = Perturbations.apply(hwc, sm.resolution(), channels, how.perturbation());
+        return TargetImage.prepare(travelled.hwc(), travelled.width(), travelled.height(), channels, res);
     }
 
     private TaskEvent.Output putNpz(String key, Map<String, Tensor> arrays) throws IOException {

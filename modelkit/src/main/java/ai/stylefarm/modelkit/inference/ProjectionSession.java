@@ -24,11 +24,13 @@ public final class ProjectionSession implements AutoCloseable {
     private final ModelManifest manifest;
     private final OrtSession session;
     private final OnnxTensor target;
+    private final float[] targetValues;
 
-    private ProjectionSession(ModelManifest manifest, OrtSession session, OnnxTensor target) {
+    private ProjectionSession(ModelManifest manifest, OrtSession session, OnnxTensor target, float[] targetValues) {
         this.manifest = manifest;
         this.session = session;
         this.target = target;
+        this.targetValues = targetValues;
     }
 
     /** target: [1, C, H, W] on the raw [-1, 1] scale. */
@@ -49,11 +51,12 @@ public final class ProjectionSession implements AutoCloseable {
             // activations for the backward pass, so that block is large. Without it the paper256 step peaks at
             // 1.4 GB of RSS instead of 2.0 GB, at the same speed (./farm bench-projection).
             options.setMemoryPatternOptimization(false);
-            OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(target.clone()),
+            float[] values = target.clone();
+            OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(values),
                     new long[] {1, m.imgChannels(), m.resolution(), m.resolution()});
             try {
                 return new ProjectionSession(m, env.createSession(bundle.file(ModelBundle.PROJECTION_STEP).toString(),
-                        options), t);
+                        options), t, values);
             } catch (OrtException | RuntimeException e) {
                 t.close();
                 throw e;
@@ -62,6 +65,11 @@ public final class ProjectionSession implements AutoCloseable {
             throw new IllegalStateException("ONNX Runtime could not load " + bundle.file(ModelBundle.PROJECTION_STEP)
                     + ": " + e.getMessage(), e);
         }
+    }
+
+    /** [1, C, H, W] on the raw [-1, 1] scale: what every step compares with. */
+    public float[] target() {
+        return targetValues.clone();
     }
 
     public ModelManifest manifest() {

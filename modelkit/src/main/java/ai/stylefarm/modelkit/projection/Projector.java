@@ -100,7 +100,9 @@ public final class Projector {
         long millis = (System.nanoTime() - start) / 1_000_000;
         broadcast(w, ws, wDim);
         ProjectionSession.StepResult fin = session.step(ws, noise);
-        return new ProjectionResult(ws.clone(), noise, fin.img(), fin.loss(), options.steps(), millis);
+        DetectionDistance distance = DetectionDistance.of(ws, stats, fin.img(), session.target(), m.imgChannels(),
+                m.resolution());
+        return new ProjectionResult(ws.clone(), noise, fin.img(), fin.loss(), distance, options.steps(), millis);
     }
 
     /** Fills every row of ws [num_ws, w_dim] from w ([w_dim], or already [num_ws, w_dim]). */

@@ -14,6 +14,7 @@ import ai.stylefarm.schemas.documents.Documents;
 import ai.stylefarm.schemas.documents.ProjectionReportDocument.Calibration;
 import ai.stylefarm.schemas.documents.ProjectionReportDocument.RocPoint;
 import ai.stylefarm.schemas.documents.ProjectionReportDocument.Summary;
+import ai.stylefarm.schemas.documents.ProjectionReportDocument.VariantAuc;
 import ai.stylefarm.schemas.documents.ProjectionReportDocument;
 import ai.stylefarm.schemas.documents.TargetMetrics.Verdict;
 import ai.stylefarm.schemas.documents.TargetMetrics;
@@ -24,6 +25,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.DoubleStream;
 import javax.sql.DataSource;
 
@@ -100,7 +103,25 @@ final class ProjectionReport {
         models.setProjectionThreshold(job.modelId(), roc.threshold());
         return new Calibration(roc.auc(), roc.threshold(), spec.fpr(), roc.fpr(), roc.tpr(),
                 new ProjectionReportDocument.Distances(Summary.of(positives), Summary.of(negatives)),
-                roc.points().stream().map(p -> new RocPoint(p.threshold(), p.fpr(), p.tpr())).toList());
+                variants(targets, negatives, roc.threshold()), roc.points().stream().map(p -> new RocPoint(p.threshold(), p.fpr(), p.tpr())).toList());
+    }
+
+    /** Each rendering variant's positives against every negative: where the threshold holds and where it does not. */
+    private static List<VariantAuc> variants(List<TargetMetrics> targets, double[] negatives, double threshold) {
+        Map<String, List<Double>> byVariant = new TreeMap<>();
+        for (TargetMetrics t : targets) {
+            if (ProjectTaskSpec.POSITIVE.equals(t.label())) {
+                ProjectTaskSpec.Render render = t.render() != null ? t.render() : ProjectTaskSpec.Render.DEFAULT;
+                byVariant.computeIfAbsent(render.variant(), v -> new ArrayList<>()).add(t.distance());
+            }
+        }
+        List<VariantAuc> out = new ArrayList<>();
+        byVariant.forEach((variant, list) -> {
+            double[] d = list.stream().mapToDouble(Double::doubleValue).toArray();
+            double tpr = (double) Arrays.stream(d).filter(x -> x <= threshold).count() / d.length;
+            out.add(new VariantAuc(variant, d.length, Roc.auc(d, negatives), tpr, Summary.of(d)));
+        });
+        return out;
     }
 
     /** The model's id as its owner named it: reports are for people, who never see the internal key. */

@@ -37,12 +37,6 @@ record Roc(List<Point> points, double auc, double threshold, double fpr, double 
         for (double t : thresholds) {
             points.add(new Point(t, atOrBelow(neg, t) / (double) neg.length, atOrBelow(pos, t) / (double) pos.length));
         }
-        double wins = 0;
-        for (double p : pos) {
-            for (double n : neg) {
-                wins += p < n ? 1 : p == n ? 0.5 : 0;
-            }
-        }
         // Negatives allowed at or below the threshold; the threshold stays below the next negative, and below all
         // negatives tied with it (equal distances cannot be split).
         int allowed = Math.min(neg.length - 1, (int) Math.floor(targetFpr * neg.length + 1e-9));
@@ -61,8 +55,19 @@ record Roc(List<Point> points, double auc, double threshold, double fpr, double 
         }
         // Geometric middle of the gap (distances spread over decades); halfway down when nothing is below.
         double threshold = below > 0 ? Math.sqrt(below * ceiling) : ceiling / 2;
-        return new Roc(points, wins / ((double) pos.length * neg.length), threshold,
+        return new Roc(points, auc(pos, neg), threshold,
                 atOrBelow(neg, threshold) / (double) neg.length, atOrBelow(pos, threshold) / (double) pos.length);
+    }
+
+    /** The probability that a random positive is closer than a random negative, ties counting half. */
+    static double auc(double[] positives, double[] negatives) {
+        double wins = 0;
+        for (double p : positives) {
+            for (double n : negatives) {
+                wins += p < n ? 1 : p == n ? 0.5 : 0;
+            }
+        }
+        return wins / ((double) positives.length * negatives.length);
     }
 
     private static int atOrBelow(double[] sorted, double t) {

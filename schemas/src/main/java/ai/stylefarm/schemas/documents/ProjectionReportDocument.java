@@ -43,11 +43,19 @@ public record ProjectionReportDocument(
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonPropertyOrder({"auc", "threshold", "target_fpr", "fpr", "tpr", "distances", "roc"})
+    /** @param variants the AUC of each way the positives were rendered and perturbed, against all negatives */
     public record Calibration(double auc, double threshold, double targetFpr, double fpr, double tpr,
-                              Distances distances, List<RocPoint> roc) {
+                              Distances distances, List<VariantAuc> variants, List<RocPoint> roc) {
         public Calibration withoutRoc() {
-            return new Calibration(auc, threshold, targetFpr, fpr, tpr, distances, null);
+            return new Calibration(auc, threshold, targetFpr, fpr, tpr, distances, variants, null);
         }
+    }
+
+    /**
+     * @param variant   noise mode and perturbation, such as {@code random · jpeg80}
+     * @param tpr       the share of these positives at or below the calibrated threshold
+     */
+    public record VariantAuc(String variant, int positives, double auc, double tpr, Summary distances) {
     }
 
     public record Distances(Summary positives, Summary negatives) {

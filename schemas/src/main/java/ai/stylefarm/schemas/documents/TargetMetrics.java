@@ -1,5 +1,6 @@
 package ai.stylefarm.schemas.documents;
 
+import ai.stylefarm.schemas.ProjectTaskSpec;
 import ai.stylefarm.schemas.ProjectionSpace;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -15,24 +16,31 @@ import java.util.Objects;
  *
  * @param targetKey   the uploaded image, for a stored target
  * @param targetSeed  the seed rendered, for a seed target (with {@code targetModel}, the model that rendered it)
- * @param mse         on the raw [-1, 1] scale; the projection distance
+ * @param render      how a calibration positive was rendered and perturbed; null for generate.py's default
+ * @param mse         on the raw [-1, 1] scale, the projection's loss
+ * @param distance    the deepfake check's distance, {@code latent_distance + 2 · residual}: how far from the model's
+ *                    typical latents the projection went (in w_std) and the share of the target's variance at half
+ *                    resolution it left unexplained
  * @param seed        the projection's own seed (exploration noise)
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"target", "index", "target_key", "target_seed", "target_model", "label", "model", "mse", "psnr",
-        "distance", "steps", "space", "optimize_noise", "seed", "seconds", "ms_per_step", "verdict", "files"})
+@JsonPropertyOrder({"target", "index", "target_key", "target_seed", "target_model", "render", "label", "model", "mse", "psnr",
+        "distance", "latent_distance", "residual", "steps", "space", "optimize_noise", "seed", "seconds", "ms_per_step", "verdict", "files"})
 public record TargetMetrics(
         String target,
         int index,
         String targetKey,
         Long targetSeed,
         String targetModel,
+        ProjectTaskSpec.Render render,
         String label,
         String model,
         double mse,
         double psnr,
         double distance,
+        Double latentDistance,
+        Double residual,
         int steps,
         ProjectionSpace space,
         boolean optimizeNoise,
@@ -50,14 +58,14 @@ public record TargetMetrics(
 
     /** This target's manifest line: the metrics and where each output is. */
     public TargetMetrics withFiles(Map<String, String> outputs) {
-        return new TargetMetrics(target, index, targetKey, targetSeed, targetModel, label, model, mse, psnr, distance,
-                steps, space, optimizeNoise, seed, seconds, msPerStep, verdict, new java.util.TreeMap<>(outputs));
+        return new TargetMetrics(target, index, targetKey, targetSeed, targetModel, render, label, model, mse, psnr, distance,
+                latentDistance, residual, steps, space, optimizeNoise, seed, seconds, msPerStep, verdict, new java.util.TreeMap<>(outputs));
     }
 
     /** The metrics alone, as {@code metrics.json} holds them. */
     public TargetMetrics withoutFiles() {
-        return new TargetMetrics(target, index, targetKey, targetSeed, targetModel, label, model, mse, psnr, distance,
-                steps, space, optimizeNoise, seed, seconds, msPerStep, verdict, null);
+        return new TargetMetrics(target, index, targetKey, targetSeed, targetModel, render, label, model, mse, psnr, distance,
+                latentDistance, residual, steps, space, optimizeNoise, seed, seconds, msPerStep, verdict, null);
     }
 
     /** A result, not a file: its outputs are listed in {@link #files()}, each with its own record. */

@@ -15,6 +15,7 @@ import ai.stylefarm.schemas.documents.ProjectionReportDocument.Calibration;
 import ai.stylefarm.schemas.documents.ProjectionReportDocument.Distances;
 import ai.stylefarm.schemas.documents.ProjectionReportDocument.RocPoint;
 import ai.stylefarm.schemas.documents.ProjectionReportDocument.Summary;
+import ai.stylefarm.schemas.documents.ProjectionReportDocument.VariantAuc;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -91,6 +92,7 @@ class DocumentsTest {
                 "jobs/j/projections/000001/metrics.json"));
         Calibration calibration = new Calibration(0.98, 0.01, 0.05, 0.04, 0.9,
                 new Distances(Summary.of(new double[] {0.003, 0.001}), Summary.of(new double[] {0.2, 0.05, 0.1})),
+                List.of(new VariantAuc("random · jpeg80", 2, 1.0, 1.0, Summary.of(new double[] {0.003, 0.001}))),
                 List.of(new RocPoint(0.01, 0.04, 0.9)));
         ProjectionReportDocument report = new ProjectionReportDocument("j", "calibrate", "fashion", calibration, null,
                 null, null, List.of(target));
@@ -103,12 +105,13 @@ class DocumentsTest {
         assertEquals(0.1, read.calibration().distances().negatives().median(), 1e-12);
         assertArrayEquals(new double[] {0.05, 0.1, 0.2}, read.calibration().distances().negatives().values());
         assertNull(read.calibration().withoutRoc().roc());
+        assertEquals("random · jpeg80", read.calibration().variants().get(0).variant());
         assertFalse(new String(json, StandardCharsets.UTF_8).contains("\"verdicts\""));
     }
 
     private static TargetMetrics metrics(int index, String label, double distance, Double threshold) {
-        return new TargetMetrics("seed " + index, index, null, (long) index, "other", label, "fashion", distance,
-                10 * Math.log10(4 / distance), distance, 300, ProjectionSpace.W_PLUS, true, 303, 1.5, 5.0,
+        return new TargetMetrics("seed " + index, index, null, (long) index, "other", null, label, "fashion", distance,
+                10 * Math.log10(4 / distance), distance, distance, 0.0, 300, ProjectionSpace.W_PLUS, true, 303, 1.5, 5.0,
                 TargetMetrics.Verdict.of(distance, threshold), null);
     }
 }
