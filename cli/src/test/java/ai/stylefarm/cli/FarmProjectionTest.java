@@ -45,6 +45,8 @@ class FarmProjectionTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String MODEL = "ada";
     private static final String OTHER_MODEL = "ada-b";
+    /** The bundled demo generator, trained on Fashion-MNIST. */
+    private static final String TRAINED_MODEL = "fashion-mnist-32";
     private static final String SHARED_MODEL = "shared";
     /** Registered as a bundle from before projection: its model.json lists no step graph. */
     private static final String OLD_MODEL = "old";
@@ -281,6 +283,30 @@ class FarmProjectionTest {
                 acme.apiKey(), "--model", MODEL, "--negatives", negatives.toString(), "--steps", "30"));
         double after = model(MODEL).path("projection_threshold").asDouble();
         assertTrue(after > 0 && after != before, before + " then " + after);
+    }
+
+    @Test
+    @Order(7)
+    void theTrainedGeneratorsOwnJpegRenderedWithRandomNoiseIsCloserThanAPhotograph() throws Exception {
+        acme.uploadModel(TRAINED_MODEL, LocalFarmConfig.findHome().resolve(
+                "cli/src/main/resources/demo/fashion-mnist-32/network-snapshot.pkl"));
+        // Made as many published fakes are: noise mode random, truncated, saved as JPEG.
+        UUID generated = submit(acme, "generate", TRAINED_MODEL, "{'seeds': '7', 'noise_mode': 'random',"
+                + " 'truncation_psi': 0.7, 'format': 'jpeg', 'jpeg_quality': 80}");
+        assertEquals("SUCCEEDED", awaitEnd(generated, Duration.ofMinutes(2)).path("state").asText());
+        String photo = upload(acme, photo(5));
+        UUID id = submit(acme, "project", TRAINED_MODEL, "{'targets': [{'job': '" + generated + "', 'key': 'jobs/"
+                + generated + "/images/seed00000007.jpg'}, {'upload': '" + photo + "'}]}");
+        JsonNode job = awaitEnd(id, Duration.ofMinutes(5));
+        assertEquals("SUCCEEDED", job.path("state").asText(), job.toString());
+        Path out = tmp.resolve("trained");
+        FarmTestSupport.downloadIntact(acme, id, out);
+        JsonNode own = JSON.readTree(out.resolve("projections/000000/metrics.json").toFile());
+        JsonNode other = JSON.readTree(out.resolve("projections/000001/metrics.json").toFile());
+        assertTrue(own.path("distance").asDouble() < other.path("distance").asDouble(), own + " vs " + other);
+        assertTrue(own.path("latent_distance").asDouble() < 1.6, "a typical latent: " + own);
+        assertEquals(own.path("latent_distance").asDouble() + 2 * own.path("residual").asDouble(),
+                own.path("distance").asDouble(), 1e-9);
     }
 
     private static Path photo(int n) {
