@@ -149,10 +149,18 @@ class FarmMetricsTest {
         Path deploy = LocalFarmConfig.findHome().resolve("infra/deploy");
         YAMLMapper yaml = new YAMLMapper();
         JsonNode compose = yaml.readTree(deploy.resolve("compose/compose.yaml").toFile());
-        for (String service : List.of("kafka", "postgres", "minio", "prometheus", "grafana", "gateway", "scheduler",
-                "worker")) {
+        for (String service : List.of("kafka-1", "kafka-2", "kafka-3", "postgres", "minio", "prometheus", "grafana",
+                "gateway", "gateway-2", "scheduler", "worker")) {
             assertTrue(compose.path("services").has(service), "compose has " + service);
         }
+        for (String node : List.of("kafka-1", "kafka-2", "kafka-3")) {
+            JsonNode env = compose.path("services").path(node).path("environment");
+            assertEquals(3, env.path("KAFKA_DEFAULT_REPLICATION_FACTOR").asInt(), node);
+            assertEquals(2, env.path("KAFKA_MIN_INSYNC_REPLICAS").asInt(), node);
+            assertEquals("1@kafka-1:9093,2@kafka-2:9093,3@kafka-3:9093",
+                    env.path("KAFKA_CONTROLLER_QUORUM_VOTERS").asText(), node);
+        }
+        assertEquals(2, compose.at("/services/scheduler/deploy/replicas").asInt(), "two schedulers");
         JsonNode alerts = yaml.readTree(deploy.resolve("prometheus/alerts.yml").toFile());
         List<String> names = new ArrayList<>();
         for (JsonNode rule : alerts.path("groups").get(0).path("rules")) {
@@ -175,6 +183,11 @@ class FarmMetricsTest {
             try (var parser = new YAMLFactory().createParser(file.toFile())) {
                 yaml.readValues(parser, JsonNode.class).forEachRemaining(k8s::add);
             }
+        }
+        for (String deployment : List.of("stylefarm-gateway", "stylefarm-scheduler")) {
+            JsonNode d = k8s.stream().filter(x -> x.path("metadata").path("name").asText().equals(deployment)
+                    && x.path("kind").asText().equals("Deployment")).findFirst().orElseThrow();
+            assertEquals(2, d.at("/spec/replicas").asInt(), deployment + " runs twice");
         }
         JsonNode gpuWorker = k8s.stream().filter(d -> d.path("metadata").path("name").asText()
                 .equals("stylefarm-worker-gpu") && d.path("kind").asText().equals("Deployment")).findFirst().orElseThrow();

@@ -51,6 +51,7 @@ public final class KafkaBroker implements AutoCloseable {
     private final int port;
     private final int controllerPort;
     private final Map<String, String> overrides;
+    private final String clusterId;
     private volatile Process process;
     private final ShutdownHook shutdownHook = new ShutdownHook("kafka-broker-shutdown", () -> {
         Process p = process;
@@ -66,11 +67,17 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** As above; {@code overrides} are extra or replacement {@code server.properties} entries. */
     public KafkaBroker(Path dir, int port, int controllerPort, Map<String, String> overrides) {
+        this(dir, port, controllerPort, overrides, null);
+    }
+
+    /** As above, formatted into {@code clusterId} (null: a fresh one), so that brokers can form one cluster. */
+    public KafkaBroker(Path dir, int port, int controllerPort, Map<String, String> overrides, String clusterId) {
         this.dir = dir.toAbsolutePath();
         int[] free = FreePorts.pick(2);
         this.port = port > 0 ? port : free[0];
         this.controllerPort = controllerPort > 0 ? controllerPort : (free[1] != this.port ? free[1] : free[0]);
         this.overrides = Map.copyOf(overrides);
+        this.clusterId = clusterId;
     }
 
     public String bootstrapServers() {
@@ -267,7 +274,7 @@ public final class KafkaBroker implements AutoCloseable {
         appendLogMarker("formatting storage");
         ProcessBuilder builder = ChildJvm.builder(dir.resolve("java.args"), jvmOptions(), "kafka.tools.StorageTool",
                 List.of("format", "--ignore-formatted",
-                        "--cluster-id", Uuid.randomUuid().toString(),
+                        "--cluster-id", clusterId != null ? clusterId : Uuid.randomUuid().toString(),
                         "--config", dir.resolve("server.properties").toString()));
         ChildJvm.run(builder, logFile().toFile(), Duration.ofSeconds(60));
     }

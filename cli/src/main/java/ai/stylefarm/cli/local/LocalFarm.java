@@ -41,6 +41,7 @@ public final class LocalFarm implements AutoCloseable {
     private final ServiceProcess gateway;
     private final ServiceProcess scheduler;
     private final List<ServiceProcess> workers = new ArrayList<>();
+    private final List<ServiceProcess> seconds = new ArrayList<>();
     private int workerCount;
 
     private LocalFarm(LocalFarmConfig config, EmbeddedStack stack, String adminKey) {
@@ -229,7 +230,32 @@ public final class LocalFarm implements AutoCloseable {
                 + " s; see " + config.dataDir().resolve("logs"));
     }
 
+    /**
+     * Starts a second gateway or scheduler beside the first, as production runs two of each: a scheduler waits as
+     * the standby of the active one, a gateway serves requests and stands by to relay the outbox. Returns once it
+     * is healthy; {@link #close()} stops it.
+     */
+    public synchronized ServiceProcess startSecond(String service) {
+        if (!service.equals("gateway") && !service.equals("scheduler")) {
+            throw new IllegalArgumentException("only the gateway and the scheduler run twice, not " + service);
+        }
+        ServiceProcess second = quarkusService(service, service + "-2", FreePorts.pick(1)[0],
+                config.dataDir().toAbsolutePath().resolve("logs"));
+        if (service.equals("gateway")) {
+            second.builder().environment().put("STYLEFARM_BOOTSTRAP_ADMIN_KEY", adminKey);
+        }
+        seconds.add(second);
+        second.start();
+        second.awaitHealthy(START_TIMEOUT);
+        return second;
+    }
+
     private ServiceProcess quarkusService(String name, int port, Path logs) {
+        return quarkusService(name, name, port, logs);
+    }
+
+    /** @param label the process's name and log file: the service's name, or another for a second instance */
+    private ServiceProcess quarkusService(String name, String label, int port, Path logs) {
         Path app = config.home().resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
         StackEndpoints e = stack.endpoints();
         List<String> options = new ArrayList<>(List.of(
@@ -248,11 +274,11 @@ public final class LocalFarm implements AutoCloseable {
             }
         });
         String classpath = app + File.pathSeparator + OrphanGuard.classpathEntry();
-        ProcessBuilder builder = ChildJvm.builder(logs.resolve(name + ".args"), classpath, options,
+        ProcessBuilder builder = ChildJvm.builder(logs.resolve(label + ".args"), classpath, options,
                 "io.quarkus.bootstrap.runner.QuarkusEntryPoint", List.of());
         builder.directory(config.dataDir().toFile());
         passSecrets(builder);
-        return new ServiceProcess(name, builder, logs.resolve(name + ".log"),
+        return new ServiceProcess(label, builder, logs.resolve(label + ".log"),
                 "http://127.0.0.1:" + port + "/q/health/ready");
     }
 
@@ -333,6 +359,7 @@ public final class LocalFarm implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        seconds.forEach(ServiceProcess::stop);
         scheduler.stop();
         gateway.stop();
         stack.close();

@@ -1,8 +1,10 @@
 package ai.stylefarm.gateway.messaging;
 
+import ai.stylefarm.domain.lease.Leadership;
 import ai.stylefarm.domain.messaging.KafkaClients;
 import ai.stylefarm.domain.outbox.Outbox;
 import ai.stylefarm.gateway.config.GatewayConfig;
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,7 +24,9 @@ import org.jboss.logging.Logger;
  * The transactional outbox: rows written with the state they announce are published to Kafka here, in id order,
  * and marked published in the same transaction that locked them. A crash between the send and the commit
  * publishes a row twice, which consumers absorb (they key on the job id). While Kafka is down the rows wait, and
- * the relay retries with back-off; {@link #nudge()} wakes it right after a commit, so latency stays low.
+ * the relay retries with back-off; {@link #nudge()} wakes it right after a commit, so latency stays low. With
+ * several gateways one relay publishes at a time (a {@link Leadership} lease), so batches never interleave; the
+ * others take over within a poll interval when it goes.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -31,14 +35,17 @@ public class OutboxRelay {
 
     private final Outbox outbox;
     private final GatewayConfig config;
+    private final Leadership leadership;
     private final Semaphore wakeUp = new Semaphore(0);
     private volatile boolean running;
     private Thread thread;
     private KafkaProducer<String, byte[]> producer;
 
-    public OutboxRelay(Outbox outbox, GatewayConfig config) {
+    public OutboxRelay(Outbox outbox, GatewayConfig config, AgroalDataSource db) {
         this.outbox = outbox;
         this.config = config;
+        this.leadership = new Leadership(db, "outbox-relay", System.getenv().getOrDefault("HOSTNAME", "gateway") + "/"
+                + ProcessHandle.current().pid());
     }
 
     /** Publish soon: something was just committed. */
@@ -63,12 +70,18 @@ public class OutboxRelay {
         if (producer != null) {
             producer.close(Duration.ofSeconds(5));
         }
+        leadership.close();
     }
 
     private void run() {
         Duration backoff = Duration.ofMillis(200);
         while (running) {
             try {
+                if (!leadership.holds()) {
+                    wakeUp.tryAcquire(config.outbox().pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+                    wakeUp.drainPermits();
+                    continue;
+                }
                 int published = publishBatch();
                 backoff = Duration.ofMillis(200);
                 if (published < config.outbox().batchSize()) {

@@ -6,10 +6,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.jboss.logging.Logger;
 
 /**
- * Runs the periodic duties one after another on one thread, every tick or at once when nudged. One thread keeps
+ * Runs the periodic duties one after another on one thread, every tick or at once when nudged, while this process
+ * leads (one scheduler of several is active; the others wait on the same ticks to take over). One thread keeps
  * them from contending for the same rows; a failing duty is logged (once per distinct reason a minute, so a
  * database outage does not flood the log) and tried again on the next tick.
  */
@@ -19,14 +21,17 @@ public final class DutyRunner implements AutoCloseable {
 
     private final List<Runnable> duties;
     private final Duration tick;
+    private final BooleanSupplier leading;
     private final Semaphore nudges = new Semaphore(0);
     private final Map<String, Long> lastLogged = new HashMap<>();
     private final Thread thread;
     private volatile boolean running = true;
 
-    public DutyRunner(String name, List<Runnable> duties, Duration tick) {
+    /** @param leading asked before every round: whether this process is the active scheduler */
+    public DutyRunner(String name, List<Runnable> duties, Duration tick, BooleanSupplier leading) {
         this.duties = List.copyOf(duties);
         this.tick = tick;
+        this.leading = leading;
         this.thread = new Thread(this::loop, name);
         this.thread.setDaemon(true);
     }
@@ -42,7 +47,7 @@ public final class DutyRunner implements AutoCloseable {
 
     private void loop() {
         while (running) {
-            for (Runnable duty : duties) {
+            for (Runnable duty : leading.getAsBoolean() ? duties : List.<Runnable>of()) {
                 try {
                     duty.run();
                 } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package ai.stylefarm.scheduler.messaging;
 
+import ai.stylefarm.domain.lease.Leadership;
 import ai.stylefarm.domain.messaging.KafkaClients;
 import ai.stylefarm.domain.storage.Bucket;
 import ai.stylefarm.scheduler.config.SchedulerConfig;
@@ -55,6 +56,7 @@ public class SchedulerService {
     private MessageConsumer<TaskEvent> events;
     private DutyRunner duties;
     private DutyRunner housekeeping;
+    private Leadership leadership;
     private WorkerGroup workers;
     private Thread jobsThread;
     private Thread eventsThread;
@@ -79,15 +81,18 @@ public class SchedulerService {
         workers = new WorkerGroup(Admin.create(KafkaClients.admin(config.kafka().bootstrap(), "scheduler-workers")));
         JobPlanner planner = new JobPlanner(settings.seedsPerTask(), settings.framesPerTask());
         JobFinalizer finalizer = new JobFinalizer(db, store);
+        leadership = new Leadership(db, "scheduler", System.getenv().getOrDefault("HOSTNAME", "scheduler") + "/"
+                + ProcessHandle.current().pid());
+        metrics.registry().gauge("stylefarm_scheduler_leader", leadership, l -> l.held() ? 1 : 0);
         duties = new DutyRunner("scheduler-duties", List.of(
                 new CancelSweeper(db, store),
                 new LeaseReaper(db, settings, clock, finalizer::finalizeIfDone, metrics),
                 new PlanAhead(db, planner, settings.planWindow()),
                 new TaskReleaser(db, tasksProducer, workers, settings, clock),
-                finalizer), settings.tick());
+                finalizer), settings.tick(), leadership::holds);
         housekeeping = new DutyRunner("scheduler-housekeeping", List.of(new JobReaper(db, store, settings.deletionGrace()),
                 new LeftoverSweeper(db, store, settings.deletionGrace()), new OutputRetention(db, store)),
-                settings.housekeepingInterval());
+                settings.housekeepingInterval(), leadership::holds);
 
         JobIntake intake = new JobIntake(db, store, planner, settings.planWindow());
         jobs = new MessageConsumer<>(consumer("scheduler-jobs"), Topics.JOBS, JobMessage.class,
@@ -148,6 +153,7 @@ public class SchedulerService {
         if (duties != null) {
             duties.close();
             housekeeping.close();
+            leadership.close();
         }
         if (tasksProducer != null) {
             tasksProducer.close(Duration.ofSeconds(5));
