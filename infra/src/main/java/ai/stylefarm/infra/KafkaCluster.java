@@ -26,9 +26,19 @@ public final class KafkaCluster implements AutoCloseable {
     public static final int MIN_INSYNC = 2;
 
     private final List<KafkaBroker> nodes = new ArrayList<>();
+    private final String advertisedHost;
 
     /** {@code size} nodes under {@code dir}/node-N; 3 is the production shape (2 keeps no majority through a loss). */
     public KafkaCluster(Path dir, int size) {
+        this(dir, size, "127.0.0.1");
+    }
+
+    /**
+     * As above, clients reaching the nodes at {@code advertisedHost} (an address on a bridge that other network
+     * namespaces route to, say); the nodes listen on every interface, and controllers talk over 127.0.0.1.
+     */
+    public KafkaCluster(Path dir, int size, String advertisedHost) {
+        this.advertisedHost = advertisedHost;
         if (size < 3) {
             throw new IllegalArgumentException("a replicated cluster needs at least 3 nodes, not " + size);
         }
@@ -49,6 +59,11 @@ public final class KafkaCluster implements AutoCloseable {
             overrides.put("transaction.state.log.min.isr", minIsr);
             overrides.put("share.coordinator.state.topic.replication.factor", replicas);
             overrides.put("share.coordinator.state.topic.min.isr", minIsr);
+            if (!advertisedHost.equals("127.0.0.1")) {
+                overrides.put("listeners", "PLAINTEXT://0.0.0.0:" + ports[2 * i] + ",CONTROLLER://127.0.0.1:"
+                        + ports[2 * i + 1]);
+                overrides.put("advertised.listeners", "PLAINTEXT://" + advertisedHost + ":" + ports[2 * i]);
+            }
             // A dead node's partitions move to a live leader within a few seconds, not the default 18.
             overrides.put("broker.session.timeout.ms", "6000");
             nodes.add(new KafkaBroker(dir.resolve("node-" + (i + 1)), ports[2 * i], ports[2 * i + 1], overrides,
@@ -87,7 +102,7 @@ public final class KafkaCluster implements AutoCloseable {
 
     /** Every node: a client finds the cluster through any that is up. */
     public String bootstrapServers() {
-        return nodes.stream().map(KafkaBroker::bootstrapServers).collect(Collectors.joining(","));
+        return nodes.stream().map(n -> advertisedHost + ":" + n.port()).collect(Collectors.joining(","));
     }
 
     public List<KafkaBroker> nodes() {

@@ -29,11 +29,18 @@ public final class S3Server implements AutoCloseable {
     private final String accessKey;
     private final String secretKey;
     private final String bucket;
+    private final String bindHost;
     private volatile int port;
     private S3Proxy proxy;
 
     /** A server for {@code dir}; port 0 binds a free port (once, kept for restarts). */
     public S3Server(Path dir, int port, String accessKey, String secretKey, String bucket) {
+        this(dir, port, accessKey, secretKey, bucket, "127.0.0.1");
+    }
+
+    /** As above, listening on {@code bindHost} ({@code 0.0.0.0}: every interface, for hosts on a bridge). */
+    public S3Server(Path dir, int port, String accessKey, String secretKey, String bucket, String bindHost) {
+        this.bindHost = bindHost;
         this.dir = dir.toAbsolutePath();
         this.port = port;
         this.accessKey = accessKey;
@@ -70,7 +77,7 @@ public final class S3Server implements AutoCloseable {
         return proxy != null;
     }
 
-    /** Creates the bucket if needed and serves on 127.0.0.1. */
+    /** Creates the bucket if needed and serves on the bind host (127.0.0.1 unless told otherwise). */
     public synchronized void start() {
         if (proxy != null) {
             return;
@@ -87,7 +94,7 @@ public final class S3Server implements AutoCloseable {
         }
         S3Proxy candidate = S3Proxy.builder()
                 .blobStore(store)
-                .endpoint(URI.create("http://127.0.0.1:" + port))
+                .endpoint(URI.create("http://" + bindHost + ":" + port))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
                 .stopTimeout(STOP_TIMEOUT_MS)
                 .build();
@@ -95,7 +102,7 @@ public final class S3Server implements AutoCloseable {
             candidate.start();
         } catch (Exception e) {
             stopQuietly(candidate);
-            throw new IllegalStateException("could not start s3proxy on 127.0.0.1:" + port, e);
+            throw new IllegalStateException("could not start s3proxy on " + bindHost + ":" + port, e);
         }
         port = candidate.getPort();
         proxy = candidate;
