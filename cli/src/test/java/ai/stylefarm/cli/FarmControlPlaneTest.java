@@ -30,9 +30,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two of each control-plane service, as production runs them: one scheduler and one outbox relay active at a time
- * (PostgreSQL advisory-lock leases), the other taking over when the active one is killed, with every job ending
- * SUCCEEDED and intact.
+ * The control plane as production runs it, on a three-node Kafka (replication 3, min.insync.replicas 2): two of
+ * each service, one scheduler and one outbox relay active at a time (PostgreSQL advisory-lock leases), the other
+ * taking over when the active one is killed, and a Kafka node killed mid-job; every job ends SUCCEEDED and intact.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FarmControlPlaneTest {
@@ -46,8 +46,8 @@ class FarmControlPlaneTest {
 
     @BeforeAll
     static void startFarm() {
-        farm = LocalFarm.start(new LocalFarmConfig(LocalFarmConfig.findHome(), StackConfig.defaults(tmp.resolve("farm")),
-                0, 0, 1, FarmTestSupport.settings(Map.of("scheduler.seeds-per-task", "4"))),
+        farm = LocalFarm.start(new LocalFarmConfig(LocalFarmConfig.findHome(),
+                StackConfig.defaults(tmp.resolve("farm")).withKafkaNodes(3), 0, 0, 1, FarmTestSupport.settings(Map.of("scheduler.seeds-per-task", "4"))),
                 "sfk_control-" + UUID.randomUUID());
         admin = new GatewayClient(farm.gatewayUrl(), farm.adminKey());
         admin.registerRandomModel(MODEL, "tiny32", 0);
@@ -101,6 +101,21 @@ class FarmControlPlaneTest {
         }
         farm.gateway().start();
         farm.gateway().awaitHealthy(Duration.ofMinutes(2));
+    }
+
+    @Test
+    @Order(3)
+    void aKafkaNodeKilledMidJobStallsItNoLongerThanALeaderElection() throws Exception {
+        UUID job = submit(admin, "{'seeds': '5000-5319'}");
+        await().atMost(Duration.ofMinutes(2)).until(() -> admin.job(job).path("items").path("done").asLong() >= 16);
+        long before = admin.job(job).path("items").path("done").asLong();
+        farm.stack().kafka().kill();
+        Instant killed = Instant.now();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> admin.job(job).path("items").path("done").asLong() > before);
+        System.out.println("progress again " + Duration.between(killed, Instant.now()).toMillis()
+                + " ms after a Kafka node was killed");
+        assertEquals("SUCCEEDED", awaitEnd(admin, job, Duration.ofMinutes(3)).path("state").asText());
     }
 
     private static boolean leads(ServiceProcess scheduler) throws Exception {

@@ -33,6 +33,8 @@ public final class EmbeddedStack implements AutoCloseable {
 
     private final Path dataDir;
     private final KafkaBroker kafka;
+    /** Null for a single node; else every node, {@link #kafka} being the first. */
+    private final KafkaCluster cluster;
     private final PostgresServer postgres;
     private final S3Server s3;
     private final Thread shutdownHook;
@@ -41,7 +43,9 @@ public final class EmbeddedStack implements AutoCloseable {
 
     private EmbeddedStack(StackConfig config) {
         this.dataDir = config.dataDir().toAbsolutePath().normalize();
-        this.kafka = new KafkaBroker(dataDir.resolve("kafka"), config.kafkaPort(), config.kafkaControllerPort());
+        this.cluster = config.kafkaNodes() > 1 ? new KafkaCluster(dataDir.resolve("kafka"), config.kafkaNodes()) : null;
+        this.kafka = cluster != null ? cluster.nodes().get(0)
+                : new KafkaBroker(dataDir.resolve("kafka"), config.kafkaPort(), config.kafkaControllerPort());
         this.postgres = config.externalJdbcUrl() != null
                 ? PostgresServer.external(config.externalJdbcUrl(), config.jdbcUser(), config.jdbcPassword())
                 : new PostgresServer(dataDir.resolve("postgres"), config.postgresPort(), config.database(),
@@ -71,8 +75,18 @@ public final class EmbeddedStack implements AutoCloseable {
         return stack;
     }
 
+    /** The broker, or the first node of a cluster (a fault test kills and restarts it like any broker). */
     public KafkaBroker kafka() {
         return kafka;
+    }
+
+    /** Creates topics replicated as the stack's Kafka allows: once on a single node, on every node of a cluster. */
+    public void createTopics(java.util.Map<String, Integer> partitionsByTopic) {
+        if (cluster != null) {
+            cluster.createTopics(partitionsByTopic);
+        } else {
+            kafka.createTopics(partitionsByTopic);
+        }
     }
 
     public PostgresServer postgres() {
@@ -88,7 +102,8 @@ public final class EmbeddedStack implements AutoCloseable {
     }
 
     public StackEndpoints endpoints() {
-        return new StackEndpoints(kafka.bootstrapServers(), postgres.jdbcUrl(), postgres.user(), postgres.password(),
+        return new StackEndpoints(cluster != null ? cluster.bootstrapServers() : kafka.bootstrapServers(),
+                postgres.jdbcUrl(), postgres.user(), postgres.password(),
                 s3.endpoint(), s3.accessKey(), s3.secretKey(), s3.bucket());
     }
 
@@ -106,7 +121,7 @@ public final class EmbeddedStack implements AutoCloseable {
             return thread;
         });
         List<CompletableFuture<Void>> starts = List.of(
-                CompletableFuture.runAsync(kafka::start, pool),
+                CompletableFuture.runAsync(cluster != null ? cluster::start : kafka::start, pool),
                 CompletableFuture.runAsync(postgres::start, pool),
                 CompletableFuture.runAsync(s3::start, pool));
         pool.shutdown();
@@ -146,7 +161,7 @@ public final class EmbeddedStack implements AutoCloseable {
         }
         closed = true;
         RuntimeException failure = null;
-        for (AutoCloseable component : List.<AutoCloseable>of(s3, postgres, kafka)) {
+        for (AutoCloseable component : List.<AutoCloseable>of(s3, postgres, cluster != null ? cluster : kafka)) {
             try {
                 component.close();
             } catch (Exception e) {

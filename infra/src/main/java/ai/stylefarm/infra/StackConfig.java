@@ -19,14 +19,15 @@ public record StackConfig(
         int s3Port,
         String s3AccessKey,
         String s3SecretKey,
-        String s3Bucket) {
+        String s3Bucket,
+        int kafkaNodes) {
 
     public static final Path DEFAULT_DATA_DIR = Path.of(".stylefarm");
 
     /** Free ports, the {@code stylefarm} database, role and bucket, and the default S3 credentials. */
     public static StackConfig defaults(Path dataDir) {
         return new StackConfig(dataDir, 0, 0, 0, "stylefarm", "stylefarm", "stylefarm", null,
-                0, "stylefarm", "stylefarm-secret", "stylefarm");
+                0, "stylefarm", "stylefarm-secret", "stylefarm", 1);
     }
 
     /** {@link #defaults(Path)} under {@code .stylefarm/} in the working directory. */
@@ -55,28 +56,38 @@ public record StackConfig(
                 Integer.parseInt(setting("s3.port", "0")),
                 setting("s3.access.key", d.s3AccessKey()),
                 setting("s3.secret.key", d.s3SecretKey()),
-                setting("s3.bucket", d.s3Bucket()));
+                setting("s3.bucket", d.s3Bucket()),
+                Integer.parseInt(setting("kafka.nodes", "1")));
     }
 
     public StackConfig withDataDir(Path dir) {
         return new StackConfig(dir, kafkaPort, kafkaControllerPort, postgresPort, database, jdbcUser, jdbcPassword,
-                externalJdbcUrl, s3Port, s3AccessKey, s3SecretKey, s3Bucket);
+                externalJdbcUrl, s3Port, s3AccessKey, s3SecretKey, s3Bucket, kafkaNodes);
     }
 
     public StackConfig withPorts(int kafka, int kafkaController, int postgres, int s3) {
         return new StackConfig(dataDir, kafka, kafkaController, postgres, database, jdbcUser, jdbcPassword,
-                externalJdbcUrl, s3, s3AccessKey, s3SecretKey, s3Bucket);
+                externalJdbcUrl, s3, s3AccessKey, s3SecretKey, s3Bucket, kafkaNodes);
+    }
+
+    /**
+     * Kafka as {@code nodes} KRaft nodes (3: every topic replicated three times, {@code min.insync.replicas} 2, as
+     * production runs it) instead of one.
+     */
+    public StackConfig withKafkaNodes(int nodes) {
+        return new StackConfig(dataDir, kafkaPort, kafkaControllerPort, postgresPort, database, jdbcUser, jdbcPassword,
+                externalJdbcUrl, s3Port, s3AccessKey, s3SecretKey, s3Bucket, nodes);
     }
 
     /** Use an existing PostgreSQL instead of starting one. */
     public StackConfig withExternalPostgres(String jdbcUrl, String user, String password) {
         return new StackConfig(dataDir, kafkaPort, kafkaControllerPort, postgresPort, database, user, password,
-                jdbcUrl, s3Port, s3AccessKey, s3SecretKey, s3Bucket);
+                jdbcUrl, s3Port, s3AccessKey, s3SecretKey, s3Bucket, kafkaNodes);
     }
 
     public StackConfig withS3Credentials(String accessKey, String secretKey) {
         return new StackConfig(dataDir, kafkaPort, kafkaControllerPort, postgresPort, database, jdbcUser, jdbcPassword,
-                externalJdbcUrl, s3Port, accessKey, secretKey, s3Bucket);
+                externalJdbcUrl, s3Port, accessKey, secretKey, s3Bucket, kafkaNodes);
     }
 
     private static String setting(String name, String fallback) {

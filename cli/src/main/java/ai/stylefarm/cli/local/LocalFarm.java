@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,7 +69,7 @@ public final class LocalFarm implements AutoCloseable {
         EmbeddedStack stack = EmbeddedStack.start(config.stack());
         LocalFarm farm = null;
         try {
-            stack.kafka().createTopics(TOPICS);
+            stack.createTopics(TOPICS);
             farm = new LocalFarm(config, stack, adminKey);
             farm.startServices();
             LOG.info("Farm ready in {} ms: gateway {}", Duration.between(began, Instant.now()).toMillis(), farm.gatewayUrl());
@@ -199,7 +200,8 @@ public final class LocalFarm implements AutoCloseable {
             return;
         }
         Instant deadline = Instant.now().plus(START_TIMEOUT);
-        try (Admin admin = Admin.create(new LinkedHashMap<>(stack.kafka().clientConfig()))) {
+        try (Admin admin = Admin.create(new LinkedHashMap<>(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                stack.endpoints().kafkaBootstrapServers())))) {
             while (Instant.now().isBefore(deadline)) {
                 for (ServiceProcess worker : workers) {
                     if (!worker.isAlive()) {
