@@ -23,12 +23,33 @@ public final class Farm implements Runnable {
 
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Farm());
-        // A user error is one readable line, not a stack trace.
+        // A user error is one readable line, not a stack trace and not the whole usage.
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            cmd.getErr().println("error: " + ex.getMessage());
-            return ex instanceof IllegalArgumentException || ex instanceof RuntimeException ? 2 : 1;
+            cmd.getErr().println("error: " + describe(ex));
+            return ex instanceof RuntimeException ? 2 : 1;
+        });
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine cmd = ex.getCommandLine();
+            cmd.getErr().println("error: " + ex.getMessage() + " (" + cmd.getCommandSpec().qualifiedName() + " --help"
+                    + " lists the options)");
+            return 2;
         });
         return cl;
+    }
+
+    /** What went wrong in the user's words: a missing file is named as such, never by its exception's class. */
+    static String describe(Throwable ex) {
+        Throwable e = ex;
+        while ((e instanceof java.io.UncheckedIOException || e.getMessage() == null) && e.getCause() != null) {
+            e = e.getCause();
+        }
+        if (e instanceof java.nio.file.NoSuchFileException || e instanceof java.io.FileNotFoundException) {
+            return "no such file: " + e.getMessage().replaceFirst(" \\(No such file or directory\\)$", "");
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied: " + e.getMessage();
+        }
+        return e.getMessage() != null ? e.getMessage() : "unexpected " + e.getClass().getSimpleName();
     }
 
     @Override

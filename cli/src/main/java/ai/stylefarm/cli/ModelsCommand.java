@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "models", description = "Register models with the farm, or make bundles locally.",
+@Command(name = "models", mixinStandardHelpOptions = true, description = "Register models with the farm, or make bundles locally.",
         subcommands = {ModelsCommand.Add.class, ModelsCommand.ListModels.class, ModelsCommand.Import.class,
                 ModelsCommand.Init.class, ModelsCommand.Upgrade.class})
 final class ModelsCommand {

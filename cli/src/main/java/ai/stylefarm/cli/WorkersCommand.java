@@ -7,7 +7,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code ./farm workers [list|drain|undrain]}: the render workers, and taking one out of rotation. */
-@Command(name = "workers", description = "List the workers, or drain one (it finishes its task and takes no more).",
+@Command(name = "workers", mixinStandardHelpOptions = true, description = "List the workers, or drain one (it finishes its task and takes no more).",
         subcommands = {WorkersCommand.ListWorkers.class, WorkersCommand.Drain.class, WorkersCommand.Undrain.class})
 final class WorkersCommand {
 
