@@ -80,7 +80,7 @@ jdbc="jdbc:postgresql://$host:$pg_port/stylefarm"
 record "JDBC_URL=$jdbc"
 
 echo "== Kafka (3 KRaft nodes) and s3proxy"
-java -Xmx512m -cp "$cp_cli" ai.stylefarm.infra.ProductionStackMain --dir "$dir/stack" --host "$host" \
+java -Xmx2g -cp "$cp_cli" ai.stylefarm.infra.ProductionStackMain --dir "$dir/stack" --host "$host" \
   >"$dir/logs/stack.log" 2>&1 &
 record "STACK_PID=$!"
 for _ in $(seq 1 240); do grep -q '^READY=1' "$dir/logs/stack.log" 2>/dev/null && break; sleep 0.5; done

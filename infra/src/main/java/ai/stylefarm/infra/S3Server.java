@@ -24,6 +24,13 @@ public final class S3Server implements AutoCloseable {
      * left open (two seconds each), and S3 clients retry an aborted request anyway.
      */
     private static final long STOP_TIMEOUT_MS = 0;
+    /**
+     * The largest object one PUT may carry. s3proxy refuses a signed (V4, non-chunked) body over 128 MiB by default
+     * because it holds the body in its heap to check the signed sha256; MinIO and S3 stream single PUTs up to 5 GiB,
+     * and the farm stores whole graphs (paper256's projection step is ~130 MB) and shards in one PUT so that no
+     * reader sees part of one. 1 GiB covers the paper configs; this JVM's heap must hold the PUTs in flight.
+     */
+    private static final long MAX_SINGLE_PUT_BYTES = 1L << 30;
 
     private final Path dir;
     private final String accessKey;
@@ -97,6 +104,7 @@ public final class S3Server implements AutoCloseable {
                 .endpoint(URI.create("http://" + bindHost + ":" + port))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
                 .stopTimeout(STOP_TIMEOUT_MS)
+                .v4MaxNonChunkedRequestSize(MAX_SINGLE_PUT_BYTES)
                 .build();
         try {
             candidate.start();

@@ -59,6 +59,25 @@ class BucketContractTest {
     }
 
     @Test
+    void aFileBiggerThanS3proxysDefaultBodyCapStoresInOnePutAndMatchesItsRecord() throws Exception {
+        Path file = tmp.resolve("graph.onnx");
+        byte[] block = new byte[1 << 20];
+        try (var out = Files.newOutputStream(file)) {
+            for (int i = 0; i < 136; i++) {
+                java.util.Arrays.fill(block, (byte) i);
+                out.write(block);
+            }
+        }
+        Bucket.Stored stored = bucket.uploadIfAbsent("big/graph.onnx", file, "application/octet-stream");
+        assertFalse(stored.adopted());
+        assertEquals(Files.size(file), stored.bytes());
+        Bucket.Stored read = bucket.uploadIfAbsent("big/graph.onnx", file, "application/octet-stream");
+        assertTrue(read.adopted(), "the second write reads back what the first stored");
+        assertEquals(stored.sha256(), read.sha256());
+        assertEquals(stored.bytes(), read.bytes());
+    }
+
+    @Test
     void aMissingObjectIsToldApartFromAnUnreachableOneAndBigOnesAreNotReadWhole() {
         assertThrows(Bucket.NotFoundException.class, () -> bucket.read("missing/x", 10));
         assertFalse(bucket.exists("missing/x"));
