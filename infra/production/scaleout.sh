@@ -33,6 +33,17 @@ if ! curl -sf "${auth[@]}" "$gw/v1/models" | jq -e --arg m "$model" '.[] | selec
       --gateway "$gw" --key "$ADMIN_KEY" >/dev/null
   fi
 fi
+# CPU seconds (user + system) used so far by the processes whose command line matches $1: the worker hosts
+# (WorkerMain) or the control plane (gateways, schedulers, the Kafka/S3 process, PostgreSQL), to show where a
+# machine's cores went while the hosts ran.
+cpu() {
+  local total=0 pid
+  for pid in $(pgrep -f "$1"); do
+    total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)))
+  done
+  echo $((total / $(getconf CLK_TCK)))
+}
+control='quarkus-run.jar|ProductionStackMain|postgres'
 run() { # first-seed → images/s
   local id s
   id=$(curl -sf "${auth[@]}" -H 'Content-Type: application/json' "$gw/v1/jobs" \
@@ -54,10 +65,19 @@ print(int(sys.argv[1]) / (t("finished_at") - t("started_at")).total_seconds())' 
 run 900000 >/dev/null
 curl -sf "${auth[@]}" -X POST "$gw/v1/workers/host-2/drain" >/dev/null
 sleep 15
+w0=$(cpu WorkerMain) t0=$(date +%s)
 one=$(run 1000000)
+one_cpu=$(( $(cpu WorkerMain) - w0 )) one_wall=$(( $(date +%s) - t0 ))
 curl -sf "${auth[@]}" -X DELETE "$gw/v1/workers/host-2/drain" >/dev/null
 sleep 15
+w0=$(cpu WorkerMain) c0=$(cpu "$control") t0=$(date +%s)
 two=$(run 2000000)
+w1=$(cpu WorkerMain) c1=$(cpu "$control") t1=$(date +%s)
 awk -v a="$one" -v b="$two" -v n="$images" -v m="$model" 'BEGIN {
   printf "one worker host: %.1f images/s; two: %.1f images/s; ratio %.2fx (%d images of %s each, one core per host)\n",
     a, b, b / a, n, m }'
+echo "one host: its worker used $one_cpu CPU s in $one_wall s; two hosts: the workers used $((w1 - w0)) CPU s in" \
+  "$((t1 - t0)) s on $(nproc) cores, the control plane $((c1 - c0)) CPU s"
+awk -v a="$one" -v b="$two" -v n="$images" -v oc="$one_cpu" -v tc="$((w1 - w0))" 'BEGIN {
+  printf "images per worker CPU second: one host %.2f, two hosts %.2f (%.0f %% of one host'"'"'s)\n",
+    n / oc, n / tc, 100 * oc / tc }'
