@@ -21,7 +21,7 @@ function el(tag, attrs = {}, ...children) {
 }
 
 async function api(path, options = {}) {
-  const response = await fetch(path, {...options, headers: {'Authorization': 'Bearer ' + sessionStorage.getItem(KEY),
+  const response = await fetch(path, {...options, headers: {'Authorization': 'Bearer ' + localStorage.getItem(KEY),
     ...(options.headers || {})}});
   if (response.status === 401) { signOut(); throw new Error('signed out'); }
   const body = response.status === 204 ? null : await response.json();
@@ -66,7 +66,7 @@ async function openStream() {
   const controller = new AbortController();
   stream = controller;
   try {
-    const response = await fetch('/v1/stream', {headers: {'Authorization': 'Bearer ' + sessionStorage.getItem(KEY),
+    const response = await fetch('/v1/stream', {headers: {'Authorization': 'Bearer ' + localStorage.getItem(KEY),
       'Accept': 'text/event-stream'}, signal: controller.signal});
     const reader = response.body.getReader();
     const decoder = new TextDecoder();
@@ -90,11 +90,17 @@ async function openStream() {
     // Aborted on sign-out, or the gateway went away: retry while signed in.
   }
   stream = null;
-  if (sessionStorage.getItem(KEY)) setTimeout(openStream, 2000);
+  if (localStorage.getItem(KEY)) setTimeout(openStream, 2000);
 }
 
 // ---- pages ----
 let meta = null;          // the API's vocabulary: job states, task states, kinds
+
+/** A priority as people say it: its name where it has one (interactive, normal, bulk), else its number. */
+function priorityName(p) {
+  const named = meta && Object.entries(meta.priorities || {}).find(([, n]) => n === p);
+  return named ? named[0] : String(p);
+}
 
 async function jobsPage() {
   meta = meta || await api('/v1/meta');
@@ -102,31 +108,39 @@ async function jobsPage() {
     ...meta.job_states.map(s => el('option', {value: s}, s)));
   const kind = el('select', {id: 'filter-kind'}, el('option', {value: ''}, 'any kind'),
     ...meta.job_kinds.map(k => el('option', {value: k}, k)));
+  const model = el('input', {id: 'filter-model', placeholder: 'model'});
   const tenant = el('input', {id: 'filter-tenant', placeholder: 'tenant'});
   const body = el('tbody');
-  const table = el('table', {id: 'jobs'}, el('thead', {}, el('tr', {}, ['job', 'kind', 'tenant', 'priority', 'state',
-    'progress', 'items/s', 'ETA', 'age'].map(h => el('th', {}, h)))), body);
-  main.replaceChildren(el('h1', {}, 'Jobs'), el('div', {class: 'filters'}, state, kind, tenant), table);
+  const table = el('table', {id: 'jobs'}, el('thead', {}, el('tr', {}, ['job', 'kind', 'model', 'tenant', 'priority',
+    'state', 'progress', 'items/s', 'ETA', 'duration', 'finished', 'submitted'].map(h => el('th', {}, h)))), body);
+  main.replaceChildren(el('h1', {}, 'Jobs'), el('div', {class: 'filters'}, state, kind, model, tenant), table);
   let jobs = [];
   const render = () => {
     const shown = jobs.filter(j => (!state.value || j.state === state.value) && (!kind.value || j.kind === kind.value)
-      && (!tenant.value || j.tenant === tenant.value));
+      && (!tenant.value || j.tenant === tenant.value) && (!model.value || j.model === model.value));
     body.replaceChildren(...shown.map(j => {
       const {rate, eta} = pace(j);
+      const ran = j.started_at ? ((j.finished_at ? Date.parse(j.finished_at) : Date.now()) - Date.parse(j.started_at))
+        / 1000 : null;
       return el('tr', {'data-job': j.id},
-        el('td', {}, el('a', {href: '#/jobs/' + j.id}, j.id.slice(0, 8))), el('td', {}, j.kind), el('td', {}, j.tenant),
-        el('td', {}, String(j.priority)), el('td', {}, stateCell(j.state)),
+        el('td', {}, el('a', {href: '#/jobs/' + j.id}, j.id.slice(0, 8))), el('td', {}, j.kind),
+        el('td', {class: 'model'}, j.model), el('td', {}, j.tenant),
+        el('td', {class: 'priority', title: 'priority ' + j.priority}, priorityName(j.priority)),
+        el('td', {}, stateCell(j.state)),
         el('td', {}, bar(j.progress), ' ', j.items ? j.items.done + ' / ' + j.items.total : ''),
-        el('td', {}, rate === null ? '' : rate.toFixed(1)), el('td', {}, duration(eta)), el('td', {}, age(j.created_at)));
+        el('td', {}, rate === null ? '' : rate.toFixed(1)), el('td', {}, duration(eta)),
+        el('td', {class: 'duration'}, duration(ran)),
+        el('td', {class: 'finished', title: j.finished_at || ''}, j.finished_at ? age(j.finished_at) + ' ago' : ''),
+        el('td', {}, age(j.created_at) + ' ago'));
     }));
   };
-  [state, kind].forEach(s => s.addEventListener('change', load));
-  tenant.addEventListener('change', load);
+  [state, kind, model, tenant].forEach(s => s.addEventListener('change', load));
   async function load() {
     const query = new URLSearchParams({limit: '100'});
     if (state.value) query.set('state', state.value);
     if (kind.value) query.set('kind', kind.value);
     if (tenant.value) query.set('tenant', tenant.value);
+    if (model.value) query.set('model', model.value);
     try {
       jobs = (await api('/v1/jobs?' + query)).items;
     } catch (e) {
@@ -170,8 +184,10 @@ async function jobPage(id) {
   const renderHeader = () => {
     const {rate, eta} = pace(job);
     header.replaceChildren(el('p', {}, job.kind, ' · model ', job.model, ' · tenant ', job.tenant, ' · priority ',
-      el('span', {id: 'job-priority'}, String(job.priority)), ' · ', stateCell(job.state), ' · created ',
-      age(job.created_at), ' ago'),
+      el('span', {id: 'job-priority', 'data-priority': String(job.priority)}, priorityName(job.priority)), ' · ',
+      stateCell(job.state), ' · created ', age(job.created_at), ' ago',
+      job.finished_at ? ' · ran ' + duration((Date.parse(job.finished_at) - Date.parse(job.started_at || job.created_at))
+        / 1000) : ''),
       el('p', {id: 'job-progress'}, bar(job.progress), ' ', job.items ? job.items.done + ' / ' + job.items.total : '',
         rate ? ' · ' + rate.toFixed(1) + ' items/s' : '', eta ? ' · ETA ' + duration(eta) : ''),
       job.error ? el('p', {class: 'error'}, job.error) : '');
@@ -180,7 +196,7 @@ async function jobPage(id) {
     if (actions.dataset.allowed === allowed.join(',')) return;
     actions.dataset.allowed = allowed.join(',');
     const priority = el('select', {id: 'priority-select'}, ...Array.from({length: 10}, (_, p) =>
-      el('option', {value: String(p)}, String(p))));
+      el('option', {value: String(p)}, priorityName(p) === String(p) ? String(p) : p + ' · ' + priorityName(p))));
     priority.value = String(job.priority);
     actions.replaceChildren(
       allowed.includes('pause') ? control('pause', 'Pause', post('pause')) : '',
@@ -225,15 +241,14 @@ async function jobPage(id) {
       el('li', {}, 'every output: ', el('code', {}, './farm download ' + id)));
     const shown = new Set([...thumbs.querySelectorAll('img')].map(i => i.dataset.key));
     if (pictures.some(p => !shown.has(p.key)) || pictures.length !== shown.size) {
-      thumbs.replaceChildren(...pictures.map(p => el('a', {href: p.url, target: '_blank'},
-        el('img', {class: 'thumb', src: p.url, alt: p.key, title: p.key, 'data-key': p.key}))));
+      thumbs.replaceChildren(...pictures.map(p => el('figure', {}, el('a', {href: p.url, target: '_blank'},
+        el('img', {class: 'thumb', src: p.url, alt: p.key, title: p.key, 'data-key': p.key})),
+        el('figcaption', {}, pictureLabel(p)))));
     }
+    if (!pictures.length) thumbs.replaceChildren(preview(job, files));
     if (['project', 'calibrate'].includes(job.kind)) await projectionReport(id, job, media);
     const video = files.find(a => a.kind === 'video');
-    if (video && !media.querySelector('video')) {
-      media.replaceChildren(el('h2', {}, 'Video'), el('video', {id: 'video', src: video.url, controls: '',
-        loop: '', muted: '', autoplay: '', playsinline: ''}));
-    }
+    if (video && !media.querySelector('video')) media.replaceChildren(...videoPlayer(job, video));
   };
   renderHeader();
   await refresh();
@@ -241,7 +256,73 @@ async function jobPage(id) {
     const mine = live.find(j => j.id === id);
     if (mine) { job = mine; renderHeader(); }
   });
-  pageTimer = setInterval(() => { if (job.live || !thumbs.childElementCount) refresh().catch(() => {}); }, 2000);
+  // Refreshed while the job runs, and once more after each change of state (its last outputs, its manifest).
+  let refreshedIn = null;
+  pageTimer = setInterval(() => {
+    if (job.live || refreshedIn !== job.state) {
+      refreshedIn = job.state;
+      refresh().catch(() => {});
+    }
+  }, 2000);
+}
+
+/** What a thumbnail shows: its seed, or its frame or cell as the file name says. */
+function pictureLabel(p) {
+  if (p.seed !== null && p.seed !== undefined) return 'seed ' + p.seed;
+  return p.key.slice(p.key.lastIndexOf('/') + 1).replace(/\.(png|jpe?g)$/, '');
+}
+
+/** Where a job stores no single pictures (webdataset shards, a video), what stands in for them. */
+function preview(job, files) {
+  const shards = files.filter(a => a.kind === 'shard');
+  if (shards.length) {
+    return el('p', {id: 'preview', class: 'muted'}, shards.length + ' webdataset shards (' + shards.reduce((n, a) =>
+      n + a.bytes, 0).toLocaleString() + ' bytes); samples are inside them: ', el('code', {}, './farm download '
+      + job.id), ' or the first shard: ', el('a', {href: shards[0].url, download: ''},
+      shards[0].key.slice(shards[0].key.lastIndexOf('/') + 1)));
+  }
+  if (files.some(a => a.kind === 'video')) return el('p', {id: 'preview', class: 'muted'}, 'the video is above');
+  return el('p', {id: 'preview', class: 'muted'}, job.live ? 'nothing stored yet' : 'no pictures');
+}
+
+/** The video with what it is (frames, fps, size, pixels) and a choice of scale, drawn without smoothing. */
+function videoPlayer(job, video) {
+  const fps = job.spec.fps || 60;
+  const frames = job.items ? job.items.total : null;
+  const player = el('video', {id: 'video', src: video.url, controls: '', loop: '', muted: '', autoplay: '',
+    playsinline: '', class: 'pixelated'});
+  const info = el('p', {id: 'video-info', class: 'muted'}, (frames ? frames + ' frames · ' : '') + fps + ' fps'
+    + (frames ? ' · ' + (frames / fps).toFixed(1) + ' s' : '') + ' · ' + video.bytes.toLocaleString() + ' bytes');
+  const scale = el('select', {id: 'video-scale'}, ...[1, 2, 3, 4].map(f => el('option', {value: String(f)}, f + '×')));
+  const apply = () => { if (player.videoWidth) player.style.width = player.videoWidth * Number(scale.value) + 'px'; };
+  scale.addEventListener('change', apply);
+  player.addEventListener('loadedmetadata', () => {
+    info.append(' · ' + player.videoWidth + '×' + player.videoHeight + ' px');
+    scale.value = String(Math.max(1, Math.min(4, Math.floor(512 / player.videoWidth))));
+    apply();
+  });
+  return [el('h2', {}, 'Video'), info, el('label', {}, 'scale ', scale), el('div', {}, player)];
+}
+
+/** A table whose rows sort by the clicked column: numbers as numbers, twice reverses. */
+function sortable(table) {
+  const heads = [...table.tHead.rows[0].cells];
+  heads.forEach((th, i) => {
+    th.classList.add('sortable');
+    th.addEventListener('click', () => {
+      const down = th.dataset.sort !== 'asc';
+      heads.forEach(h => delete h.dataset.sort);
+      th.dataset.sort = down ? 'asc' : 'desc';
+      const value = row => row.cells[i].dataset.value ?? row.cells[i].textContent;
+      const rows = [...table.tBodies[0].rows].sort((a, b) => {
+        const x = value(a), y = value(b), nx = parseFloat(x), ny = parseFloat(y);
+        const c = !isNaN(nx) && !isNaN(ny) ? nx - ny : x.localeCompare(y);
+        return down ? c : -c;
+      });
+      table.tBodies[0].append(...rows);
+    });
+  });
+  return table;
 }
 
 // The projection report: each target beside its projection, with distance, PSNR and verdict; a calibration's ROC
@@ -262,14 +343,105 @@ async function projectionReport(id, job, media) {
       ' · false positives ', (100 * c.fpr).toFixed(1), ' % · true positives ', (100 * c.tpr).toFixed(1), ' %',
       ' · median distance: made ', num(c.distances.positives.median, 3), ', not made ',
       num(c.distances.negatives.median, 3)) : '',
-    el('table', {id: 'projections'}, el('thead', {}, el('tr', {}, ['#', 'target', 'label', 'target image',
+    c ? calibrationCharts(c) : '',
+    sortable(el('table', {id: 'projections'}, el('thead', {}, el('tr', {}, ['#', 'target', 'label', 'target image',
       'projection', 'distance', 'PSNR', 'verdict'].map(h => el('th', {}, h)))),
     el('tbody', {}, ...report.targets.map(t => el('tr', {}, el('td', {}, String(t.index)), el('td', {}, t.target || ''),
       el('td', {}, t.label || ''), el('td', {}, picture(t.target_url, 'target ' + t.index)),
       el('td', {}, picture(t.projection_url, 'projection ' + t.index),
         t.video_url ? el('a', {href: t.video_url, target: '_blank'}, ' video') : ''),
-      el('td', {}, num(t.distance, 4)), el('td', {}, t.psnr ? t.psnr.toFixed(1) + ' dB' : ''),
-      el('td', {class: 'verdict'}, verdict(t.verdict)))))));
+      el('td', {'data-value': t.distance ?? ''}, num(t.distance, 4)),
+      el('td', {'data-value': t.psnr ?? ''}, t.psnr ? t.psnr.toFixed(1) + ' dB' : ''),
+      el('td', {class: 'verdict'}, verdict(t.verdict))))))));
+}
+
+/** A calibration's ROC curve and the histogram of its distances, drawn from the distances the report lists. */
+function calibrationCharts(c) {
+  const pos = c.distances.positives.values, neg = c.distances.negatives.values;
+  const cuts = [...new Set([...pos, ...neg])].sort((a, b) => a - b);
+  const share = (list, t) => list.filter(d => d <= t).length / list.length;
+  const roc = [[0, 0], ...cuts.map(t => [share(neg, t), share(pos, t)]), [1, 1]];
+  const lo = cuts[0], hi = cuts[cuts.length - 1], bins = 20, width = (hi - lo) / bins || 1;
+  const histogram = list => Array.from({length: bins}, (_, i) => list.filter(d =>
+    Math.min(bins - 1, Math.floor((d - lo) / width)) === i).length);
+  const centres = Array.from({length: bins}, (_, i) => lo + (i + 0.5) * width);
+  return el('div', {class: 'charts'},
+    plot('roc-chart', [{name: 'ROC (AUC ' + c.auc.toFixed(3) + ')', points: roc}],
+      {x: 'false positive rate', y: 'true positive rate', xMax: 1, yMax: 1, square: true}),
+    plot('histogram-chart', [{name: 'made by this model', points: centres.map((x, i) => [x, histogram(pos)[i]])},
+      {name: 'not made by it', points: centres.map((x, i) => [x, histogram(neg)[i]])}],
+      {x: 'distance', y: 'targets', bars: true, xMin: lo - width / 2, xMax: hi + width / 2, marker: c.threshold,
+        markerLabel: 'threshold'}));
+}
+
+const COLOURS = ['#3c7bf0', '#d0392b', '#2e9e57', '#a66a00', '#8a5cc2', '#178a8a', '#777'];
+
+/** Ticks at 1, 2 or 5 times a power of ten, about five of them from 0 to max. */
+function ticks(min, max) {
+  const raw = (max - min) / 5 || 1, step = [1, 2, 5, 10].map(m => m * 10 ** Math.floor(Math.log10(raw)))
+    .find(s => s >= raw);
+  const out = [];
+  for (let v = Math.ceil(min / step) * step; v <= max + step * 1e-9; v += step) out.push(+v.toPrecision(12));
+  return out;
+}
+
+/**
+ * An SVG chart of series of [x, y] points with labelled, ticked axes and a legend; it fills its container's width.
+ * options: x and y (axis titles), xMax, yMax, bars, marker (an x drawn as a dashed line), square, xLabel (tick text).
+ */
+function plot(id, series, options) {
+  const w = options.square ? 360 : 720, h = options.square ? 300 : 260, left = 56, right = 12, top = 26, bottom = 40;
+  const all = series.flatMap(s => s.points);
+  const xMin = options.xMin ?? Math.min(0, ...all.map(p => p[0])), xMax = options.xMax ?? Math.max(1e-9, ...all.map(p => p[0]));
+  const yMax = options.yMax ?? Math.max(1e-9, ...all.map(p => p[1])) * 1.1;
+  const X = x => left + (x - xMin) / (xMax - xMin || 1) * (w - left - right);
+  const Y = y => h - bottom - y / yMax * (h - top - bottom);
+  const parts = [];
+  for (const t of ticks(0, yMax)) {
+    parts.push('<line x1="' + left + '" x2="' + (w - right) + '" y1="' + Y(t) + '" y2="' + Y(t) + '" stroke="#eef"/>',
+      '<text x="' + (left - 6) + '" y="' + (Y(t) + 4) + '" font-size="11" fill="#556" text-anchor="end">' + t + '</text>');
+  }
+  for (const t of ticks(xMin, xMax)) {
+    parts.push('<line x1="' + X(t) + '" x2="' + X(t) + '" y1="' + (h - bottom) + '" y2="' + (h - bottom + 4)
+      + '" stroke="#556"/>', '<text x="' + X(t) + '" y="' + (h - bottom + 16) + '" font-size="11" fill="#556"'
+      + ' text-anchor="middle">' + (options.xLabel ? options.xLabel(t) : t) + '</text>');
+  }
+  parts.push('<line x1="' + left + '" x2="' + left + '" y1="' + top + '" y2="' + (h - bottom) + '" stroke="#556"/>',
+    '<line x1="' + left + '" x2="' + (w - right) + '" y1="' + (h - bottom) + '" y2="' + (h - bottom) + '" stroke="#556"/>',
+    '<text x="' + ((left + w - right) / 2) + '" y="' + (h - 6) + '" font-size="12" fill="#334" text-anchor="middle">'
+      + options.x + '</text>',
+    '<text transform="translate(14 ' + ((top + h - bottom) / 2) + ') rotate(-90)" font-size="12" fill="#334"'
+      + ' text-anchor="middle">' + options.y + '</text>');
+  series.forEach((s, i) => {
+    const colour = COLOURS[i % COLOURS.length];
+    if (options.bars) {
+      const spacing = s.points.length > 1 ? X(s.points[1][0]) - X(s.points[0][0]) : w - left - right;
+      const bw = spacing / series.length;
+      s.points.forEach(([x, y]) => parts.push('<rect x="' + (X(x) - spacing / 2 + i * bw) + '" y="'
+        + Y(y) + '" width="' + Math.max(1, bw - 1) + '" height="' + (h - bottom - Y(y)) + '" fill="' + colour
+        + '" opacity=".75"><title>' + x.toPrecision(3) + ': ' + y + '</title></rect>'));
+    } else {
+      parts.push('<polyline fill="none" stroke="' + colour + '" stroke-width="2" points="'
+        + s.points.map(([x, y]) => X(x).toFixed(1) + ',' + Y(y).toFixed(1)).join(' ') + '"/>');
+    }
+    parts.push('<rect x="' + (left + 8 + i * 170) + '" y="6" width="10" height="10" fill="' + colour + '"/>',
+      '<text x="' + (left + 22 + i * 170) + '" y="15" font-size="11" fill="#334">' + escapeXml(s.name) + '</text>');
+  });
+  if (options.marker !== undefined) {
+    parts.push('<line x1="' + X(options.marker) + '" x2="' + X(options.marker) + '" y1="' + top + '" y2="'
+      + (h - bottom) + '" stroke="#17803d" stroke-dasharray="4 3"/>', '<text x="' + (X(options.marker) + 4)
+      + '" y="' + (top + 12) + '" font-size="11" fill="#17803d">' + options.markerLabel + '</text>');
+  }
+  const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+  svg.setAttribute('viewBox', '0 0 ' + w + ' ' + h);
+  svg.setAttribute('class', 'chart' + (options.square ? ' square' : ''));
+  svg.setAttribute('id', id);
+  svg.innerHTML = parts.join('');
+  return svg;
+}
+
+function escapeXml(text) {
+  return String(text).replace(/[&<>"]/g, c => ({'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;'})[c]);
 }
 
 async function workersPage() {
@@ -305,26 +477,21 @@ async function queuesPage() {
       el('td', {class: 'error'}, d.reason || ''))))));
 }
 
-/** A line chart of one series per minute, drawn as SVG. */
-function chart(id, values, label) {
-  const w = 600, h = 200, max = Math.max(1e-9, ...values);
-  const points = values.map((v, i) => (i * w / (values.length - 1)).toFixed(1) + ',' + (h - v / max * (h - 20)).toFixed(1));
-  const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
-  svg.setAttribute('viewBox', '0 0 ' + w + ' ' + h);
-  svg.setAttribute('class', 'chart');
-  svg.setAttribute('id', id);
-  svg.innerHTML = '<polyline fill="none" stroke="#3c7bf0" stroke-width="2" points="' + points.join(' ') + '"/>'
-    + '<text x="4" y="14" font-size="12" fill="#556">' + label + ' (max ' + max.toFixed(2) + ')</text>'
-    + '<text x="4" y="' + (h - 4) + '" font-size="11" fill="#889">60 min ago</text>'
-    + '<text x="' + (w - 4) + '" y="' + (h - 4) + '" font-size="11" fill="#889" text-anchor="end">now</text>';
-  return svg;
-}
-
 async function throughputPage() {
   const t = await api('/v1/throughput');
+  const minutesAgo = i => i - (t.minutes.length - 1);
+  const perSecond = list => list.map((n, i) => [minutesAgo(i), n / 60]);
+  const options = y => ({x: 'minutes ago', y, xMax: 0, xLabel: v => String(-v)});
   main.replaceChildren(el('h1', {}, 'Throughput, last hour'),
-    el('h2', {}, 'Items per second'), chart('throughput-chart', t.items.map(n => n / 60), 'items/s per minute'),
-    el('h2', {}, 'Failed attempts per minute'), chart('failures-chart', Array.from(t.failures), 'failures'));
+    el('h2', {}, 'Outputs per second, by job kind'),
+    plot('throughput-chart', t.by_kind.length ? t.by_kind.map(s => ({name: s.name, points: perSecond(s.items)}))
+      : [{name: 'all', points: perSecond(t.items)}], options('outputs/s')),
+    el('h2', {}, 'Outputs per second, by model'),
+    plot('model-chart', t.by_model.length ? t.by_model.map(s => ({name: s.name, points: perSecond(s.items)}))
+      : [{name: 'all', points: perSecond(t.items)}], options('outputs/s')),
+    el('h2', {}, 'Failed attempts per minute'),
+    plot('failures-chart', [{name: 'failed attempts', points: Array.from(t.failures).map((n, i) => [minutesAgo(i), n])}],
+      options('failures')));
 }
 
 // ---- sign-in and routing ----
@@ -334,22 +501,48 @@ function signIn() {
   const note = el('p', {class: 'muted'});
   main.replaceChildren(el('form', {class: 'login', onsubmit: async e => {
     e.preventDefault();
-    sessionStorage.setItem(KEY, key.value.trim());
+    localStorage.setItem(KEY, key.value.trim());
     try { await api('/v1/jobs?limit=1'); route(); } catch (err) { note.textContent = err.message; }
-  }}, el('h1', {}, 'Sign in'), el('p', {}, 'Your StyleFarm API key (kept in this tab only):'), key,
+  }}, el('h1', {}, 'Sign in'), el('p', {}, 'Your StyleFarm API key (kept in this browser until you sign out):'), key,
     el('button', {id: 'signin', type: 'submit'}, 'Sign in'), note));
 }
 
 function signOut() {
-  sessionStorage.removeItem(KEY);
+  localStorage.removeItem(KEY);
+  document.getElementById('who').textContent = '';
   if (stream) stream.abort();
   signIn();
 }
 document.getElementById('signout').addEventListener('click', signOut);
 
+// ./farm open hands the key over in the fragment, which never reaches a server; it is stored and wiped from the
+// address bar and the history at once (on load, or on a hash change when the dashboard is open already).
+function takeKeyFromLink() {
+  if (!location.hash.startsWith('#key=')) return;
+  localStorage.setItem(KEY, decodeURIComponent(location.hash.slice(5)));
+  document.getElementById('who').textContent = '';
+  if (stream) stream.abort();
+  history.replaceState(null, '', location.pathname + '#/jobs');
+}
+
+/** Who is signed in (tenant and role), in the header. */
+async function showWho() {
+  const who = document.getElementById('who');
+  if (who.textContent) return;
+  try {
+    const me = await api('/v1/whoami');
+    who.textContent = me.tenant + ' · ' + me.role;
+  } catch (e) {
+    // Signed out meanwhile: the sign-in page is showing.
+  }
+}
+
 async function route() {
-  if (!sessionStorage.getItem(KEY)) { signIn(); return; }
+  takeKeyFromLink();
+  if (!localStorage.getItem(KEY)) { signIn(); return; }
   document.getElementById('nav').hidden = false;
+  meta = meta || await api('/v1/meta').catch(() => null);
+  showWho();
   listeners.clear();
   clearInterval(pageTimer);
   openStream();

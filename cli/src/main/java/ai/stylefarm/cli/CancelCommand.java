@@ -1,5 +1,6 @@
 package ai.stylefarm.cli;
 
+import ai.stylefarm.cli.client.GatewayClient;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -13,11 +14,13 @@ final class CancelCommand implements Callable<Integer> {
     FarmConnection farm;
 
     @Parameters(paramLabel = "ID")
-    UUID id;
+    String ref;
 
     @Override
     public Integer call() {
-        farm.client().cancel(id);
+        GatewayClient client = farm.client();
+        UUID id = client.resolveJob(ref);
+        client.cancel(id);
         System.out.println("job " + id + ": cancel requested");
         return 0;
     }

@@ -23,7 +23,7 @@ final class DownloadCommand implements Callable<Integer> {
     FarmConnection farm;
 
     @Parameters(index = "0", paramLabel = "JOB")
-    UUID job;
+    String ref;
 
     @Parameters(index = "1", paramLabel = "DIR")
     Path dir;
@@ -33,6 +33,7 @@ final class DownloadCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         GatewayClient client = farm.client();
+        UUID job = client.resolveJob(ref);
         JsonNode before = client.job(job);
         Downloader.Result result = Downloader.download(client, job, dir, true);
         System.out.printf("%d files fetched, %d already there and verified, in %s%n", result.fetched(), result.kept(),

@@ -7,9 +7,9 @@ import picocli.CommandLine;
 @Command(name = "farm", mixinStandardHelpOptions = true, version = "StyleFarm 0.1.0",
         description = "StyleFarm: batch rendering farm for StyleGAN2 generators.",
         subcommands = {DemoCommand.class, UpCommand.class, DownCommand.class, StatusCommand.class,
-                GenerateCommand.class, InterpolateCommand.class, ProjectCommand.class, CalibrateCommand.class, JobsCommand.class, JobCommand.class, CancelCommand.class, JobControlCommands.Pause.class,
+                GenerateCommand.class, StyleMixCommand.class, InterpolateCommand.class, ProjectCommand.class, CalibrateCommand.class, JobsCommand.class, JobCommand.class, CancelCommand.class, JobControlCommands.Pause.class,
                 JobControlCommands.Resume.class, JobControlCommands.Requeue.class, JobControlCommands.Priority.class,
-                WorkersCommand.class, DownloadCommand.class, VerifyCommand.class, ModelsCommand.class, RestartCommand.class,
+                WorkersCommand.class, OpenCommand.class, DownloadCommand.class, VerifyCommand.class, ModelsCommand.class, RestartCommand.class,
                 RenderCommand.class, BenchCommand.class, FarmBenchCommand.class, VideoBenchCommand.class, ProjectionBenchCommand.class, DetectionBenchCommand.class,
                 DashboardBenchCommand.class, SuperviseCommand.class})
 public final class Farm implements Runnable {

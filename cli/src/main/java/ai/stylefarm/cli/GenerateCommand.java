@@ -120,6 +120,9 @@ final class GenerateCommand implements Callable<Integer> {
     static int finish(GatewayClient client, UUID id, Path download) throws InterruptedException {
         JsonNode done = JobFollower.await(client, id, true);
         System.out.println(JobFollower.describe(done));
+        if (done.path("kind").asText().equals("project")) {
+            ProjectionTable.print(client, id, System.out);
+        }
         if (!JobState.SUCCEEDED.name().equals(done.path("state").asText())) {
             return 1;
         }

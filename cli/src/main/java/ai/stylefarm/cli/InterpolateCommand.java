@@ -2,9 +2,11 @@ package ai.stylefarm.cli;
 
 import ai.stylefarm.cli.client.GatewayClient;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -22,8 +24,13 @@ final class InterpolateCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "model id (./farm models list)")
     String model;
 
-    @Option(names = "--seeds", required = true, description = "keyframe seeds in walk order, e.g. 1,2,3,4")
+    @Option(names = "--seeds", description = "keyframe seeds in walk order, e.g. 1,2,3,4")
     String seeds;
+
+    @Option(names = "--keyframes", split = ",", paramLabel = "KEYFRAME", description = {"keyframes in walk order,"
+            + " instead of --seeds: a seed, or a finished projection job and target, JOB:TARGET (the job's id or"
+            + " its start; :0 when left out), e.g. 12,6f1c2a9e:0,6f1c2a9e:1"})
+    List<String> keyframes;
 
     @Option(names = "--frames", description = "frames per keyframe (default 120)")
     Integer frames;
@@ -49,6 +56,18 @@ final class InterpolateCommand implements Callable<Integer> {
     @Option(names = "--class", description = "class index, for conditional models")
     Integer classIdx;
 
+    @Option(names = "--noise-mode", description = "const (default), random or none")
+    String noiseMode;
+
+    @Option(names = "--crf", description = "H.264 quality, 0 (lossless) to 51 (default 18)")
+    Integer crf;
+
+    @Option(names = "--preset", description = "x264 preset, ultrafast to veryslow")
+    String preset;
+
+    @Option(names = "--scale", description = "upscale each frame by this integer factor (nearest), 1 to 8")
+    Integer scale;
+
     @Option(names = "--keep-frames", description = "also store every frame as a PNG")
     boolean keepFrames;
 
@@ -63,8 +82,17 @@ final class InterpolateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if ((seeds == null) == (keyframes == null)) {
+            throw new IllegalArgumentException("give --seeds or --keyframes (one of them)");
+        }
         GatewayClient client = farm.client();
-        ObjectNode spec = JsonNodeFactory.instance.objectNode().put("seeds", seeds);
+        ObjectNode spec = JsonNodeFactory.instance.objectNode();
+        if (seeds != null) {
+            spec.put("seeds", seeds);
+        } else {
+            ArrayNode list = spec.putArray("keyframes");
+            keyframes.forEach(k -> list.add(keyframe(client, k.strip())));
+        }
         if (frames != null) {
             spec.put("frames_per_keyframe", frames);
         }
@@ -89,6 +117,18 @@ final class InterpolateCommand implements Callable<Integer> {
         if (classIdx != null) {
             spec.put("class_idx", classIdx);
         }
+        if (noiseMode != null) {
+            spec.put("noise_mode", noiseMode);
+        }
+        if (crf != null) {
+            spec.put("crf", crf);
+        }
+        if (preset != null) {
+            spec.put("preset", preset);
+        }
+        if (scale != null) {
+            spec.put("scale", scale);
+        }
         if (keepFrames) {
             spec.put("keep_frames", true);
         }
@@ -99,5 +139,27 @@ final class InterpolateCommand implements Callable<Integer> {
             return 0;
         }
         return GenerateCommand.finish(client, id, download);
+    }
+
+    /**
+     * A seed (digits alone), or {@code JOB[:TARGET]}: a projection job's target, the job named by its id or the start
+     * of it. A start of an id made of digits alone reads as a seed unless it has its {@code :TARGET}.
+     */
+    private static JsonNode keyframe(GatewayClient client, String text) {
+        if (text.matches("[0-9]{1,10}")) {
+            return JsonNodeFactory.instance.numberNode(Long.parseLong(text));
+        }
+        int colon = text.lastIndexOf(':');
+        ObjectNode k = JsonNodeFactory.instance.objectNode().put("projection",
+                client.resolveJob(colon < 0 ? text : text.substring(0, colon)).toString());
+        if (colon >= 0) {
+            String target = text.substring(colon + 1);
+            if (!target.matches("[0-9]{1,6}")) {
+                throw new IllegalArgumentException("keyframe '" + text + "': after ':' comes a target's index, 0 or"
+                        + " more");
+            }
+            k.put("target", Integer.parseInt(target));
+        }
+        return k;
     }
 }

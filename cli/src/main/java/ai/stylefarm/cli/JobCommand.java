@@ -16,8 +16,8 @@ final class JobCommand implements Callable<Integer> {
     @Mixin
     FarmConnection farm;
 
-    @Parameters(paramLabel = "ID")
-    UUID id;
+    @Parameters(paramLabel = "ID", description = "the job: its id or the start of it")
+    String ref;
 
     @Option(names = "--wait", description = "wait for the job to end")
     boolean await;
@@ -28,6 +28,7 @@ final class JobCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         GatewayClient client = farm.client();
+        UUID id = client.resolveJob(ref);
         if (await || download != null) {
             return GenerateCommand.finish(client, id, download);
         }
@@ -36,6 +37,9 @@ final class JobCommand implements Callable<Integer> {
         System.out.println("  spec: " + job.path("spec"));
         System.out.println("  created " + job.path("created_at").asText() + ", started " + job.path("started_at").asText("-")
                 + ", finished " + job.path("finished_at").asText("-"));
+        if (ProjectionTable.appliesTo(job)) {
+            ProjectionTable.print(client, id, System.out);
+        }
         return 0;
     }
 }

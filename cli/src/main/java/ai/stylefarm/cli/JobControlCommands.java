@@ -1,7 +1,7 @@
 package ai.stylefarm.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.UUID;
+import ai.stylefarm.cli.client.GatewayClient;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,14 +16,15 @@ final class JobControlCommands {
         @Mixin
         FarmConnection farm;
 
-        @Parameters(paramLabel = "ID", description = "the job")
-        UUID id;
+        @Parameters(paramLabel = "ID", description = "the job: its id or the start of it")
+        String ref;
 
         abstract String action();
 
         @Override
         public Integer call() {
-            JsonNode job = farm.client().control(id, action());
+            GatewayClient client = farm.client();
+            JsonNode job = client.control(client.resolveJob(ref), action());
             System.out.println(JobFollower.describe(job));
             return 0;
         }
@@ -61,15 +62,16 @@ final class JobControlCommands {
         @Mixin
         FarmConnection farm;
 
-        @Parameters(index = "0", paramLabel = "ID", description = "the job")
-        UUID id;
+        @Parameters(index = "0", paramLabel = "ID", description = "the job: its id or the start of it")
+        String ref;
 
         @Parameters(index = "1", paramLabel = "PRIORITY")
         String priority;
 
         @Override
         public Integer call() {
-            System.out.println(JobFollower.describe(farm.client().setPriority(id, priority)));
+            GatewayClient client = farm.client();
+            System.out.println(JobFollower.describe(client.setPriority(client.resolveJob(ref), priority)));
             return 0;
         }
     }

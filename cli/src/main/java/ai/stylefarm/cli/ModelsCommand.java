@@ -65,10 +65,15 @@ final class ModelsCommand {
 
         @Override
         public Integer call() {
+            System.out.printf("%-24s %-6s %-9s %-14s %-12s %s%n", "model", "state", "size", "source", "owner",
+                    "detection threshold");
             for (JsonNode m : farm.client().models()) {
-                System.out.printf("%-24s %-6s %4dx%-4d %-14s %s%n", m.path("id").asText(), m.path("state").asText(),
-                        m.path("resolution").asInt(), m.path("resolution").asInt(), m.path("source").asText(),
-                        m.path("tenant").asText("(shared)"));
+                JsonNode threshold = m.path("projection_threshold");
+                System.out.printf(java.util.Locale.ROOT, "%-24s %-6s %-9s %-14s %-12s %s%n", m.path("id").asText(),
+                        m.path("state").asText(), m.path("resolution").asInt() + "x" + m.path("resolution").asInt(),
+                        m.path("source").asText(), m.path("tenant").asText("(shared)"), threshold.isNumber()
+                                ? String.format(java.util.Locale.ROOT, "%.4g", threshold.asDouble())
+                                : "uncalibrated");
             }
             return 0;
         }

@@ -1,13 +1,7 @@
 package ai.stylefarm.cli;
 
-import ai.stylefarm.cli.local.FarmState;
 import ai.stylefarm.cli.local.LocalFarm;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -30,24 +24,8 @@ final class RestartCommand implements Callable<Integer> {
         if (which != LocalFarm.Component.WORKER && index != null) {
             throw new IllegalArgumentException("only a worker takes a number");
         }
-        FarmState state = FarmState.readIfRunning(FarmConnection.dataDir()).orElseThrow(() ->
-                new IllegalStateException("no farm is running here: start one with ./farm up"));
-        if (state.controlUrl() == null) {
-            throw new IllegalStateException("this farm was started by an older ./farm; stop it with ./farm down and"
-                    + " start it again");
-        }
         String query = "component=" + which.name().toLowerCase(java.util.Locale.ROOT)
                 + (which == LocalFarm.Component.WORKER ? "&index=" + (index == null ? 0 : index) : "");
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(state.controlUrl() + "/restart?" + query)).header("X-Farm-Token", state.controlToken())
-                .timeout(Duration.ofMinutes(5)).POST(HttpRequest.BodyPublishers.noBody()).build(),
-                HttpResponse.BodyHandlers.ofString());
-        String text = response.body().strip();
-        if (response.statusCode() != 200) {
-            System.err.println("error: " + text);
-            return response.statusCode() == 400 ? 2 : 1;
-        }
-        System.out.println("farm: " + text);
-        return 0;
+        return ControlRequest.post("/restart?" + query);
     }
 }

@@ -25,8 +25,9 @@ import picocli.CommandLine.Option;
 final class UpCommand implements Callable<Integer> {
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
 
-    @Option(names = "--workers", defaultValue = "1", description = "worker processes (default: ${DEFAULT-VALUE})")
-    int workers;
+    @Option(names = "--workers", description = {"worker processes (default 1); on a running farm, starts or stops"
+            + " workers until it runs this many"})
+    Integer workers;
 
     @Option(names = "--foreground", description = "run in this terminal; Ctrl-C stops the farm")
     boolean foreground;
@@ -36,16 +37,20 @@ final class UpCommand implements Callable<Integer> {
         Path dataDir = FarmConnection.dataDir();
         Optional<FarmState> running = FarmState.readIfRunning(dataDir);
         if (running.isPresent()) {
+            if (workers != null) {
+                return ControlRequest.post("/workers?count=" + workers);
+            }
             System.out.println("The farm is already running.");
             print(running.get(), dataDir);
             return 0;
         }
-        LocalFarmConfig config = LocalFarmConfig.defaults(dataDir).withWorkers(workers);
+        int count = workers == null ? 1 : workers;
+        LocalFarmConfig config = LocalFarmConfig.defaults(dataDir).withWorkers(count);
         if (foreground) {
             Supervisor.run(config);
             return 0;
         }
-        FarmState state = startInBackground(dataDir, workers);
+        FarmState state = startInBackground(dataDir, count);
         print(state, dataDir);
         return 0;
     }

@@ -1,5 +1,6 @@
 package ai.stylefarm.cli;
 
+import ai.stylefarm.cli.client.GatewayClient;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -16,11 +17,13 @@ final class VerifyCommand implements Callable<Integer> {
     FarmConnection farm;
 
     @Parameters(paramLabel = "JOB")
-    UUID job;
+    String ref;
 
     @Override
     public Integer call() {
-        Verifier.Report report = Verifier.verify(farm.client(), job);
+        GatewayClient client = farm.client();
+        UUID job = client.resolveJob(ref);
+        Verifier.Report report = Verifier.verify(client, job);
         report.problems().forEach(System.out::println);
         String partial = report.partial() ? " (the job is " + report.state() + ": its outputs are partial)" : "";
         System.out.printf("job %s: %d objects, %d records, %d manifest lines: %s%s%n", job, report.objects(),

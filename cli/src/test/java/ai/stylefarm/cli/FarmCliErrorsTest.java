@@ -4,29 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /** A user's mistake gets one readable line and a non-zero exit, never a stack trace or the whole usage. */
 class FarmCliErrorsTest {
 
-    private record Run(int exit, String out, String err) {}
-
-    private static Run run(String... args) {
-        CommandLine cl = Farm.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
-
     @Test
     void aMalformedOptionIsOneLineThatNamesItAndPointsAtHelp() {
-        Run r = run("generate", "--model", "m", "--seeds", "0", "--trunc", "abc");
+        CliRun r = CliRun.of("generate", "--model", "m", "--seeds", "0", "--trunc", "abc");
         assertEquals(2, r.exit());
         assertEquals(1, r.err().strip().lines().count(), r.err());
         assertTrue(r.err().contains("--trunc") && r.err().contains("farm generate --help"), r.err());
@@ -36,7 +21,7 @@ class FarmCliErrorsTest {
     @Test
     void groupCommandsAnswerHelp() {
         for (String group : new String[] {"models", "workers"}) {
-            Run r = run(group, "--help");
+            CliRun r = CliRun.of(group, "--help");
             assertEquals(0, r.exit(), group + ": " + r.err());
             assertTrue(r.out().contains("Usage: farm " + group), r.out());
         }
@@ -44,13 +29,13 @@ class FarmCliErrorsTest {
 
     @Test
     void aMissingFileIsNamedWithoutItsExceptionsClass() {
-        Run r = run("models", "import", "/nonexistent/network-snapshot.pkl", "--out", "/tmp/never-written");
+        CliRun r = CliRun.of("models", "import", "/nonexistent/network-snapshot.pkl", "--out", "/tmp/never-written");
         assertTrue(r.exit() != 0);
         assertEquals(1, r.err().strip().lines().count(), r.err());
         assertTrue(r.err().contains("/nonexistent/network-snapshot.pkl"), r.err());
         assertFalse(r.err().contains("Exception"), r.err());
 
-        Run image = run("project", "--model", "m", "--gateway", "http://127.0.0.1:1", "--key", "k",
+        CliRun image = CliRun.of("project", "--model", "m", "--gateway", "http://127.0.0.1:1", "--key", "k",
                 "/nonexistent/target.png");
         assertEquals(2, image.exit());
         assertEquals("error: no such file: /nonexistent/target.png", image.err().strip());

@@ -69,44 +69,22 @@ class FarmCommandsTest {
     void benchPrintsOneLinePerBatchSize() {
         Path bundle = tmp.resolve("bundle");
         run("models", "init", "--config", "tiny32", "--seed", "1", "--out", bundle.toString());
-        String out = capture(() -> run("bench", "--bundle", bundle.toString(), "--batch", "1,2", "--seconds", "0.2"));
+        String out = CliRun.of("bench", "--bundle", bundle.toString(), "--batch", "1,2", "--seconds", "0.2").out();
         assertTrue(out.matches("(?s).*batch 1: [0-9.]+ images/s.*batch 2: [0-9.]+ images/s.*"), out);
     }
 
     @Test
     void badInputIsOneReadableErrorAndANonZeroExit() {
-        String err = captureErr(() -> assertEquals(2,
-                run("render", "--bundle", tmp.toString(), "--seeds", "0-3", "--out", tmp.resolve("o").toString())));
-        assertTrue(err.contains("not a model bundle"), err);
-        err = captureErr(() -> assertEquals(2, run("models", "init", "--config", "nope", "--out", tmp.toString())));
-        assertTrue(err.contains("unknown config 'nope'"), err);
+        CliRun render = CliRun.of("render", "--bundle", tmp.toString(), "--seeds", "0-3", "--out",
+                tmp.resolve("o").toString());
+        assertEquals(2, render.exit());
+        assertTrue(render.err().contains("not a model bundle"), render.err());
+        CliRun init = CliRun.of("models", "init", "--config", "nope", "--out", tmp.toString());
+        assertEquals(2, init.exit());
+        assertTrue(init.err().contains("unknown config 'nope'"), init.err());
     }
 
     private static int run(String... args) {
         return Farm.commandLine().execute(args);
-    }
-
-    private static String capture(Runnable r) {
-        PrintStream old = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true));
-        try {
-            r.run();
-        } finally {
-            System.setOut(old);
-        }
-        return buf.toString();
-    }
-
-    private static String captureErr(Runnable r) {
-        PrintStream old = System.err;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(buf, true));
-        try {
-            r.run();
-        } finally {
-            System.setErr(old);
-        }
-        return buf.toString();
     }
 }

@@ -164,6 +164,11 @@ class FarmDashboardTest {
         double seconds = ((Number) browser.executeScript("return document.getElementById('video').duration;"))
                 .doubleValue();
         assertEquals(31 / 30.0, seconds, 0.05);
+        await().atMost(Duration.ofSeconds(10)).until(() -> text("#video-info"), org.hamcrest.Matchers.matchesPattern(".* · [0-9]+×[0-9]+ px"));
+        assertTrue(text("#video-info").startsWith("31 frames · 30 fps"), text("#video-info"));
+        assertEquals(((Number) browser.executeScript("return document.getElementById('video').videoWidth * "
+                + "Number(document.getElementById('video-scale').value);")).intValue() + "px",
+                browser.executeScript("return document.getElementById('video').style.width;"), "played scaled up");
         screenshot("video");
     }
 
@@ -195,7 +200,7 @@ class FarmDashboardTest {
         assertTrue(browser.findElements(By.cssSelector("tr[data-job='" + theirs + "']")).isEmpty());
         @SuppressWarnings("unchecked")
         List<String> tenantsShown = (List<String>) browser.executeScript("return [...document.querySelectorAll("
-                + "'#jobs tbody tr td:nth-child(3)')].map(td => td.textContent);");
+                + "'#jobs tbody tr td:nth-child(4)')].map(td => td.textContent);");
         assertFalse(tenantsShown.isEmpty());
         tenantsShown.forEach(tenant -> assertEquals("acme", tenant));
         browser.get(farm.gatewayUrl() + "/#/jobs/" + theirs);
@@ -224,7 +229,109 @@ class FarmDashboardTest {
         screenshot("queues");
         browser.get(farm.gatewayUrl() + "/#/throughput");
         await().atMost(Duration.ofSeconds(10)).until(() -> find("#throughput-chart polyline") != null);
+        assertTrue(browser.findElements(By.cssSelector("#throughput-chart text")).size() >= 8, "ticked axes");
+        assertTrue(text("#throughput-chart").contains("generate") && text("#model-chart").contains("tiny"),
+                "a series per kind and per model");
+        assertTrue((Boolean) browser.executeScript("const r = document.getElementById('throughput-chart')"
+                + ".getBoundingClientRect(); return r.right <= window.innerWidth && r.width > 600;"), "fits the window");
         screenshot("throughput");
+    }
+
+    @Test
+    void oneSignInServesEveryTabTheHeaderSaysWhoAndAFarmOpenLinkSignsIn() {
+        browser.get(farm.gatewayUrl() + "/");
+        await().atMost(Duration.ofSeconds(10)).until(() -> find("#key") != null);
+        assertFalse(browser.findElement(By.id("nav")).isDisplayed(), "no navigation before signing in");
+        screenshot("sign-in");
+        signIn(acme);
+        await().atMost(Duration.ofSeconds(10)).until(() -> text("#who").equals("acme · user"));
+        browser.switchTo().newWindow(org.openqa.selenium.WindowType.TAB);
+        browser.get(farm.gatewayUrl() + "/#/jobs");
+        await().atMost(Duration.ofSeconds(10)).until(() -> find("#jobs") != null);
+        assertTrue(browser.findElements(By.id("key")).isEmpty(), "the second tab is signed in too");
+
+        click("#signout");
+        await().atMost(Duration.ofSeconds(10)).until(() -> find("#key") != null);
+        CliRun open = CliRun.of("open", "--gateway", farm.gatewayUrl(), "--key", globex.apiKey());
+        assertEquals(0, open.exit(), open.err());
+        browser.get(open.out().strip());
+        await().atMost(Duration.ofSeconds(10)).until(() -> text("#who").equals("globex · user"));
+        assertEquals("#/jobs", browser.executeScript("return location.hash;"), "the key left the address bar");
+        screenshot("signed-in-by-link");
+    }
+
+    @Test
+    void theJobsListShowsModelPriorityAndTimesFiltersByModelAndThumbnailsNameTheirSeeds() {
+        GatewayClient.Raw response = FarmTestSupport.postJob(acme, "{\"kind\": \"generate\", \"model\": \"tiny\","
+                + " \"priority\": \"bulk\", \"spec\": {\"seeds\": \"40-47\"}}");
+        assertEquals(202, response.status(), response.body());
+        UUID id = UUID.fromString(response.json().path("id").asText());
+        await().atMost(Duration.ofMinutes(1)).until(() -> "SUCCEEDED".equals(acme.job(id).path("state").asText()));
+        signIn(acme);
+        String row = "tr[data-job='" + id + "'] ";
+        await().atMost(Duration.ofSeconds(10)).until(() -> find(row + ".model") != null);
+        assertEquals("tiny", text(row + ".model"));
+        assertEquals("bulk", text(row + ".priority"));
+        assertTrue(text(row + ".duration").endsWith(" s") && text(row + ".finished").endsWith(" ago"), text(row));
+        screenshot("jobs");
+        WebElement model = browser.findElement(By.id("filter-model"));
+        model.sendKeys("another-model\n");
+        await().atMost(Duration.ofSeconds(10)).until(() -> find(row) == null);
+        model.clear();
+        model.sendKeys("tiny\n");
+        await().atMost(Duration.ofSeconds(10)).until(() -> find(row) != null);
+
+        browser.get(farm.gatewayUrl() + "/#/jobs/" + id);
+        await().atMost(Duration.ofSeconds(15)).until(() -> browser.findElements(By.cssSelector("#thumbs figcaption"))
+                .size() == 8);
+        @SuppressWarnings("unchecked")
+        List<String> captions = (List<String>) browser.executeScript("return [...document.querySelectorAll("
+                + "'#thumbs figcaption')].map(c => c.textContent).sort();");
+        assertEquals(List.of("seed 40", "seed 41", "seed 42", "seed 43", "seed 44", "seed 45", "seed 46", "seed 47"),
+                captions);
+        assertEquals("bulk", text("#job-priority"));
+        screenshot("job");
+    }
+
+    @Test
+    void aWebdatasetJobShowsItsShardsWhereItHasNoPictures() {
+        GatewayClient.Raw response = FarmTestSupport.postJob(acme, "{\"kind\": \"generate\", \"model\": \"tiny\","
+                + " \"spec\": {\"seeds\": \"0-15\", \"layout\": \"webdataset\", \"shard_size\": 8}}");
+        assertEquals(202, response.status(), response.body());
+        UUID id = UUID.fromString(response.json().path("id").asText());
+        await().atMost(Duration.ofMinutes(1)).until(() -> "SUCCEEDED".equals(acme.job(id).path("state").asText()));
+        signIn(acme);
+        browser.get(farm.gatewayUrl() + "/#/jobs/" + id);
+        await().atMost(Duration.ofSeconds(15)).until(() -> text("#preview").startsWith("2 webdataset shards"));
+        screenshot("webdataset");
+    }
+
+    @Test
+    void aCalibrationsPageDrawsItsRocCurveAndHistogramAndItsTableSorts() {
+        List<String> negatives = new java.util.ArrayList<>();
+        for (int i = 1; i <= 4; i++) {
+            Path photo = LocalFarmConfig.findHome().resolve(String.format(
+                    "modelkit/src/test/resources/photos/photo-%02d.png", i));
+            negatives.add("{\"upload\": \"" + admin.uploadImage(photo).path("id").asText() + "\"}");
+        }
+        GatewayClient.Raw response = FarmTestSupport.postJob(admin, "{\"kind\": \"calibrate\", \"model\": \"tiny\","
+                + " \"spec\": {\"positives\": 4, \"negatives\": " + negatives + ", \"steps\": 20}}");
+        assertEquals(202, response.status(), response.body());
+        UUID id = UUID.fromString(response.json().path("id").asText());
+        await().atMost(Duration.ofMinutes(2)).until(() -> "SUCCEEDED".equals(admin.job(id).path("state").asText()));
+        signIn(admin);
+        browser.get(farm.gatewayUrl() + "/#/jobs/" + id);
+        await().atMost(Duration.ofSeconds(15)).until(() -> find("#roc-chart polyline") != null
+                && find("#histogram-chart rect") != null);
+        assertEquals(8, browser.findElements(By.cssSelector("#projections tbody tr")).size());
+        click("#projections th:nth-child(6)");
+        @SuppressWarnings("unchecked")
+        List<Object> distances = (List<Object>) browser.executeScript("return [...document.querySelectorAll("
+                + "'#projections tbody td:nth-child(6)')].map(td => Number(td.dataset.value));");
+        List<Double> shown = distances.stream().map(d -> ((Number) d).doubleValue()).toList();
+        assertEquals(shown.stream().sorted().toList(), shown, "sorted by distance");
+        assertTrue(text("#projections td.verdict").contains("made by this model"), "judged by the threshold found");
+        screenshot("calibration");
     }
 
     @Test

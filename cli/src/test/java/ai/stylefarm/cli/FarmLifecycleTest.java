@@ -234,7 +234,7 @@ class FarmLifecycleTest {
         assertEquals(List.of(), umbrella.artifacts(job));
         assertEquals("SUCCEEDED", umbrella.job(job).path("state").asText(), "the job and its history stay");
         assertEquals(DownloadCommand.PARTIAL, cli("download", job.toString(), tmp.resolve("expired").toString(),
-                "--key", umbrella.apiKey()).status());
+                "--key", umbrella.apiKey()).exit());
         patch("umbrella", "{\"retention_days\": null}");
         assertTrue(admin.raw("GET", "/v1/tenants/umbrella", null, null, b -> { }).json().path("retention_days")
                 .isMissingNode() || admin.raw("GET", "/v1/tenants/umbrella", null, null, b -> { }).json()
@@ -245,8 +245,8 @@ class FarmLifecycleTest {
     void verifyAndDownloadNameEveryOutputThatDiffersFromItsRecord() throws Exception {
         UUID job = submit(acme, "0-19");
         assertEquals("SUCCEEDED", awaitEnd(acme, job).path("state").asText());
-        Cli intact = cli("verify", job.toString(), "--key", acme.apiKey());
-        assertEquals(0, intact.status(), intact.out());
+        CliRun intact = cli("verify", job.toString(), "--key", acme.apiKey());
+        assertEquals(0, intact.exit(), intact.out());
         assertTrue(intact.out().contains("intact"), intact.out());
 
         String changed = String.format("jobs/%s/images/seed%08d.png", job, 2);
@@ -258,14 +258,14 @@ class FarmLifecycleTest {
         s3.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(missing).build());
         put(extra, new byte[] {1, 2, 3});
         try {
-            Cli tampered = cli("verify", job.toString(), "--key", acme.apiKey());
-            assertEquals(1, tampered.status(), tampered.out());
+            CliRun tampered = cli("verify", job.toString(), "--key", acme.apiKey());
+            assertEquals(1, tampered.exit(), tampered.out());
             assertTrue(tampered.out().contains("CHANGED   " + changed), tampered.out());
             assertTrue(tampered.out().contains("MISSING   " + missing), tampered.out());
             assertTrue(tampered.out().contains("EXTRA     " + extra), tampered.out());
 
-            Cli download = cli("download", job.toString(), tmp.resolve("tampered").toString(), "--key", acme.apiKey());
-            assertEquals(1, download.status(), download.err());
+            CliRun download = cli("download", job.toString(), tmp.resolve("tampered").toString(), "--key", acme.apiKey());
+            assertEquals(1, download.exit(), download.err());
             assertTrue(download.err().contains("checksum mismatch") && download.err().contains("seed00000002.png"),
                     download.err());
             assertTrue(download.err().contains("missing") && download.err().contains("seed00000003.png"),
@@ -275,39 +275,24 @@ class FarmLifecycleTest {
             put(missing, removed);
             s3.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(extra).build());
         }
-        assertEquals(0, cli("verify", job.toString(), "--key", acme.apiKey()).status());
+        assertEquals(0, cli("verify", job.toString(), "--key", acme.apiKey()).exit());
 
         UUID running = submit(acme, "100-2099");
         await().atMost(TIMEOUT).until(() -> acme.job(running).path("items").path("done").asLong() > 0);
-        Cli partial = cli("download", running.toString(), tmp.resolve("partial").toString(), "--key", acme.apiKey());
-        assertEquals(DownloadCommand.PARTIAL, partial.status(), partial.err());
+        CliRun partial = cli("download", running.toString(), tmp.resolve("partial").toString(), "--key", acme.apiKey());
+        assertEquals(DownloadCommand.PARTIAL, partial.exit(), partial.err());
         assertTrue(partial.err().contains("partial"), partial.err());
         acme.cancel(running);
     }
 
     // ---------------------------------------------------------------------------------------------------------
 
-    private record Cli(int status, String out, String err) {
-    }
-
     /** A ./farm command against this farm, its output captured. */
-    private static Cli cli(String... args) {
+    private static CliRun cli(String... args) {
         String[] all = java.util.Arrays.copyOf(args, args.length + 2);
         all[args.length] = "--gateway";
         all[args.length + 1] = farm.gatewayUrl();
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream outBuffer = new ByteArrayOutputStream();
-        ByteArrayOutputStream errBuffer = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(outBuffer, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(errBuffer, true, StandardCharsets.UTF_8));
-        try {
-            int status = Farm.commandLine().execute(all);
-            return new Cli(status, outBuffer.toString(StandardCharsets.UTF_8), errBuffer.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+        return CliRun.of(all);
     }
 
     private static String issue(String tenant, String role, String label) {

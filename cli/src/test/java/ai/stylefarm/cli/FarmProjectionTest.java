@@ -133,7 +133,23 @@ class FarmProjectionTest {
         double threshold = calibration.path("threshold").asDouble();
         assertTrue(calibration.path("fpr").asDouble() <= 0.05);
         assertEquals(threshold, model(MODEL).path("projection_threshold").asDouble(), 1e-12);
-        assertEquals(33, Files.readAllLines(out.resolve("report.csv")).size(), "a header and one row per image");
+        List<String> csv = Files.readAllLines(out.resolve("report.csv"));
+        assertEquals(33, csv.size(), "a header and one row per image");
+        assertTrue(csv.stream().noneMatch(row -> row.contains(",uncalibrated,")), "judged by the threshold it found");
+        JSON.readTree(out.resolve("report.json").toFile()).path("targets").forEach(t ->
+                assertEquals(threshold, t.path("verdict").path("threshold").asDouble(), 1e-12, t.toString()));
+
+        // The CLI names the job by the start of its id and lists every target with its verdict.
+        CliRun shown = CliRun.of("job", id.toString().substring(0, 8), "--gateway", farm.gatewayUrl(), "--key",
+                acme.apiKey());
+        assertEquals(0, shown.exit(), shown.err());
+        List<String> rows = shown.out().lines().filter(l -> l.matches(" *[0-9]+  .*")).toList();
+        assertEquals(32, rows.size(), shown.out());
+        assertTrue(rows.stream().allMatch(r -> r.contains("made by this model")), shown.out());
+        assertTrue(shown.out().contains("threshold") && shown.out().contains("label"), shown.out());
+        CliRun models = CliRun.of("models", "list", "--gateway", farm.gatewayUrl(), "--key", acme.apiKey());
+        assertTrue(models.out().lines().anyMatch(l -> l.startsWith(MODEL + " ")
+                && l.endsWith(String.format(java.util.Locale.ROOT, "%.4g", threshold))), models.out());
         assertTrue(Files.isRegularFile(out.resolve("projections/000000/projected_w.npz")));
     }
 
@@ -187,9 +203,12 @@ class FarmProjectionTest {
     @Order(3)
     void theCliProjectsAFileAndItsVideoShowsTargetBesideSynthesisForEveryStep() throws Exception {
         Path cliOut = tmp.resolve("cli-project");
-        assertEquals(0, Farm.commandLine().execute("project", "--gateway", farm.gatewayUrl(), "--key", acme.apiKey(),
+        CliRun project = CliRun.of("project", "--gateway", farm.gatewayUrl(), "--key", acme.apiKey(),
                 "--model", MODEL, photo(3).toString(), "--steps", "40", "--space", "w_plus", "--video", "--download",
-                cliOut.toString()));
+                cliOut.toString());
+        assertEquals(0, project.exit(), project.err());
+        assertTrue(project.out().lines().anyMatch(l -> l.matches(" *0  " + photo(3).getFileName() + " +[0-9.e+-]+ +"
+                + "[0-9.]+ dB +[0-9.e+-]+  (not )?made by this model")), project.out());
         Path dir = cliOut.resolve("projections/000000");
         assertEquals("w_plus", JSON.readTree(dir.resolve("metrics.json").toFile()).path("space").asText());
         try (VideoReader reader = new VideoReader(dir.resolve("proj.mp4"))) {
@@ -199,6 +218,25 @@ class FarmProjectionTest {
         String metrics = scrape(farm.workerMetricsUrl(0)) + scrape(farm.workerMetricsUrl(1));
         assertTrue(metrics.lines().anyMatch(l -> l.startsWith("stylefarm_projection_steps_total{") && l.contains(MODEL)
                 && !l.endsWith(" 0.0")), "projection steps are counted");
+
+        // The projection is a keyframe of a walk, named by the start of its job's id; the video's options from the CLI.
+        String projection = project.out().lines().filter(l -> l.startsWith("job ")).findFirst().orElseThrow()
+                .split(" ")[1];
+        Path walkOut = tmp.resolve("cli-walk");
+        CliRun walk = CliRun.of("interpolate", "--gateway", farm.gatewayUrl(), "--key", acme.apiKey(), "--model", MODEL,
+                "--keyframes", "7," + projection.substring(0, 8) + ":0,11", "--frames", "3", "--fps", "6", "--crf",
+                "30", "--scale", "2", "--noise-mode", "random", "--download", walkOut.toString());
+        assertEquals(0, walk.exit(), walk.err());
+        assertTrue(walk.err().contains("7/7 frames"), walk.err());
+        UUID walkId = UUID.fromString(walk.out().lines().findFirst().orElseThrow().split(" ")[1]);
+        JsonNode spec = acme.job(walkId).path("spec");
+        assertEquals(projection, spec.path("keyframes").get(1).path("projection").asText(), spec.toString());
+        assertEquals(30, spec.path("crf").asInt());
+        assertEquals("random", spec.path("noise_mode").asText());
+        try (VideoReader reader = new VideoReader(walkOut.resolve("video.mp4"))) {
+            assertEquals(7, reader.countFrames());
+            assertEquals(64, reader.info().width(), "scaled 2x");
+        }
     }
 
     @Test

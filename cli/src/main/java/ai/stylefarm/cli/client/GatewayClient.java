@@ -62,6 +62,41 @@ public final class GatewayClient {
         return send(request("/v1/jobs/" + id).GET());
     }
 
+    /**
+     * The job that {@code ref} names: a whole id, or the start of one that only one of the caller's jobs has (the
+     * dashboard shows eight characters).
+     */
+    public UUID resolveJob(String ref) {
+        String id = ref.strip();
+        if (id.matches("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")) {
+            return UUID.fromString(id);
+        }
+        if (!id.matches("[0-9a-fA-F-]{1,36}")) {
+            throw new IllegalArgumentException("'" + ref + "' is not a job id: hex digits, all of an id or its start");
+        }
+        JsonNode matches = send(request("/v1/jobs?limit=3&id_prefix=" + encode(id)).GET()).path("items");
+        if (matches.isEmpty()) {
+            throw new IllegalArgumentException("no job id starts with " + id + " (./farm jobs lists them)");
+        }
+        if (matches.size() > 1) {
+            List<String> ids = new java.util.ArrayList<>();
+            matches.forEach(j -> ids.add(j.path("id").asText()));
+            throw new IllegalArgumentException(id + " starts more than one job id (" + String.join(", ", ids)
+                    + (matches.size() > 2 ? ", ..." : "") + "): give more characters");
+        }
+        return UUID.fromString(matches.get(0).path("id").asText());
+    }
+
+    /** The key's tenant and role; a key the gateway does not know fails here, with its reason. */
+    public JsonNode whoami() {
+        return send(request("/v1/whoami").GET());
+    }
+
+    /** A project or calibrate job's targets so far, with metrics and verdicts (at most 1,000). */
+    public JsonNode projections(UUID id) {
+        return send(request("/v1/jobs/" + id + "/projections?limit=1000").GET());
+    }
+
     public JsonNode jobs(String state, int limit) {
         return send(request("/v1/jobs?limit=" + limit + (state == null ? "" : "&state=" + encode(state))).GET());
     }

@@ -37,6 +37,7 @@ public final class FarmControl implements AutoCloseable {
             HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
             FarmControl control = new FarmControl(server, token);
             server.createContext("/restart", exchange -> control.restart(exchange, farm));
+            server.createContext("/workers", exchange -> control.resize(exchange, farm));
             server.setExecutor(Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "farm-control");
                 t.setDaemon(true);
@@ -57,16 +58,46 @@ public final class FarmControl implements AutoCloseable {
         return token;
     }
 
-    private void restart(HttpExchange exchange, LocalFarm farm) throws IOException {
+    /** {@code POST /workers?count=N}: the farm runs N workers from now on. */
+    private void resize(HttpExchange exchange, LocalFarm farm) throws IOException {
         try (exchange) {
-            if (!"POST".equals(exchange.getRequestMethod())) {
-                reply(exchange, 405, "POST only");
+            if (!authorised(exchange)) {
                 return;
             }
-            String given = exchange.getRequestHeaders().getFirst("X-Farm-Token");
-            if (given == null || !MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8),
-                    token.getBytes(StandardCharsets.UTF_8))) {
-                reply(exchange, 401, "a valid X-Farm-Token is required");
+            String count = query(exchange.getRequestURI().getRawQuery()).get("count");
+            try {
+                if (count == null || !count.matches("[0-9]{1,3}")) {
+                    throw new IllegalArgumentException("count must be a number of workers");
+                }
+                int now = Integer.parseInt(count);
+                int before = farm.resizeWorkers(now);
+                reply(exchange, 200, "workers: " + before + " -> " + now);
+            } catch (IllegalArgumentException e) {
+                reply(exchange, 400, e.getMessage());
+            } catch (RuntimeException e) {
+                reply(exchange, 500, "resizing failed: " + e.getMessage());
+            }
+        }
+    }
+
+    /** A POST with the farm's token; anything else is answered here. */
+    private boolean authorised(HttpExchange exchange) throws IOException {
+        if (!"POST".equals(exchange.getRequestMethod())) {
+            reply(exchange, 405, "POST only");
+            return false;
+        }
+        String given = exchange.getRequestHeaders().getFirst("X-Farm-Token");
+        if (given == null || !MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8),
+                token.getBytes(StandardCharsets.UTF_8))) {
+            reply(exchange, 401, "a valid X-Farm-Token is required");
+            return false;
+        }
+        return true;
+    }
+
+    private void restart(HttpExchange exchange, LocalFarm farm) throws IOException {
+        try (exchange) {
+            if (!authorised(exchange)) {
                 return;
             }
             Map<String, String> query = query(exchange.getRequestURI().getRawQuery());

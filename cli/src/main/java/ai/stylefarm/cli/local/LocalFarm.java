@@ -194,6 +194,34 @@ public final class LocalFarm implements AutoCloseable {
         awaitWorkersJoined(count);
     }
 
+    /**
+     * Brings the running farm to {@code count} workers without touching the others: new ones start and join, or
+     * the newest stop gracefully (a task they were running is released and runs elsewhere). Workers already running
+     * keep their threads; new ones get the host's cores shared among {@code count}.
+     *
+     * @return how many workers there were
+     */
+    public synchronized int resizeWorkers(int count) {
+        int partitions = TOPICS.get(Topics.TASKS);
+        if (count < 0 || count > partitions) {
+            throw new IllegalArgumentException("a local farm runs 0 to " + partitions + " workers (the task topic's"
+                    + " partitions); asked for " + count);
+        }
+        int before = workers.size();
+        workerCount = count;
+        while (workers.size() > count) {
+            workers.remove(workers.size() - 1).stop();
+        }
+        Path logs = config.dataDir().toAbsolutePath().resolve("logs");
+        while (workers.size() < count) {
+            ServiceProcess worker = workerService(workers.size(), logs);
+            workers.add(worker);
+            worker.start();
+        }
+        awaitWorkersJoined(count);
+        return before;
+    }
+
     /** Waits until {@code count} workers are members of the workers' consumer group. */
     public void awaitWorkersJoined(int count) {
         if (count == 0) {

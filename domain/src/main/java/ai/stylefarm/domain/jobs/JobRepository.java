@@ -193,26 +193,16 @@ public class JobRepository {
         }
     }
 
-    /**
-     * A page of jobs, newest first.
-     *
-     * @param tenant null for every tenant (admins)
-     */
-    public Page<JobView> list(String tenant, String state, String kind, int limit, String cursor) {
+    /** A page of the jobs {@code filter} selects, newest first. */
+    public Page<JobView> list(JobFilter filter, int limit, String cursor) {
         StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + VISIBLE);
         List<Object> args = new ArrayList<>();
-        if (tenant != null) {
-            sql.append(" AND j.tenant_id = ?");
-            args.add(tenant);
-        }
-        if (state != null) {
-            sql.append(" AND j.state = ?");
-            args.add(state);
-        }
-        if (kind != null) {
-            sql.append(" AND j.kind = ?");
-            args.add(kind);
-        }
+        condition(sql, args, " AND j.tenant_id = ?", filter.tenant());
+        condition(sql, args, " AND j.state = ?", filter.state());
+        condition(sql, args, " AND j.kind = ?", filter.kind());
+        condition(sql, args, " AND m.slug = ?", filter.model());
+        condition(sql, args, " AND j.id::text LIKE ?",
+                filter.idPrefix() == null ? null : filter.idPrefix().toLowerCase(java.util.Locale.ROOT) + "%");
         if (cursor != null) {
             Cursor after = Cursor.decode(cursor);
             sql.append(" AND (j.created_at, j.id) < (?, ?)");
@@ -240,6 +230,13 @@ public class JobRepository {
             return new Page<>(List.copyOf(jobs), next);
         } catch (SQLException e) {
             throw new IllegalStateException("could not list jobs", e);
+        }
+    }
+
+    private static void condition(StringBuilder sql, List<Object> args, String clause, Object value) {
+        if (value != null) {
+            sql.append(clause);
+            args.add(value);
         }
     }
 

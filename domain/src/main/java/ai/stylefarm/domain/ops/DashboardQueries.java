@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Function;
 import javax.sql.DataSource;
@@ -30,6 +31,8 @@ import javax.sql.DataSource;
 public class DashboardQueries {
     /** Artifact kinds that are pictures, for thumbnails. */
     private static final List<String> PICTURES = List.of("image", "cell", "frame", "grid", "projection");
+    /** The throughput window: the last hour, a minute per point. */
+    private static final int MINUTES = 60;
 
     private final DataSource db;
 
@@ -72,8 +75,16 @@ public class DashboardQueries {
                              List<String> models, Instant drainRequestedAt) {
     }
 
-    /** Per minute of the last hour, oldest first: outputs stored and failed attempts. */
-    public record Throughput(List<Instant> minutes, long[] items, long[] failures) {
+    /**
+     * Per minute of the last hour, oldest first: outputs stored and failed attempts, and the outputs split by job
+     * kind and by model.
+     */
+    public record Throughput(List<Instant> minutes, long[] items, long[] failures, List<Series> byKind,
+                             List<Series> byModel) {
+    }
+
+    /** One kind's or one model's outputs per minute. */
+    public record Series(String name, long[] items) {
     }
 
     public TaskGrid tasks(UUID job, int limit) {
@@ -290,26 +301,37 @@ public class DashboardQueries {
         Instant now = Instant.now();
         Instant start = now.minusSeconds(3600).truncatedTo(java.time.temporal.ChronoUnit.MINUTES).plusSeconds(60);
         List<Instant> minutes = new ArrayList<>();
-        for (int i = 0; i < 60; i++) {
+        for (int i = 0; i < MINUTES; i++) {
             minutes.add(start.plusSeconds(60L * i));
         }
-        long[] items = new long[60];
-        long[] failures = new long[60];
+        Map<String, long[]> failures = new LinkedHashMap<>();
+        Map<String, long[]> byKind = new TreeMap<>();
+        Map<String, long[]> byModel = new TreeMap<>();
         String scope = tenant == null ? "" : " AND j.tenant_id = ?";
         try (Connection c = db.getConnection()) {
-            fill(c, "SELECT floor(extract(epoch FROM t.finished_at - ?) / 60), sum(t.items_done) FROM tasks t"
-                    + " JOIN jobs j ON j.id = t.job_id WHERE t.finished_at >= ? AND t.state = " + TaskState.SUCCEEDED.sql() + scope
-                    + " GROUP BY 1", start, tenant, items);
-            fill(c, "SELECT floor(extract(epoch FROM e.at - ?) / 60), count(*) FROM job_events e JOIN jobs j"
+            fill(c, "SELECT floor(extract(epoch FROM t.finished_at - ?) / 60), j.kind, m.slug, sum(t.items_done)"
+                    + " FROM tasks t JOIN jobs j ON j.id = t.job_id JOIN models m ON m.id = j.model_id"
+                    + " WHERE t.finished_at >= ? AND t.state = " + TaskState.SUCCEEDED.sql() + scope
+                    + " GROUP BY 1, 2, 3", start, tenant, byKind, byModel);
+            fill(c, "SELECT floor(extract(epoch FROM e.at - ?) / 60), '', '', count(*) FROM job_events e JOIN jobs j"
                     + " ON j.id = e.job_id WHERE e.at >= ? AND e.type IN " + JobEvent.sqlList(JobEvent.TROUBLE)
-                    + scope + " GROUP BY 1", start, tenant, failures);
+                    + scope + " GROUP BY 1", start, tenant, failures, new LinkedHashMap<>());
         } catch (SQLException e) {
             throw new IllegalStateException("could not read the last hour's throughput", e);
         }
-        return new Throughput(minutes, items, failures);
+        long[] items = new long[MINUTES];
+        byKind.values().forEach(k -> Arrays.setAll(items, i -> items[i] + k[i]));
+        return new Throughput(minutes, items, failures.getOrDefault("", new long[MINUTES]), series(byKind),
+                series(byModel));
     }
 
-    private static void fill(Connection c, String sql, Instant start, String tenant, long[] into) throws SQLException {
+    private static List<Series> series(Map<String, long[]> byName) {
+        return byName.entrySet().stream().map(e -> new Series(e.getKey(), e.getValue())).toList();
+    }
+
+    /** Adds each row's count (column 4) to its minute, under its kind (column 2) and its model (column 3). */
+    private static void fill(Connection c, String sql, Instant start, String tenant, Map<String, long[]> byKind,
+                             Map<String, long[]> byModel) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(sql)) {
             s.setTimestamp(1, Timestamp.from(start));
             s.setTimestamp(2, Timestamp.from(start));
@@ -319,8 +341,9 @@ public class DashboardQueries {
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
                     int minute = r.getInt(1);
-                    if (minute >= 0 && minute < into.length) {
-                        into[minute] += r.getLong(2);
+                    if (minute >= 0 && minute < MINUTES) {
+                        byKind.computeIfAbsent(r.getString(2), k -> new long[MINUTES])[minute] += r.getLong(4);
+                        byModel.computeIfAbsent(r.getString(3), k -> new long[MINUTES])[minute] += r.getLong(4);
                     }
                 }
             }

@@ -90,14 +90,29 @@ class JobRepositoryContractTest {
         Set<UUID> seen = new HashSet<>();
         String cursor = null;
         do {
-            Page<JobView> page = jobs.list("t", null, null, 3, cursor);
+            Page<JobView> page = jobs.list(JobFilter.tenant("t"), 3, cursor);
             page.items().forEach(j -> assertTrue(seen.add(j.id()), "listed twice: " + j.id()));
             cursor = page.nextCursor();
         } while (cursor != null);
         assertEquals(made, seen);
-        assertEquals(4, jobs.list("t", "SUCCEEDED", null, 10, null).items().size());
+        assertEquals(4, jobs.list(new JobFilter("t", "SUCCEEDED", null, null, null), 10, null).items().size());
         assertEquals(Refused.Why.MALFORMED, assertThrows(Refused.class,
-                () -> jobs.list("t", null, null, 3, "not-a-cursor")).why());
+                () -> jobs.list(JobFilter.tenant("t"), 3, "not-a-cursor")).why());
+    }
+
+    @Test
+    void aListingFiltersByModelAndFindsAJobByTheStartOfItsId() {
+        TestRows.readyModel(db, "other", "t");
+        UUID mine = new JobBuilder(db).insert();
+        UUID theirs = new JobBuilder(db).model("other").insert();
+        assertEquals(List.of(theirs), jobs.list(new JobFilter("t", null, null, "other", null), 10, null).items()
+                .stream().map(JobView::id).toList());
+        String prefix = mine.toString().substring(0, 8).toUpperCase(java.util.Locale.ROOT);
+        assertEquals(List.of(mine), jobs.list(JobFilter.tenant("t").withIdPrefix(prefix), 10, null).items().stream()
+                .map(JobView::id).toList());
+        assertTrue(jobs.list(JobFilter.tenant("someone-else").withIdPrefix(prefix), 10, null).items().isEmpty(),
+                "a prefix never reaches another tenant's jobs");
+        assertThrows(IllegalArgumentException.class, () -> JobFilter.tenant("t").withIdPrefix("6f%"));
     }
 
     @Test
@@ -110,7 +125,7 @@ class JobRepositoryContractTest {
         assertFalse(jobs.requestDelete(live, "ops"));
         assertTrue(jobs.requestDelete(ended, "ops"));
         assertTrue(jobs.find(ended).isEmpty(), "a deleted job is gone from the API at once");
-        assertNull(jobs.list("t", null, null, 10, null).items().stream().filter(j -> j.id().equals(ended))
+        assertNull(jobs.list(JobFilter.tenant("t"), 10, null).items().stream().filter(j -> j.id().equals(ended))
                 .findAny().orElse(null));
     }
 

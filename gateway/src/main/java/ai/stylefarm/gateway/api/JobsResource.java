@@ -2,6 +2,7 @@ package ai.stylefarm.gateway.api;
 
 import ai.stylefarm.domain.jobs.ArtifactView;
 import ai.stylefarm.domain.jobs.JobControls;
+import ai.stylefarm.domain.jobs.JobFilter;
 import ai.stylefarm.domain.jobs.JobRepository;
 import ai.stylefarm.domain.jobs.JobView;
 import ai.stylefarm.domain.jobs.NewJob;
@@ -45,6 +46,8 @@ import java.util.UUID;
 @Path("/v1/jobs")
 @Produces(MediaType.APPLICATION_JSON)
 public class JobsResource {
+    /** A model id is at most 64 characters; a longer filter matches nothing and costs a comparison per row. */
+    private static final int MAX_MODEL_FILTER = 64;
     private final JobRepository jobs;
     private final JobControls controls;
     private final Submissions submissions;
@@ -89,14 +92,21 @@ public class JobsResource {
 
     @GET
     public Page<JobView> list(@QueryParam("state") String state, @QueryParam("kind") String kind,
-                              @QueryParam("tenant") String tenant, @QueryParam("limit") String limit,
+                              @QueryParam("tenant") String tenant, @QueryParam("model") String model,
+                              @QueryParam("id_prefix") String idPrefix, @QueryParam("limit") String limit,
                               @QueryParam("cursor") String cursor, @Context ContainerRequestContext request) {
         Caller caller = Callers.of(request);
         String scope = caller.isAdmin() ? tenant : caller.tenant();
         if (!caller.isAdmin() && tenant != null && !tenant.equals(caller.tenant())) {
             throw ApiException.forbidden("only admins list other tenants' jobs");
         }
-        return jobs.list(scope, state(state), kind(kind), pageSize(limit), cursor);
+        if (idPrefix != null && !JobFilter.ID_PREFIX.matcher(idPrefix).matches()) {
+            throw ApiException.badRequest("id_prefix", "must be 1 to 36 hex digits or dashes (the start of a job id)");
+        }
+        if (model != null && model.length() > MAX_MODEL_FILTER) {
+            throw ApiException.badRequest("model", "must be at most " + MAX_MODEL_FILTER + " characters");
+        }
+        return jobs.list(new JobFilter(scope, state(state), kind(kind), model, idPrefix), pageSize(limit), cursor);
     }
 
     @GET

@@ -1,5 +1,6 @@
 package ai.stylefarm.gateway.api;
 
+import ai.stylefarm.domain.jobs.JobFilter;
 import ai.stylefarm.domain.jobs.JobRepository;
 import ai.stylefarm.domain.jobs.JobView;
 import ai.stylefarm.domain.ops.DashboardQueries;
@@ -90,8 +91,13 @@ public class OpsResource {
                 .orElseThrow(() -> ApiException.notFound("worker " + Problem.quote(id)));
     }
 
-    /** The vocabulary clients filter and label by, so that none of them hard-codes it. */
-    public record Meta(List<String> jobStates, List<String> taskStates, List<String> jobKinds) {
+    /**
+     * The vocabulary clients filter and label by, so that none of them hard-codes it.
+     *
+     * @param priorities the named priorities and the number each stands for
+     */
+    public record Meta(List<String> jobStates, List<String> taskStates, List<String> jobKinds,
+                       java.util.Map<String, Integer> priorities) {
     }
 
     @GET
@@ -99,7 +105,19 @@ public class OpsResource {
     public Meta meta() {
         return new Meta(Arrays.stream(JobState.values()).map(Enum::name).toList(),
                 Arrays.stream(TaskState.values()).map(Enum::name).toList(),
-                Arrays.stream(JobKind.values()).map(JobKind::value).toList());
+                Arrays.stream(JobKind.values()).map(JobKind::value).toList(),
+                new java.util.TreeMap<>(ai.stylefarm.gateway.jobs.JobValidator.PRIORITY_NAMES));
+    }
+
+    /** Who the key belongs to, for the dashboard's header and for scripts that check their key. */
+    public record Identity(String tenant, String role) {
+    }
+
+    @GET
+    @Path("/whoami")
+    public Identity whoami(@Context ContainerRequestContext request) {
+        Caller caller = Callers.of(request);
+        return new Identity(caller.tenant(), caller.role().name().toLowerCase(java.util.Locale.ROOT));
     }
 
     /** Consumer lag per topic and group, and the dead-letter topic's size and latest reasons. */
@@ -135,6 +153,6 @@ public class OpsResource {
         String scope = caller.isAdmin() ? null : caller.tenant();
         return Multi.createFrom().ticks().every(Duration.ofSeconds(1)).onOverflow().drop()
                 .emitOn(Infrastructure.getDefaultWorkerPool())
-                .map(tick -> jobs.list(scope, null, null, LIVE_JOBS, null).items());
+                .map(tick -> jobs.list(JobFilter.tenant(scope), LIVE_JOBS, null).items());
     }
 }

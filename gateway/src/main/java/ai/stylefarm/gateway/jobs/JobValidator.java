@@ -82,7 +82,7 @@ public class JobValidator {
     }
 
     /** Named priorities, for people; numbers 0 to 9 work too. */
-    static final java.util.Map<String, Integer> PRIORITY_NAMES = java.util.Map.of("interactive", 8, "normal",
+    public static final java.util.Map<String, Integer> PRIORITY_NAMES = java.util.Map.of("interactive", 8, "normal",
             JobMessage.DEFAULT_PRIORITY, "bulk", 2);
 
     /** A priority by name or number; problems are added to {@code errors}. */

@@ -54,7 +54,17 @@ class AccessAndOpsTest {
         Api.admin().get("/v1/meta").then().statusCode(200)
                 .body("job_states", hasItems("QUEUED", "PAUSED", "FAILED"))
                 .body("task_states", hasItems("PENDING", "WAITING", "RELEASED"))
-                .body("job_kinds", hasItems("generate", "calibrate"));
+                .body("job_kinds", hasItems("generate", "calibrate"))
+                .body("priorities.interactive", equalTo(8)).body("priorities.bulk", equalTo(2));
+    }
+
+    @Test
+    void aKeyTellsWhoItBelongsTo() {
+        String tenant = Api.uniqueTenant();
+        Api.as(Api.newTenantUser(tenant)).get("/v1/whoami").then().statusCode(200)
+                .body("tenant", equalTo(tenant)).body("role", equalTo("user"));
+        Api.admin().get("/v1/whoami").then().statusCode(200).body("role", equalTo("admin"));
+        given().get("/v1/whoami").then().statusCode(401);
     }
 
     @Test

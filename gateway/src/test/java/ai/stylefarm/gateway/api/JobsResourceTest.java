@@ -63,6 +63,18 @@ class JobsResourceTest {
     }
 
     @Test
+    void aJobIsFoundByTheStartOfItsIdAndJobsAreFilteredByModel() {
+        String id = Api.as(key).body("{\"kind\": \"generate\", \"model\": \"tiny\", \"spec\": {\"seeds\": \"0-3\"}}")
+                .post("/v1/jobs").then().statusCode(202).extract().path("id");
+        Api.as(key).get("/v1/jobs?id_prefix=" + id.substring(0, 8)).then().statusCode(200)
+                .body("items.id", equalTo(java.util.List.of(id)));
+        Api.as(key).get("/v1/jobs?model=tiny").then().statusCode(200).body("items.id", hasItems(id));
+        Api.as(key).get("/v1/jobs?model=another").then().statusCode(200).body("items", org.hamcrest.Matchers.empty());
+        Api.as(key).get("/v1/jobs?id_prefix=6f%25").then().statusCode(400).body("field", equalTo("id_prefix"));
+        Api.as("sfk_" + "x".repeat(8)).get("/v1/jobs?id_prefix=" + id.substring(0, 8)).then().statusCode(401);
+    }
+
+    @Test
     void anotherTenantsJobDoesNotExistForTheCaller() {
         UUID theirs = new JobBuilder(db).tenant(FarmStack.ADMIN_TENANT).model(model).tasks(TaskState.RUNNING).insert();
         Api.as(key).get("/v1/jobs/" + theirs).then().statusCode(404).body("field", equalTo("id"));

@@ -68,8 +68,12 @@ final class ProjectionReport {
         JsonNode spec = JSON.readTree(job.spec());
         ProjectionReportDocument report;
         if (calibration) {
-            report = new ProjectionReportDocument(job.id().toString(), job.kind(), modelSlug(job.modelId()),
-                    calibrate(job, CalibrateJobSpec.parse(spec), targets), null, null, null, targets);
+            Calibration found = calibrate(job, CalibrateJobSpec.parse(spec), targets);
+            // Each target was projected before there was a threshold; the report judges it by the one just found.
+            List<TargetMetrics> judged = targets.stream().map(t -> t.judgedBy(found.threshold())).toList();
+            long generated = judged.stream().filter(t -> t.verdict().generatedByModel()).count();
+            report = new ProjectionReportDocument(job.id().toString(), job.kind(), modelSlug(job.modelId()), found,
+                    Verdict.CALIBRATED, found.threshold(), generated, judged);
         } else {
             Double threshold = ProjectJobSpec.parse(spec).threshold();
             long generated = targets.stream().filter(t -> Boolean.TRUE.equals(t.verdict().generatedByModel())).count();
@@ -83,7 +87,7 @@ final class ProjectionReport {
                 "manifest", manifestBytes.length, Hashing.sha256(manifestBytes), targets.size());
         return new ManifestAssembler.Result(manifestWritten, List.of(
                 put(ObjectKeys.report(job.id(), "json"), Documents.pretty(report), "application/json", "report"),
-                put(ObjectKeys.report(job.id(), "csv"), csv(targets).getBytes(StandardCharsets.UTF_8), "text/csv",
+                put(ObjectKeys.report(job.id(), "csv"), csv(report.targets()).getBytes(StandardCharsets.UTF_8), "text/csv",
                         "report")));
     }
 

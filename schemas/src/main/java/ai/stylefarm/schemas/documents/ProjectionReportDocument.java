@@ -13,8 +13,9 @@ import java.util.Objects;
  * the verdict summary, or, for a calibration, its ROC.
  *
  * @param model            the model's id as its owner named it
- * @param verdicts         projection only: {@code calibrated} when the job had a threshold
- * @param generatedByModel projection only: targets at or below the threshold
+ * @param verdicts         {@code calibrated} when the targets were judged by a threshold: the job's, or the one a
+ *                         calibration found
+ * @param generatedByModel targets at or below that threshold
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -62,6 +62,13 @@ public record TargetMetrics(
                 latentDistance, residual, steps, space, optimizeNoise, seed, seconds, msPerStep, verdict, new java.util.TreeMap<>(outputs));
     }
 
+    /** Judged against {@code threshold}: a calibration's report judges its targets by the threshold it found. */
+    public TargetMetrics judgedBy(double threshold) {
+        return new TargetMetrics(target, index, targetKey, targetSeed, targetModel, render, label, model, mse, psnr, distance,
+                latentDistance, residual, steps, space, optimizeNoise, seed, seconds, msPerStep,
+                Verdict.of(distance, threshold), files);
+    }
+
     /** The metrics alone, as {@code metrics.json} holds them. */
     public TargetMetrics withoutFiles() {
         return new TargetMetrics(target, index, targetKey, targetSeed, targetModel, render, label, model, mse, psnr, distance,
