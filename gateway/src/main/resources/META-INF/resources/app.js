@@ -453,14 +453,21 @@ async function workersPage() {
     catch (e) { alert(e.message); }
     workersPage();
   }}, w.status === 'active' ? 'Drain' : 'Undrain');
-  main.append(el('table', {id: 'workers'}, el('thead', {}, el('tr', {}, ['worker', 'status', 'device', 'models (24 h)',
-    'current task', 'images/s (5 min)', 'heartbeat age', 'failures (1 h)', ''].map(h => el('th', {}, h)))),
+  const percent = v => v === null || v === undefined ? '—' : (100 * v).toFixed(0) + ' %';
+  const bytes = v => v === null || v === undefined ? '—' : (v / 2 ** 30).toFixed(2) + ' GiB';
+  main.append(el('table', {id: 'workers'}, el('thead', {}, el('tr', {}, ['worker', 'status', 'device', 'CPU', 'memory',
+    'GPU', 'uptime', 'version', 'models, 24 h', 'current task', 'images/s, 5 min', 'heartbeat', 'failed, 1 h',
+    'cancelled, 1 h', ''].map(h => el('th', {}, h)))),
     el('tbody', {}, workers.map(w => el('tr', {'data-worker': w.id}, el('td', {}, w.id),
       el('td', {class: 'status'}, w.status),
-      el('td', {}, (w.device_kind || '') + (w.device_name ? ' · ' + w.device_name : '')), el('td', {}, w.models.join(', ')),
+      el('td', {}, (w.device_kind || '') + (w.device_name ? ' · ' + w.device_name : '')),
+      el('td', {class: 'cpu'}, percent(w.cpu)), el('td', {class: 'memory'}, bytes(w.memory_bytes)),
+      el('td', {class: 'gpu'}, percent(w.gpu)), el('td', {class: 'uptime'}, duration(w.uptime_seconds)),
+      el('td', {class: 'version'}, w.version || '—'), el('td', {}, w.models.join(', ')),
       el('td', {}, w.current_job ? el('a', {href: '#/jobs/' + w.current_job}, w.current_job.slice(0, 8) + ' #' + w.current_task) : 'idle'),
       el('td', {}, w.images_per_second.toFixed(1)), el('td', {}, duration(w.heartbeat_age_seconds)),
-      el('td', {}, String(w.failures_last_hour)), el('td', {}, toggle(w)))))));
+      el('td', {class: 'failures'}, String(w.failures_last_hour)),
+      el('td', {class: 'cancelled'}, String(w.cancelled_last_hour)), el('td', {}, toggle(w)))))));
 }
 
 async function queuesPage() {

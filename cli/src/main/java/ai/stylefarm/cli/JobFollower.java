@@ -47,7 +47,6 @@ final class JobFollower {
         return switch (job.path("kind").asText()) {
             case "interpolate" -> "frames";
             case "project", "calibrate" -> "projections";
-            case "style_mix" -> "cells";
             default -> "images";
         };
     }

@@ -68,7 +68,8 @@ final class StyleMixCommand implements Callable<Integer> {
         }
         JsonNode job = client.submit(GenerateCommand.request("style_mix", model, priority, spec));
         UUID id = UUID.fromString(job.path("id").asText());
-        System.out.println("job " + id + " accepted (" + job.path("items").path("total").asLong() + " cells)");
+        System.out.println("job " + id + " accepted (" + job.path("items").path("total").asLong() + " images: the"
+                + " cells and each seed's own)");
         if (!await && download == null) {
             return 0;
         }

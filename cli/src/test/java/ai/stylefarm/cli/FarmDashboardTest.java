@@ -221,6 +221,11 @@ class FarmDashboardTest {
         WebElement worker = await().atMost(Duration.ofSeconds(10)).until(
                 () -> find("tr[data-worker='local-worker-0']"), e -> e != null);
         assertTrue(worker.getText().contains("cpu"), worker.getText());
+        String row = "tr[data-worker='local-worker-0'] ";
+        assertTrue(text(row + ".cpu").endsWith(" %") && text(row + ".memory").endsWith(" GiB"), worker.getText());
+        assertEquals("—", text(row + ".gpu"), "no GPU here");
+        assertTrue(text(row + ".uptime").endsWith(" s") || text(row + ".uptime").contains("min"), worker.getText());
+        assertEquals("0.1.0-SNAPSHOT", text(row + ".version"), "the build's version");
         screenshot("workers");
         browser.get(farm.gatewayUrl() + "/#/queues");
         await().atMost(Duration.ofSeconds(10)).until(() -> find("#lag tbody tr") != null);
@@ -433,6 +438,17 @@ class FarmDashboardTest {
         assertEquals(0, cli(admin, "workers", "list"));
         assertEquals(2, cli(admin, "workers", "drain", "no-such-worker"));
         assertEquals(2, cli(acme, "workers", "list"), "workers are for admins");
+
+        CliRun unknown = CliRun.of("job", "fffffffffff", "--gateway", farm.gatewayUrl(), "--key", acme.apiKey());
+        assertEquals("error: no job id starts with fffffffffff (./farm jobs lists them)", unknown.err().strip());
+        CliRun everyJob = CliRun.of("cancel", "", "--gateway", farm.gatewayUrl(), "--key", acme.apiKey());
+        assertEquals(2, everyJob.exit(), "an empty id names no job");
+        CliRun mixed = CliRun.of("style-mix", "--model", "tiny", "--rows", "85,100", "--cols", "55,821,1789",
+                "--styles", "0-3", "--wait", "--gateway", farm.gatewayUrl(), "--key", acme.apiKey());
+        assertEquals(0, mixed.exit(), mixed.err());
+        UUID grid = UUID.fromString(mixed.out().lines().findFirst().orElseThrow().split(" ")[1]);
+        assertTrue(mixed.err().contains("11/11 images"), mixed.err());
+        assertTrue(acme.allArtifacts(grid).stream().anyMatch(a -> a.path("key").asText().endsWith("/grid.png")));
     }
 
     /** Runs {@code ./farm args} against this farm with {@code connection}'s key; its exit code. */

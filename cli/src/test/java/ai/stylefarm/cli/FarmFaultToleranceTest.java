@@ -194,8 +194,14 @@ class FarmFaultToleranceTest {
             assertEquals(2, Farm.commandLine().execute("restart", "worker", "7"), "no such worker");
             assertEquals(2, Farm.commandLine().execute("restart", "database"), "no such part");
 
+            // ./farm up on a running farm adds workers, or stops the newest, without touching the others.
+            assertEquals(0, Farm.commandLine().execute("up", "--workers", "3"));
+            assertEquals(3, farm.workers().size());
+            assertEquals(2, Farm.commandLine().execute("up", "--workers", "99"), "more workers than partitions");
             UUID job = submit("50000-50639");
             assertCompletesExactlyOnce(job, 640);
+            assertEquals(0, Farm.commandLine().execute("up", "--workers", "2"));
+            assertEquals(2, farm.workers().size());
         } finally {
             if (dataDir == null) {
                 System.clearProperty("stylefarm.data.dir");

@@ -273,7 +273,7 @@ class TaskStateTest {
                         "jobs/" + job + "/images/"), 60, Instant.now());
         return switch (type) {
             case STARTED -> TaskEvent.started(message, worker, new TaskEvent.Device(TaskEvent.DeviceKind.CPU, "cpu"),
-                    Instant.now());
+                    null, Instant.now());
             case FAILED -> TaskEvent.failed(message, worker, failure, Instant.now());
             default -> throw new IllegalArgumentException(type.name());
         };

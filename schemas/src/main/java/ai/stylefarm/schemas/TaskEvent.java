@@ -18,6 +18,7 @@ import java.util.UUID;
  * factories, which copy {@code (taskId, jobId, attempt)} from the task so they cannot drift.
  *
  * @param device set on {@link Type#STARTED} and {@link Type#HEARTBEAT}, so the scheduler always knows what each worker runs on
+ * @param host   the worker's process as it runs: set on {@link Type#STARTED} and {@link Type#HEARTBEAT}
  * @param done items finished so far; set on {@link Type#PROGRESS}
  * @param total items in the task; set on {@link Type#PROGRESS}
  * @param outputs every stored object; set on {@link Type#SUCCEEDED}
@@ -33,6 +34,7 @@ public record TaskEvent(
         String workerId,
         Type type,
         Device device,
+        Host host,
         Integer done,
         Integer total,
         List<Output> outputs,
@@ -59,6 +61,19 @@ public record TaskEvent(
 
     /** @param name e.g. {@code NVIDIA H100 80GB HBM3} or the CPU model */
     public record Device(DeviceKind kind, String name) {
+    }
+
+    /**
+     * The worker's process, for the operators' workers page.
+     *
+     * @param cpu         its share of the host's CPU, 0 to 1
+     * @param memoryBytes its resident memory
+     * @param gpu         the GPU's busy fraction (nvidia-smi), null without one
+     * @param version     the worker's build
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Host(double cpu, long memoryBytes, Double gpu, long uptimeSeconds, String version) {
     }
 
     /**
@@ -97,28 +112,28 @@ public record TaskEvent(
         outputs = outputs == null ? null : List.copyOf(outputs);
     }
 
-    public static TaskEvent started(TaskMessage task, String workerId, Device device, Instant at) {
-        return new TaskEvent(task.taskId(), task.jobId(), task.attempt(), workerId, Type.STARTED, device,
+    public static TaskEvent started(TaskMessage task, String workerId, Device device, Host host, Instant at) {
+        return new TaskEvent(task.taskId(), task.jobId(), task.attempt(), workerId, Type.STARTED, device, host,
                 null, null, null, null, at);
     }
 
-    public static TaskEvent heartbeat(TaskMessage task, String workerId, Device device, Instant at) {
-        return new TaskEvent(task.taskId(), task.jobId(), task.attempt(), workerId, Type.HEARTBEAT, device,
+    public static TaskEvent heartbeat(TaskMessage task, String workerId, Device device, Host host, Instant at) {
+        return new TaskEvent(task.taskId(), task.jobId(), task.attempt(), workerId, Type.HEARTBEAT, device, host,
                 null, null, null, null, at);
     }
 
     public static TaskEvent progress(TaskMessage task, String workerId, int done, int total, Instant at) {
-        return new TaskEvent(task.taskId(), task.jobId(), task.attempt(), workerId, Type.PROGRESS, null,
+        return new TaskEvent(task.taskId(), task.jobId(), task.attempt(), workerId, Type.PROGRESS, null, null,
                 done, total, null, null, at);
     }
 
     public static TaskEvent succeeded(TaskMessage task, String workerId, List<Output> outputs, Instant at) {
-        return new TaskEvent(task.taskId(), task.jobId(), task.attempt(), workerId, Type.SUCCEEDED, null,
+        return new TaskEvent(task.taskId(), task.jobId(), task.attempt(), workerId, Type.SUCCEEDED, null, null,
                 null, null, outputs, null, at);
     }
 
     public static TaskEvent failed(TaskMessage task, String workerId, Failure error, Instant at) {
-        return new TaskEvent(task.taskId(), task.jobId(), task.attempt(), workerId, Type.FAILED, null,
+        return new TaskEvent(task.taskId(), task.jobId(), task.attempt(), workerId, Type.FAILED, null, null,
                 null, null, null, error, at);
     }
 

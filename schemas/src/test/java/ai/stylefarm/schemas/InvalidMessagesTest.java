@@ -115,8 +115,8 @@ class InvalidMessagesTest {
         TaskEvent.Output output = new TaskEvent.Output(7L, spec.keyFor(7), "a".repeat(64), 10);
 
         for (TaskEvent event : new TaskEvent[] {
-                TaskEvent.started(task, "w1", new TaskEvent.Device(TaskEvent.DeviceKind.CPU, "x86_64"), at),
-                TaskEvent.heartbeat(task, "w1", null, at),
+                TaskEvent.started(task, "w1", new TaskEvent.Device(TaskEvent.DeviceKind.CPU, "x86_64"), null, at),
+                TaskEvent.heartbeat(task, "w1", null, null, at),
                 TaskEvent.progress(task, "w1", 3, 64, at),
                 TaskEvent.succeeded(task, "w1", List.of(output), at),
                 TaskEvent.failed(task, "w1", new TaskEvent.Failure("x".repeat(5000), false), at)}) {

@@ -25,6 +25,7 @@ public final class Heartbeat implements AutoCloseable {
     private final String workerId;
     private final int total;
     private final Clock clock;
+    private final HostStats host;
     private final AtomicInteger done = new AtomicInteger();
     private final ScheduledExecutorService timer;
     private final long beatEveryTicks;
@@ -33,7 +34,8 @@ public final class Heartbeat implements AutoCloseable {
     private volatile TaskEvent.Device device;
 
     public Heartbeat(EventPublisher events, TaskMessage task, String workerId, int total, Duration interval,
-                     Clock clock) {
+                     Clock clock, HostStats host) {
+        this.host = host;
         this.events = events;
         this.task = task;
         this.workerId = workerId;
@@ -62,7 +64,7 @@ public final class Heartbeat implements AutoCloseable {
     private void tick() {
         try {
             if (++ticks % beatEveryTicks == 0) {
-                events.send(TaskEvent.heartbeat(task, workerId, device, clock.instant()));
+                events.send(TaskEvent.heartbeat(task, workerId, device, host.read(), clock.instant()));
             }
             int now = done.get();
             if (now != reported) {

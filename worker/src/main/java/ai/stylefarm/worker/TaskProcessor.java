@@ -111,7 +111,7 @@ public final class TaskProcessor implements TaskRunner, AutoCloseable {
         Verdict verdict;
         // The heartbeat stops before the terminal event goes out, so no HEARTBEAT ever follows a SUCCEEDED.
         try (Heartbeat heartbeat = new Heartbeat(events, task, config.workerId(), total,
-                config.heartbeatInterval(), clock)) {
+                config.heartbeatInterval(), clock, metrics.host())) {
             verdict = runners.get(task.spec().kind()).run(task, heartbeat, stopping, turn);
         } catch (EventPublisher.DeliveryException e) {
             throw e;
@@ -130,7 +130,7 @@ public final class TaskProcessor implements TaskRunner, AutoCloseable {
         GeneratorSession session = models.session(task.modelId(), task.displayModel(), task.modelSha256());
         TaskEvent.Device device = device(session);
         heartbeat.device(device);
-        events.sendAndWait(TaskEvent.started(task, config.workerId(), device, clock.instant()));
+        events.sendAndWait(TaskEvent.started(task, config.workerId(), device, metrics.host().read(), clock.instant()));
         return session;
     }
 

@@ -40,6 +40,7 @@ final class WorkerMetrics implements AutoCloseable {
     private final String workerId;
     private final String device;
     private final GpuStats gpus;
+    private final HostStats host;
     private final HttpServer server;
 
     /**
@@ -85,6 +86,7 @@ final class WorkerMetrics implements AutoCloseable {
         this.workerId = workerId;
         this.device = device;
         this.gpus = gpus;
+        this.host = new HostStats(gpus);
         this.server = port < 0 ? null : serve(port);
     }
 
@@ -109,6 +111,11 @@ final class WorkerMetrics implements AutoCloseable {
 
     void projectionSteps(String model, long steps) {
         projectionSteps.labelValues(model, device).inc(steps);
+    }
+
+    /** This process's CPU, memory, GPU use, uptime and build, for heartbeats. */
+    HostStats host() {
+        return host;
     }
 
     /** The first GPU's name (e.g. "NVIDIA H100 80GB HBM3") where nvidia-smi sees one. */

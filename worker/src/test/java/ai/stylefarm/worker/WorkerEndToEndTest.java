@@ -151,6 +151,8 @@ class WorkerEndToEndTest {
         List<TaskEvent> mine = eventsOf(job);
         TaskEvent started = mine.stream().filter(e -> e.type() == TaskEvent.Type.STARTED).findFirst().orElseThrow();
         assertEquals(TaskEvent.DeviceKind.CPU, started.device().kind());
+        assertTrue(started.host().memoryBytes() > 0 && started.host().gpu() == null, started.host().toString());
+        assertEquals("0.1.0-SNAPSHOT", started.host().version());
         assertTrue(mine.indexOf(started) < mine.indexOf(succeeded), "STARTED comes before SUCCEEDED");
         assertEquals("test-worker", succeeded.workerId());
 

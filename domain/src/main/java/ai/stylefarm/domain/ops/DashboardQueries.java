@@ -70,9 +70,16 @@ public class DashboardQueries {
      * @param status {@code active}; {@code draining} (asked to drain, still on its task) or {@code drained} (asked to
      *               drain, no task: it has left the group or is about to)
      */
+    /**
+     * @param failuresLastHour   attempts that failed or ran out of lease on it
+     * @param cancelledLastHour  its tasks whose job was cancelled: not failures
+     * @param cpu                its process's share of the host's CPU at its latest heartbeat (null before one)
+     * @param gpu                its GPU's busy fraction, null without a GPU
+     */
     public record WorkerView(String id, String status, String deviceKind, String deviceName, double heartbeatAgeSeconds,
                              UUID currentJob, Integer currentTask, double imagesPerSecond, long failuresLastHour,
-                             List<String> models, Instant drainRequestedAt) {
+                             long cancelledLastHour, List<String> models, Instant drainRequestedAt, Double cpu,
+                             Long memoryBytes, Double gpu, Double uptimeSeconds, String version) {
     }
 
     /**
@@ -252,7 +259,10 @@ public class DashboardQueries {
                 + " (SELECT string_agg(DISTINCT md.slug, ',') FROM tasks m JOIN jobs j ON j.id = m.job_id"
                 + "    JOIN models md ON md.id = j.model_id"
                 + "    WHERE m.worker_id = w.id AND m.finished_at > now() - interval '1 day'),"
-                + " w.drain_requested_at"
+                + " w.drain_requested_at,"
+                + " (SELECT count(*) FROM tasks x WHERE x.worker_id = w.id AND x.state = " + TaskState.CANCELLED.sql()
+                + " AND x.finished_at > now() - interval '1 hour'),"
+                + " w.cpu_ratio, w.memory_bytes, w.gpu_ratio, extract(epoch FROM now() - w.started_at)::float8, w.version"
                 + " FROM workers w LEFT JOIN tasks t ON t.id = w.current_task_id"
                 + " WHERE " + where + " ORDER BY w.last_heartbeat DESC LIMIT 500";
         try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
@@ -268,9 +278,11 @@ public class DashboardQueries {
                     Timestamp drain = r.getTimestamp(10);
                     String status = drain == null ? "active" : taskOrNull != null ? "draining" : "drained";
                     workers.add(new WorkerView(r.getString(1), status, r.getString(2), r.getString(3), r.getDouble(4),
-                            r.getObject(5, UUID.class), taskOrNull, r.getDouble(7), r.getLong(8),
+                            r.getObject(5, UUID.class), taskOrNull, r.getDouble(7), r.getLong(8), r.getLong(11),
                             models == null ? List.of() : Arrays.asList(models.split(",")),
-                            drain == null ? null : drain.toInstant()));
+                            drain == null ? null : drain.toInstant(), r.getObject(12, Double.class),
+                            r.getObject(13, Long.class), r.getObject(14, Double.class), r.getObject(15, Double.class),
+                            r.getString(16)));
                 }
             }
             return workers;

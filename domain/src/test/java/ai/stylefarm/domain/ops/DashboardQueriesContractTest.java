@@ -53,11 +53,21 @@ class DashboardQueriesContractTest {
         });
         Transactions.inTransaction(db, c -> {
             Workers.recordSighting(c, new TaskEvent(task, job, 1, "w", TaskEvent.Type.HEARTBEAT,
-                    new TaskEvent.Device(TaskEvent.DeviceKind.CPU, "cpu"), null, null, null, null, Instant.now()));
+                    new TaskEvent.Device(TaskEvent.DeviceKind.CPU, "cpu"),
+                    new TaskEvent.Host(0.25, 3L << 30, null, 600, "0.1.0"), null, null, null, null, Instant.now()));
+            // A progress event says nothing of the process: what the heartbeat said stays.
+            Workers.recordSighting(c, new TaskEvent(task, job, 1, "w", TaskEvent.Type.PROGRESS, null, null, 1, 8,
+                    null, null, Instant.now()));
             return null;
         });
         DashboardQueries.WorkerView w = dashboard.workers().get(0);
         assertEquals("w", w.id());
+        assertEquals(0.25, w.cpu(), 1e-9);
+        assertEquals(3L << 30, w.memoryBytes());
+        assertEquals(null, w.gpu(), "no GPU");
+        assertEquals(600, w.uptimeSeconds(), 5);
+        assertEquals("0.1.0", w.version());
+        assertEquals(0, w.cancelledLastHour());
         assertEquals("cpu", w.deviceKind());
         assertEquals(job, w.currentJob());
         assertFalse(dashboard.lastHour(null).minutes().isEmpty());
