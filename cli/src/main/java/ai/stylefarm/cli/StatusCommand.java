@@ -5,9 +5,6 @@ import ai.stylefarm.cli.local.AdminKeyFile;
 import ai.stylefarm.cli.local.FarmState;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,11 +36,19 @@ final class StatusCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** A service's health check, by HttpURLConnection: quick to start, like the rest of this command. */
     private static String health(String baseUrl) {
         try {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(baseUrl
-                    + "/q/health")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() == 200 ? "UP" : "DOWN (HTTP " + r.statusCode() + ")";
+            java.net.HttpURLConnection c = (java.net.HttpURLConnection) URI.create(baseUrl + "/q/health").toURL()
+                    .openConnection();
+            c.setConnectTimeout(5_000);
+            c.setReadTimeout(5_000);
+            try {
+                int status = c.getResponseCode();
+                return status == 200 ? "UP" : "DOWN (HTTP " + status + ")";
+            } finally {
+                c.disconnect();
+            }
         } catch (Exception e) {
             return "unreachable (" + e.getMessage() + ")";
         }

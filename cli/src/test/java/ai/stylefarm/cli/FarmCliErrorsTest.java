@@ -19,6 +19,19 @@ class FarmCliErrorsTest {
     }
 
     @Test
+    void theQuickCommandsAnswerAsTheWholeTreeDoes() {
+        CliRun help = CliRun.asMain("jobs", "--help");
+        assertEquals(0, help.exit(), help.err());
+        assertTrue(help.out().contains("Usage: farm jobs"), help.out());
+        CliRun wrong = CliRun.asMain("job", "6f1c", "--bogus");
+        assertEquals(2, wrong.exit());
+        assertEquals(1, wrong.err().strip().lines().count(), wrong.err());
+        assertTrue(wrong.err().contains("--bogus") && wrong.err().contains("farm job --help"), wrong.err());
+        CliRun notAnId = CliRun.asMain("job", "not-hex", "--gateway", "http://127.0.0.1:1", "--key", "k");
+        assertEquals("error: 'not-hex' is not a job id: hex digits, all of an id or its start", notAnId.err().strip());
+    }
+
+    @Test
     void groupCommandsAnswerHelp() {
         for (String group : new String[] {"models", "workers"}) {
             CliRun r = CliRun.of(group, "--help");
