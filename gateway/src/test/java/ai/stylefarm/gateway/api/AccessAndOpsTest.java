@@ -59,6 +59,16 @@ class AccessAndOpsTest {
     }
 
     @Test
+    void aModelIdWithCapitalsIsRefusedSayingWhatAnIdIs() {
+        Api.admin().contentType("application/json")
+                .body("{\"id\": \"MyModel\", \"random_init\": {\"config\": \"tiny32\", \"seed\": 1}}")
+                .post("/v1/models").then().statusCode(422).body("field", equalTo("id"))
+                .body("detail", org.hamcrest.Matchers.containsString("'MyModel' is not a model id: 1 to 64 of a-z"));
+        Api.admin().contentType("application/octet-stream").body(new byte[] {1, 2, 3}).post("/v1/models?id=MyModel")
+                .then().statusCode(422).body("field", equalTo("id"));
+    }
+
+    @Test
     void aKeyTellsWhoItBelongsTo() {
         String tenant = Api.uniqueTenant();
         Api.as(Api.newTenantUser(tenant)).get("/v1/whoami").then().statusCode(200)
