@@ -105,10 +105,10 @@ final class CalibrateCommand implements Callable<Integer> {
             perturbations.forEach(spec.putArray("perturbations")::add);
         }
         ProjectCommand.settings(spec, steps, space, true, null);
-        JsonNode job = client.submit(GenerateCommand.request("calibrate", model, priority, spec));
+        JsonNode job = client.submit(Submission.request("calibrate", model, priority, spec));
         UUID id = UUID.fromString(job.path("id").asText());
         System.out.println("job " + id + " accepted (" + job.path("items").path("total").asLong() + " projections)");
-        int code = GenerateCommand.finish(client, id, download);
+        int code = Submission.finish(client, id, download);
         if (code == 0) {
             for (JsonNode a : client.artifacts(id)) {
                 if (a.path("key").asText().endsWith("/report.json")) {

@@ -63,7 +63,7 @@ final class DemoCommand implements Callable<Integer> {
         UUID id = UUID.fromString(job.path("id").asText());
         System.err.println("farm: job " + id + " accepted");
         Path out = Path.of("farm-out", id.toString());
-        int exit = GenerateCommand.finish(client, id, out);
+        int exit = Submission.finish(client, id, out);
         if (exit == 0) {
             System.out.println("model " + model + ": " + about);
             System.out.println("images and manifest.jsonl: " + out.toAbsolutePath());

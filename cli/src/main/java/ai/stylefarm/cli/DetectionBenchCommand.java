@@ -58,10 +58,10 @@ final class DetectionBenchCommand implements Callable<Integer> {
         ObjectNode spec = JsonNodeFactory.instance.objectNode();
         spec.set("targets", ProjectCommand.upload(client, entries.stream().map(e -> set.resolve(e.file())).toList()));
         ProjectCommand.settings(spec, steps, null, true, null);
-        JsonNode job = client.submit(GenerateCommand.request("project", model, "bulk", spec));
+        JsonNode job = client.submit(Submission.request("project", model, "bulk", spec));
         UUID id = UUID.fromString(job.path("id").asText());
         System.err.println("job " + id + ": " + entries.size() + " projections");
-        if (GenerateCommand.finish(client, id, null) != 0) {
+        if (Submission.finish(client, id, null) != 0) {
             return 1;
         }
         List<TargetMetrics> targets = report(client, id).targets();

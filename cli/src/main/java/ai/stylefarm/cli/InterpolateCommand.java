@@ -5,9 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -50,14 +48,8 @@ final class InterpolateCommand implements Callable<Integer> {
     @Option(names = "--grid", description = "WxH walks side by side, e.g. 2x2; the seeds are dealt out in order")
     String grid;
 
-    @Option(names = "--trunc", description = "truncation psi (default 1)")
-    Double psi;
-
-    @Option(names = "--class", description = "class index, for conditional models")
-    Integer classIdx;
-
-    @Option(names = "--noise-mode", description = "const (default), random or none")
-    String noiseMode;
+    @Mixin
+    Rendering rendering;
 
     @Option(names = "--crf", description = "H.264 quality, 0 (lossless) to 51 (default 18)")
     Integer crf;
@@ -71,14 +63,8 @@ final class InterpolateCommand implements Callable<Integer> {
     @Option(names = "--keep-frames", description = "also store every frame as a PNG")
     boolean keepFrames;
 
-    @Option(names = "--priority", description = "interactive, normal, bulk, or 0 to 9 (default normal)")
-    String priority;
-
-    @Option(names = "--wait", description = "wait for the job to end, with a progress bar")
-    boolean await;
-
-    @Option(names = "--download", description = "download video.mp4 and the manifest into this directory (implies --wait)")
-    Path download;
+    @Mixin
+    Submission submission;
 
     @Override
     public Integer call() throws Exception {
@@ -111,15 +97,7 @@ final class InterpolateCommand implements Callable<Integer> {
         if (grid != null) {
             spec.put("grid", grid);
         }
-        if (psi != null) {
-            spec.put("truncation_psi", psi);
-        }
-        if (classIdx != null) {
-            spec.put("class_idx", classIdx);
-        }
-        if (noiseMode != null) {
-            spec.put("noise_mode", noiseMode);
-        }
+        rendering.into(spec);
         if (crf != null) {
             spec.put("crf", crf);
         }
@@ -132,13 +110,7 @@ final class InterpolateCommand implements Callable<Integer> {
         if (keepFrames) {
             spec.put("keep_frames", true);
         }
-        JsonNode job = client.submit(GenerateCommand.request("interpolate", model, priority, spec));
-        UUID id = UUID.fromString(job.path("id").asText());
-        System.out.println("job " + id + " accepted (" + job.path("items").path("total").asLong() + " frames)");
-        if (!await && download == null) {
-            return 0;
-        }
-        return GenerateCommand.finish(client, id, download);
+        return submission.submit(client, "interpolate", model, spec);
     }
 
     /**

@@ -30,7 +30,7 @@ final class JobCommand implements Callable<Integer> {
         GatewayClient client = farm.client();
         UUID id = client.resolveJob(ref);
         if (await || download != null) {
-            return GenerateCommand.finish(client, id, download);
+            return Submission.finish(client, id, download);
         }
         JsonNode job = client.job(id);
         System.out.println(JobFollower.describe(job));

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,14 +43,8 @@ final class ProjectCommand implements Callable<Integer> {
     @Option(names = "--video", description = "also write proj.mp4 per image: the target beside the synthesis")
     boolean video;
 
-    @Option(names = "--priority", description = "interactive, normal, bulk, or 0 to 9 (default normal)")
-    String priority;
-
-    @Option(names = "--wait", description = "wait for the job to end, with a progress bar")
-    boolean await;
-
-    @Option(names = "--download", description = "download the projections and report into this directory (implies --wait)")
-    Path download;
+    @Mixin
+    Submission submission;
 
     @Override
     public Integer call() throws Exception {
@@ -62,13 +55,7 @@ final class ProjectCommand implements Callable<Integer> {
         if (video) {
             spec.put("save_video", true);
         }
-        JsonNode job = client.submit(GenerateCommand.request("project", model, priority, spec));
-        UUID id = UUID.fromString(job.path("id").asText());
-        System.out.println("job " + id + " accepted (" + images.size() + " images)");
-        if (!await && download == null) {
-            return 0;
-        }
-        return GenerateCommand.finish(client, id, download);
+        return submission.submit(client, "project", model, spec);
     }
 
     /** Uploads each file and returns the targets list that names them. */

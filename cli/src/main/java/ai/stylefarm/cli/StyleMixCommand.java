@@ -1,11 +1,8 @@
 package ai.stylefarm.cli;
 
 import ai.stylefarm.cli.client.GatewayClient;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.file.Path;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,23 +29,11 @@ final class StyleMixCommand implements Callable<Integer> {
     @Option(names = "--styles", description = "layers taken from the column seed, e.g. 0-6 (coarse styles, the default)")
     String styles;
 
-    @Option(names = "--trunc", description = "truncation psi (default 1)")
-    Double psi;
+    @Mixin
+    Rendering rendering;
 
-    @Option(names = "--class", description = "class index, for conditional models")
-    Integer classIdx;
-
-    @Option(names = "--noise-mode", description = "const (default), random or none")
-    String noiseMode;
-
-    @Option(names = "--priority", description = "interactive, normal, bulk, or 0 to 9 (default normal)")
-    String priority;
-
-    @Option(names = "--wait", description = "wait for the job to end, with a progress bar")
-    boolean await;
-
-    @Option(names = "--download", description = "download the cells and grid.png into this directory (implies --wait)")
-    Path download;
+    @Mixin
+    Submission submission;
 
     @Override
     public Integer call() throws Exception {
@@ -57,22 +42,7 @@ final class StyleMixCommand implements Callable<Integer> {
         if (styles != null) {
             spec.put("styles", styles);
         }
-        if (psi != null) {
-            spec.put("truncation_psi", psi);
-        }
-        if (classIdx != null) {
-            spec.put("class_idx", classIdx);
-        }
-        if (noiseMode != null) {
-            spec.put("noise_mode", noiseMode);
-        }
-        JsonNode job = client.submit(GenerateCommand.request("style_mix", model, priority, spec));
-        UUID id = UUID.fromString(job.path("id").asText());
-        System.out.println("job " + id + " accepted (" + job.path("items").path("total").asLong() + " images: the"
-                + " cells and each seed's own)");
-        if (!await && download == null) {
-            return 0;
-        }
-        return GenerateCommand.finish(client, id, download);
+        rendering.into(spec);
+        return submission.submit(client, "style_mix", model, spec);
     }
 }

@@ -150,11 +150,8 @@ class FarmDashboardTest {
 
     @Test
     void anInterpolationJobsPagePlaysItsVideo() {
-        GatewayClient.Raw response = FarmTestSupport.postJob(acme, "{\"kind\": \"interpolate\", \"model\": \"tiny\","
-                + " \"spec\": {\"seeds\": \"1,2\", \"frames_per_keyframe\": 30, \"fps\": 30}}");
-        assertEquals(202, response.status(), response.body());
-        UUID id = UUID.fromString(response.json().path("id").asText());
-        await().atMost(Duration.ofMinutes(1)).until(() -> "SUCCEEDED".equals(acme.job(id).path("state").asText()));
+        UUID id = succeeded(acme, "{\"kind\": \"interpolate\", \"model\": \"tiny\","
+                + " \"spec\": {\"seeds\": \"1,2\", \"frames_per_keyframe\": 30, \"fps\": 30}}", Duration.ofMinutes(1));
         signIn(acme);
         browser.get(farm.gatewayUrl() + "/#/jobs/" + id);
         await().atMost(Duration.ofSeconds(15)).until(() -> find("video#video") != null);
@@ -176,11 +173,8 @@ class FarmDashboardTest {
     void aProjectionJobsPageShowsEachTargetBesideItsProjectionWithItsVerdict() {
         Path photo = LocalFarmConfig.findHome().resolve("modelkit/src/test/resources/photos/photo-05.png");
         String upload = acme.uploadImage(photo).path("id").asText();
-        GatewayClient.Raw response = FarmTestSupport.postJob(acme, "{\"kind\": \"project\", \"model\": \"tiny\","
-                + " \"spec\": {\"targets\": [{\"upload\": \"" + upload + "\"}], \"steps\": 30, \"threshold\": 0.01}}");
-        assertEquals(202, response.status(), response.body());
-        UUID id = UUID.fromString(response.json().path("id").asText());
-        await().atMost(Duration.ofMinutes(1)).until(() -> "SUCCEEDED".equals(acme.job(id).path("state").asText()));
+        UUID id = succeeded(acme, "{\"kind\": \"project\", \"model\": \"tiny\","
+                + " \"spec\": {\"targets\": [{\"upload\": \"" + upload + "\"}], \"steps\": 30, \"threshold\": 0.01}}", Duration.ofMinutes(1));
         signIn(acme);
         browser.get(farm.gatewayUrl() + "/#/jobs/" + id);
         await().atMost(Duration.ofSeconds(15)).until(() -> Boolean.TRUE.equals(browser.executeScript(
@@ -267,11 +261,8 @@ class FarmDashboardTest {
 
     @Test
     void theJobsListShowsModelPriorityAndTimesFiltersByModelAndThumbnailsNameTheirSeeds() {
-        GatewayClient.Raw response = FarmTestSupport.postJob(acme, "{\"kind\": \"generate\", \"model\": \"tiny\","
-                + " \"priority\": \"bulk\", \"spec\": {\"seeds\": \"40-47\"}}");
-        assertEquals(202, response.status(), response.body());
-        UUID id = UUID.fromString(response.json().path("id").asText());
-        await().atMost(Duration.ofMinutes(1)).until(() -> "SUCCEEDED".equals(acme.job(id).path("state").asText()));
+        UUID id = succeeded(acme, "{\"kind\": \"generate\", \"model\": \"tiny\","
+                + " \"priority\": \"bulk\", \"spec\": {\"seeds\": \"40-47\"}}", Duration.ofMinutes(1));
         signIn(acme);
         String row = "tr[data-job='" + id + "'] ";
         await().atMost(Duration.ofSeconds(10)).until(() -> find(row + ".model") != null);
@@ -300,11 +291,8 @@ class FarmDashboardTest {
 
     @Test
     void aWebdatasetJobShowsItsShardsWhereItHasNoPictures() {
-        GatewayClient.Raw response = FarmTestSupport.postJob(acme, "{\"kind\": \"generate\", \"model\": \"tiny\","
-                + " \"spec\": {\"seeds\": \"0-15\", \"layout\": \"webdataset\", \"shard_size\": 8}}");
-        assertEquals(202, response.status(), response.body());
-        UUID id = UUID.fromString(response.json().path("id").asText());
-        await().atMost(Duration.ofMinutes(1)).until(() -> "SUCCEEDED".equals(acme.job(id).path("state").asText()));
+        UUID id = succeeded(acme, "{\"kind\": \"generate\", \"model\": \"tiny\","
+                + " \"spec\": {\"seeds\": \"0-15\", \"layout\": \"webdataset\", \"shard_size\": 8}}", Duration.ofMinutes(1));
         signIn(acme);
         browser.get(farm.gatewayUrl() + "/#/jobs/" + id);
         await().atMost(Duration.ofSeconds(15)).until(() -> text("#preview").startsWith("2 webdataset shards"));
@@ -319,11 +307,8 @@ class FarmDashboardTest {
                     "modelkit/src/test/resources/photos/photo-%02d.png", i));
             negatives.add("{\"upload\": \"" + admin.uploadImage(photo).path("id").asText() + "\"}");
         }
-        GatewayClient.Raw response = FarmTestSupport.postJob(admin, "{\"kind\": \"calibrate\", \"model\": \"tiny\","
-                + " \"spec\": {\"positives\": 4, \"negatives\": " + negatives + ", \"steps\": 20}}");
-        assertEquals(202, response.status(), response.body());
-        UUID id = UUID.fromString(response.json().path("id").asText());
-        await().atMost(Duration.ofMinutes(2)).until(() -> "SUCCEEDED".equals(admin.job(id).path("state").asText()));
+        UUID id = succeeded(admin, "{\"kind\": \"calibrate\", \"model\": \"tiny\","
+                + " \"spec\": {\"positives\": 4, \"negatives\": " + negatives + ", \"steps\": 20}}", Duration.ofMinutes(2));
         signIn(admin);
         browser.get(farm.gatewayUrl() + "/#/jobs/" + id);
         await().atMost(Duration.ofSeconds(15)).until(() -> find("#roc-chart polyline") != null
@@ -449,6 +434,15 @@ class FarmDashboardTest {
         UUID grid = UUID.fromString(mixed.out().lines().findFirst().orElseThrow().split(" ")[1]);
         assertTrue(mixed.err().contains("11/11 images"), mixed.err());
         assertTrue(acme.allArtifacts(grid).stream().anyMatch(a -> a.path("key").asText().endsWith("/grid.png")));
+    }
+
+    /** Submits {@code body} as {@code client}, and returns the job's id once it has SUCCEEDED. */
+    private static UUID succeeded(GatewayClient client, String body, Duration within) {
+        GatewayClient.Raw response = FarmTestSupport.postJob(client, body);
+        assertEquals(202, response.status(), response.body());
+        UUID id = UUID.fromString(response.json().path("id").asText());
+        await().atMost(within).until(() -> "SUCCEEDED".equals(client.job(id).path("state").asText()));
+        return id;
     }
 
     /** Runs {@code ./farm args} against this farm with {@code connection}'s key; its exit code. */
