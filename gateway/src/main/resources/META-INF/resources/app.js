@@ -276,10 +276,14 @@ function pictureLabel(p) {
 function preview(job, files) {
   const shards = files.filter(a => a.kind === 'shard');
   if (shards.length) {
-    return el('p', {id: 'preview', class: 'muted'}, shards.length + ' webdataset shards (' + shards.reduce((n, a) =>
-      n + a.bytes, 0).toLocaleString() + ' bytes); samples are inside them: ', el('code', {}, './farm download '
-      + job.id), ' or the first shard: ', el('a', {href: shards[0].url, download: ''},
-      shards[0].key.slice(shards[0].key.lastIndexOf('/') + 1)));
+    const samples = el('div', {class: 'thumbs', id: 'samples'});
+    api('/v1/jobs/' + job.id + '/samples').then(s => samples.replaceChildren(...s.samples.map(p => el('figure', {},
+      el('img', {class: 'thumb', src: p.url, alt: p.name, title: p.name}),
+      el('figcaption', {}, p.seed !== null && p.seed !== undefined ? 'seed ' + p.seed : p.name))))).catch(() => {});
+    return el('div', {}, el('p', {id: 'preview', class: 'muted'}, shards.length + ' webdataset shards ('
+      + shards.reduce((n, a) => n + a.bytes, 0).toLocaleString() + ' bytes); the first samples of the first shard, ',
+      el('a', {href: shards[0].url, download: ''}, shards[0].key.slice(shards[0].key.lastIndexOf('/') + 1)),
+      '; every sample: ', el('code', {}, './farm download ' + job.id)), samples);
   }
   if (files.some(a => a.kind === 'video')) return el('p', {id: 'preview', class: 'muted'}, 'the video is above');
   return el('p', {id: 'preview', class: 'muted'}, job.live ? 'nothing stored yet' : 'no pictures');

@@ -8,6 +8,7 @@ import java.util.UUID;
 /** Follows a job to its end with a progress bar, and downloads its outputs. */
 final class JobFollower {
     private static final long POLL_MILLIS = 500;
+
     private JobFollower() {
     }
 

@@ -1,7 +1,7 @@
 package ai.stylefarm.cli;
 
 import ai.stylefarm.modelkit.io.Hashing;
-import ai.stylefarm.worker.TarReader;
+import ai.stylefarm.modelkit.io.TarReader;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,8 +32,10 @@ record StoredDigest(long bytes, String sha256, Map<String, Member> members) {
         Counting counted = new Counting(new DigestInputStream(in, whole));
         Map<String, Member> members = new LinkedHashMap<>();
         if (tar) {
-            TarReader.read(counted, (name, content) -> members.put(name,
-                    new Member(content.length, Hashing.sha256(content))));
+            TarReader.read(counted, (name, content) -> {
+                members.put(name, new Member(content.length, Hashing.sha256(content)));
+                return true;
+            });
         }
         counted.transferTo(OutputStream.nullOutputStream());
         return new StoredDigest(counted.count, HexFormat.of().formatHex(whole.digest()), members);

@@ -39,7 +39,7 @@ final class Submission {
     static ObjectNode request(String kind, String model, String priority, ObjectNode spec) {
         ObjectNode request = JsonNodeFactory.instance.objectNode().put("kind", kind).put("model", model);
         if (priority != null) {
-            if (priority.matches("[0-9]+")) {
+            if (priority.matches("[0-9]{1,9}")) {
                 request.put("priority", Integer.parseInt(priority));
             } else {
                 request.put("priority", priority);

@@ -296,6 +296,10 @@ class FarmDashboardTest {
         signIn(acme);
         browser.get(farm.gatewayUrl() + "/#/jobs/" + id);
         await().atMost(Duration.ofSeconds(15)).until(() -> text("#preview").startsWith("2 webdataset shards"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> Boolean.TRUE.equals(browser.executeScript(
+                "const imgs = [...document.querySelectorAll('#samples img')];"
+                        + "return imgs.length === 6 && imgs.every(i => i.complete && i.naturalWidth === 32);")));
+        assertEquals("seed 0", text("#samples figure:first-child figcaption"));
         screenshot("webdataset");
     }
 
@@ -423,6 +427,38 @@ class FarmDashboardTest {
         assertEquals(0, cli(admin, "workers", "list"));
         assertEquals(2, cli(admin, "workers", "drain", "no-such-worker"));
         assertEquals(2, cli(acme, "workers", "list"), "workers are for admins");
+
+        // Interrupted while it waits, the CLI says the job goes on and how to follow it; the job does go on.
+        UUID followed = submit(acme, "500000-503199");
+        ProcessBuilder follow = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Farm.class.getName(), "job",
+                followed.toString().substring(0, 8), "--wait", "--gateway", farm.gatewayUrl(), "--key", acme.apiKey())
+                .redirectErrorStream(true);
+        StringBuffer said = new StringBuffer();
+        try {
+            Process waiting = follow.start();
+            Thread reader = new Thread(() -> {
+                try (var in = waiting.getInputStream()) {
+                    for (int b; (b = in.read()) >= 0; ) {
+                        said.append((char) b);
+                    }
+                } catch (java.io.IOException e) {
+                    said.append("\nread failed: ").append(e.getMessage());
+                }
+            });
+            reader.start();
+            await().atMost(Duration.ofSeconds(60)).until(() -> said.toString().contains("/3200 images"));
+            // Ctrl-C's signal; Process.destroy() would also close the pipe the notice goes out on.
+            assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(waiting.pid())).start().waitFor());
+            assertTrue(waiting.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "the CLI exits on Ctrl-C");
+            reader.join(5_000);
+        } catch (java.io.IOException | InterruptedException e) {
+            throw new AssertionError(e);
+        }
+        assertTrue(said.toString().contains("job " + followed + " keeps running on the farm: ./farm job " + followed
+                + " --wait follows it"), said.toString());
+        assertFalse(acme.job(followed).path("state").asText().matches("SUCCEEDED|FAILED|CANCELLED"));
+        acme.cancel(followed);
 
         CliRun unknown = CliRun.of("job", "fffffffffff", "--gateway", farm.gatewayUrl(), "--key", acme.apiKey());
         assertEquals("error: no job id starts with fffffffffff (./farm jobs lists them)", unknown.err().strip());

@@ -4,6 +4,7 @@ import ai.stylefarm.domain.storage.Bucket;
 import ai.stylefarm.modelkit.bundle.ModelManifest;
 import ai.stylefarm.modelkit.inference.Renderer;
 import ai.stylefarm.modelkit.io.Hashing;
+import ai.stylefarm.modelkit.io.TarReader;
 import ai.stylefarm.schemas.GenerateTaskSpec;
 import ai.stylefarm.schemas.ObjectKeys;
 import ai.stylefarm.schemas.TaskEvent;
@@ -101,6 +102,7 @@ final class ShardOutputs implements TaskOutputs {
                 } else if (name.endsWith("." + spec.format().extension())) {
                     images.put(base, new String[] {name, Hashing.sha256(content), Long.toString(content.length)});
                 }
+                return true;
             });
         }
         try (var out = Files.newBufferedWriter(lines, StandardCharsets.UTF_8)) {

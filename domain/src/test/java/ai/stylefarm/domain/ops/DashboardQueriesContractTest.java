@@ -9,6 +9,7 @@ import ai.stylefarm.domain.store.Workers;
 import ai.stylefarm.domain.testing.JobBuilder;
 import ai.stylefarm.domain.testing.TestDatabase;
 import ai.stylefarm.domain.testing.TestRows;
+import ai.stylefarm.schemas.JobState;
 import ai.stylefarm.schemas.TaskEvent;
 import ai.stylefarm.schemas.TaskState;
 import java.time.Instant;
@@ -44,9 +45,10 @@ class DashboardQueriesContractTest {
 
     @Test
     void aWorkerIsListedFromItsEventsWithItsCurrentTask() {
+        new JobBuilder(db).state(JobState.CANCELLED).tasks(TaskState.CANCELLED, TaskState.CANCELLED).insert();
         UUID job = new JobBuilder(db).tasks(TaskState.RUNNING).insert();
         UUID task = Transactions.inTransaction(db, c -> {
-            try (var r = c.createStatement().executeQuery("SELECT id FROM tasks")) {
+            try (var r = c.createStatement().executeQuery("SELECT id FROM tasks WHERE job_id = '" + job + "'")) {
                 r.next();
                 return r.getObject(1, UUID.class);
             }
@@ -67,7 +69,8 @@ class DashboardQueriesContractTest {
         assertEquals(null, w.gpu(), "no GPU");
         assertEquals(600, w.uptimeSeconds(), 5);
         assertEquals("0.1.0", w.version());
-        assertEquals(0, w.cancelledLastHour());
+        assertEquals(2, w.cancelledLastHour(), "its tasks cancelled with their job");
+        assertEquals(0, w.failuresLastHour(), "a cancellation is not a failure");
         assertEquals("cpu", w.deviceKind());
         assertEquals(job, w.currentJob());
         assertFalse(dashboard.lastHour(null).minutes().isEmpty());

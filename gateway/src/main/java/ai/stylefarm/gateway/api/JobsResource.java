@@ -253,6 +253,22 @@ public class JobsResource {
         return ops.latestPictures(job.id(), QueryParams.integer("limit", limit, 1, 100, 12), storage::presign);
     }
 
+    /**
+     * A webdataset job's first samples, read from its first shard (a bounded read), as {@code data:} URLs: what its
+     * page shows where a files job shows thumbnails. Empty until a shard is stored.
+     */
+    @GET
+    @Path("/{id}/samples")
+    public java.util.Map<String, Object> samples(@PathParam("id") String id,
+                                                 @Context ContainerRequestContext request) {
+        JobView job = visibleJob(id, Callers.of(request));
+        return jobs.artifactsOfKinds(job.id(), java.util.List.of("shard")).stream()
+                .map(JobRepository.ArtifactRef::key).min(java.util.Comparator.naturalOrder())
+                .<java.util.Map<String, Object>>map(shard -> java.util.Map.of("shard", shard,
+                        "samples", ai.stylefarm.gateway.dashboard.ShardSamples.first(storage, shard)))
+                .orElse(java.util.Map.of("samples", java.util.List.of()));
+    }
+
     /** A project or calibrate job's targets so far: metrics, verdicts, target and projection links; the ROC summary. */
     @GET
     @Path("/{id}/projections")

@@ -1,11 +1,11 @@
-package ai.stylefarm.worker;
+package ai.stylefarm.modelkit.io;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Reads the ustar archives {@link TarWriter} makes (and WebDataset's), member by member, from a stream: a 512-byte
+ * Reads the ustar archives the worker's shards are (and WebDataset's), member by member, from a stream: a 512-byte
  * header (name, size, type), the content padded to 512 bytes, two zero blocks at the end.
  */
 public final class TarReader {
@@ -13,10 +13,10 @@ public final class TarReader {
     /** Members are samples (an image, its JSON, its latents): far below this. */
     private static final long MAX_MEMBER_BYTES = 1L << 30;
 
-    /** Receives each regular file's name and content. */
+    /** Receives each regular file's name and content; returns whether to read on. */
     @FunctionalInterface
     public interface Member {
-        void accept(String name, byte[] content) throws IOException;
+        boolean accept(String name, byte[] content) throws IOException;
     }
 
     private TarReader() {
@@ -37,8 +37,9 @@ public final class TarReader {
                 throw new IOException("the tar ends inside member " + name);
             }
             in.skipNBytes((BLOCK - size % BLOCK) % BLOCK);
-            if (header[156] == '0' || header[156] == 0) {
-                member.accept(prefix.isEmpty() ? name : prefix + "/" + name, content);
+            if ((header[156] == '0' || header[156] == 0)
+                    && !member.accept(prefix.isEmpty() ? name : prefix + "/" + name, content)) {
+                return;
             }
         }
     }
