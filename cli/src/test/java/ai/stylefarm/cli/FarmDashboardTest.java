@@ -220,6 +220,8 @@ class FarmDashboardTest {
         assertEquals("—", text(row + ".gpu"), "no GPU here");
         assertTrue(text(row + ".uptime").endsWith(" s") || text(row + ".uptime").contains("min"), worker.getText());
         assertEquals("0.1.0-SNAPSHOT", text(row + ".version"), "the build's version");
+        assertTrue((Boolean) browser.executeScript("return document.getElementById('workers')"
+                + ".getBoundingClientRect().right <= window.innerWidth;"), "the table fits the window");
         screenshot("workers");
         browser.get(farm.gatewayUrl() + "/#/queues");
         await().atMost(Duration.ofSeconds(10)).until(() -> find("#lag tbody tr") != null);
